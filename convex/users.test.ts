@@ -210,6 +210,7 @@ describe("upsertFromClerk", () => {
     ["not an object", "user_1"],
     ["without id", { updated_at: 1 }],
     ["without updated_at", { id: "user_1" }],
+    ["with a non-numeric updated_at", { id: "user_1", updated_at: "1716883200000" }],
   ])("a user %s is rejected with a clear error", async (_, user) => {
     const t = newConvex();
     await expect(t.mutation(internal.users.upsertFromClerk, { user })).rejects.toThrow(/user/);

@@ -14,7 +14,7 @@ import {
 const upsertOutcome = v.union(
   v.literal("inserted"),
   v.literal("updated"),
-  v.literal("unchanged"), // same or equal-timestamp data already stored
+  v.literal("unchanged"), // the same data is already stored (a duplicate)
   v.literal("stale"), // older than what is stored: an out-of-order delivery
   v.literal("deleted"), // the id has a tombstone
 );
@@ -163,7 +163,7 @@ export function userFromClerk(user: unknown): UserFields {
   if (!isRecord(user)) throw new ConvexError("user must be a Clerk User object");
   const externalId = text(user.id);
   if (!externalId) throw new ConvexError("user.id must be a non-empty string");
-  if (typeof user.updated_at !== "number") {
+  if (typeof user.updated_at !== "number" || !Number.isFinite(user.updated_at)) {
     throw new ConvexError(`user.updated_at must be a number (user ${externalId})`);
   }
 
