@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Summarises a JFR recording of the runtime under load: where the CPU samples land (self and inclusive),
+// by package family, by thread, which of the runtime's own methods carry the most, where it allocates,
+// and GC pauses. usage: node hotspots.mjs recording.jfr [topN]
+import { execFileSync } from "node:child_process";
+
+const file = process.argv[2];
+const top = Number(process.argv[3] || 25);
+if (!file) {
+  console.error("usage: node hotspots.mjs recording.jfr [topN]");
+  process.exit(2);
+}
+const events = (names) =>
+  JSON.parse(execFileSync("jfr", ["print", "--json", "--events", names, file], { maxBuffer: 2 ** 31 - 1 }).toString()).recording.events;
+
+const frameName = (f) => `${f.method.type.name}.${f.method.name}`;
+const family = (cls) => {
+  const fams = ["io.clerkconvexsync", "org.apache.camel", "io.vertx", "io.netty", "org.h2", "com.zaxxer", "com.svix",
+    "com.fasterxml.jackson", "org.apache.hc", "io.micrometer", "java.net.http", "jdk.internal.net.http", "sun.security", "javax.crypto",
+    "com.sun.crypto", "java.util.regex", "java.util.concurrent", "java.lang", "java.util", "java.io", "java.nio", "sun.nio", "jdk.internal"];
+  return fams.find((p) => cls.startsWith(p)) || cls.split(".").slice(0, 2).join(".");
+};
+const count = (m, k, w = 1) => m.set(k, (m.get(k) || 0) + w);
+const table = (title, m, total, n = top) => {
+  const rows = [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
+  const out = [`${title} (of ${total})`];
+  for (const [k, v] of rows) out.push(`  ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
+  return out.join("\n");
+};
+
+const samples = events("jdk.ExecutionSample");
+const self = new Map(), incl = new Map(), fam = new Map(), threads = new Map(), own = new Map(), ownSelfish = new Map();
+for (const e of samples) {
+  const frames = e.values.stackTrace?.frames || [];
+  if (!frames.length) continue;
+  count(self, frameName(frames[0]));
+  count(fam, family(frames[0].method.type.name));
+  count(threads, (e.values.sampledThread?.javaName || "?").replace(/\d+/g, "N"));
+  const seen = new Set(frames.map(frameName));
+  for (const n of seen) count(incl, n);
+  // the innermost frame of the runtime's own code: which of our steps the sample was spent under
+  const mine = frames.find((f) => f.method.type.name.startsWith("io.clerkconvexsync"));
+  count(own, mine ? frameName(mine) : "(no runtime frame on the stack: Vert.x/Netty/Camel/JDK plumbing)");
+  // for samples under our code, the family of the top frame (what our step spends its time in)
+  if (mine) count(ownSelfish, `${frameName(mine)} -> ${family(frames[0].method.type.name)}`);
+}
+const n = samples.length;
+console.log(`${n} execution samples in ${file}`);
+console.log(table("Top frames (self time)", self, n));
+console.log(table("Inclusive (method anywhere on the stack)", incl, n));
+console.log(table("Self time by package family", fam, n, 20));
+console.log(table("Samples by innermost runtime (io.clerkconvexsync) frame", own, n, 15));
+console.log(table("Runtime frame -> package family of the top frame", ownSelfish, n, 20));
+console.log(table("Samples by thread (digits folded)", threads, n, 10));
+
+try {
+  const alloc = events("jdk.ObjectAllocationSample");
+  const sites = new Map(), types = new Map();
+  let w = 0;
+  for (const e of alloc) {
+    const weight = Number(e.values.weight) || 0;
+    w += weight;
+    const frames = e.values.stackTrace?.frames || [];
+    const mine = frames.find((f) => f.method.type.name.startsWith("io.clerkconvexsync"));
+    count(sites, `${frames[0] ? frameName(frames[0]) : "?"}${mine ? "  [under " + frameName(mine) + "]" : ""}`, weight);
+    count(types, e.values.objectClass?.name || "?", weight);
+  }
+  console.log(`Allocation (sampled weight ${(w / 2 ** 20).toFixed(0)} MiB)`);
+  console.log(table("Top allocation sites by weight", sites, w, 15));
+  console.log(table("Top allocated types by weight", types, w, 10));
+} catch (e) {
+  console.log(`(no allocation samples: ${e.message.split("\n")[0]})`);
+}
+try {
+  const gcs = events("jdk.GarbageCollection");
+  const pauses = gcs.map((e) => {
+    const d = e.values.sumOfPauses;
+    return typeof d === "string" ? parseIso(d) : Number(d) / 1e6;
+  });
+  const total = pauses.reduce((a, b) => a + b, 0);
+  console.log(`GC: ${gcs.length} collections, pauses total ${total.toFixed(1)} ms, longest ${Math.max(0, ...pauses).toFixed(1)} ms (${[...new Set(gcs.map((e) => e.values.name))].join(", ")})`);
+} catch (e) {
+  console.log(`(no GC events: ${e.message.split("\n")[0]})`);
+}
+function parseIso(d) {
+  // ISO-8601 duration like PT0.0012S -> ms
+  const m = /PT(?:(\d+)M)?([\d.]+)S/.exec(d);
+  return m ? (Number(m[1] || 0) * 60 + Number(m[2])) * 1000 : 0;
+}

@@ -1,0 +1,439 @@
+#!/usr/bin/env node
+// Benchmark orchestrator (started by bench/run.sh, which installs and builds what is missing first).
+// One run: Convex stand-in up -> ceiling (wrk straight at the stand-in) -> runtime jar -> reference peer,
+// each with a warm-up then a fixed-time measurement at fixed concurrency over keep-alive connections,
+// with distinct freshly signed user.updated events. Prints the figures and the runtime/peer ratios,
+// writes bench/results/<stamp>/results.json and the "Latest run" section of BENCHMARKS.md.
+// Every wait is bounded; every process it starts is stopped on the way out (also on Ctrl-C).
+import { spawn, execFileSync, spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync, mkdtempSync, createWriteStream, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { randomBytes } from "node:crypto";
+import { tmpdir, totalmem } from "node:os";
+import net from "node:net";
+import http from "node:http";
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(BENCH, "..");
+const env = process.env;
+const int = (v, d) => (v === undefined || v === "" ? d : Number.parseInt(v, 10));
+
+const cfg = {
+  duration: int(env.DURATION, 60),
+  warmup: int(env.WARMUP, 15),
+  concurrency: int(env.CONCURRENCY, 32),
+  wrkThreads: int(env.WRK_THREADS, 1),
+  targets: (env.TARGETS || "ceiling,runtime,peer").split(",").map((s) => s.trim()).filter(Boolean),
+  jar: resolve(ROOT, env.JAR || "target/clerk-convex-sync.jar"),
+  javaOpts: (env.BENCH_JAVA_OPTS || "").split(/\s+/).filter(Boolean),
+  jfr: env.JFR === "1",
+  writeMd: env.WRITE_MD ? env.WRITE_MD === "1" : env.JFR !== "1",
+  rateGuess: int(env.RATE_GUESS, 20000),
+  standinBin: env.STANDIN_BIN || join(BENCH, "results", ".bin", "convex-standin"),
+  command: env.BENCH_COMMAND || "bench/run.sh",
+};
+if (cfg.duration + 60 > 280) throw new Error("DURATION must stay below 220 s: signatures are made just before a phase and must be fresh (+-300 s) when sent");
+for (const t of cfg.targets) if (!["ceiling", "runtime", "peer"].includes(t)) throw new Error(`unknown target ${t}`);
+
+const stamp = new Date().toISOString().replace(/[:.]/g, "-").replace(/Z$/, "Z");
+const outDir = join(BENCH, "results", stamp);
+const scratch = join(outDir, "tmp");
+mkdirSync(scratch, { recursive: true });
+const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+// ---------- process bookkeeping ----------
+const children = new Set();
+function start(name, cmd, args, opts = {}) {
+  const out = createWriteStream(join(outDir, `${name}.log`));
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...opts });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  child.exited = new Promise((res) => child.on("exit", (code, sig) => res({ code, sig })));
+  child.on("error", (e) => log(`${name}: ${e.message}`));
+  children.add(child);
+  child.exited.then(() => children.delete(child));
+  return child;
+}
+async function stop(child, graceMs = 15000) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  const t = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await child.exited;
+  clearTimeout(t);
+}
+function killAll() {
+  for (const c of children) {
+    try {
+      c.kill("SIGKILL");
+    } catch {}
+  }
+}
+process.on("exit", killAll);
+for (const s of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(s, () => { log(`${s}: stopping`); killAll(); process.exit(130); });
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = net.createServer();
+    s.on("error", rej);
+    s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => res(p)); });
+  });
+}
+function get(url, timeoutMs = 1000) {
+  return new Promise((res) => {
+    const req = http.get(url, { timeout: timeoutMs, agent: false }, (r) => {
+      const chunks = [];
+      r.on("data", (c) => chunks.push(c));
+      r.on("end", () => res({ status: r.statusCode, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => res(null));
+  });
+}
+const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+function procSample(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const cpuSec = (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime + stime
+    const threads = Number(/Threads:\s+(\d+)/.exec(status)[1]);
+    return { rssMiB: rssKiB / 1024, cpuSec, threads };
+  } catch {
+    return null;
+  }
+}
+const sh = (cmd, args) => {
+  try {
+    return execFileSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"] }).toString().trim();
+  } catch (e) {
+    return ((e.stdout || "") + (e.stderr || "")).toString().trim();
+  }
+};
+
+// ---------- load generation ----------
+const tag = () => {
+  const a = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  return [...randomBytes(7)].map((b) => a[b % 62]).join("");
+};
+async function presign(mode, total, prefix, hostPort, secret) {
+  const per = Math.ceil(total / cfg.wrkThreads);
+  const t0 = Date.now();
+  // one signer per wrk thread file, in parallel (the machine is otherwise idle while it signs)
+  const jobs = [];
+  for (let i = 0; i < cfg.wrkThreads; i++) {
+    const args = [join(BENCH, "loadgen", "presign.mjs"), "--mode", mode, "--count", String(per), "--out", `${prefix}.${i}`,
+      "--host", hostPort, "--tag", tag()];
+    if (secret) args.push("--secret", secret);
+    const c = start(`presign-${mode}-${i}`, process.execPath, args);
+    jobs.push(c.exited);
+  }
+  const codes = await Promise.all(jobs);
+  if (codes.some((c) => c.code !== 0)) throw new Error(`presign failed: ${JSON.stringify(codes)}`);
+  log(`signed ${per * cfg.wrkThreads} ${mode} requests in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+function cleanupPrefix(prefix) {
+  for (let i = 0; i < cfg.wrkThreads; i++) rmSync(`${prefix}.${i}`, { force: true });
+}
+async function wrk(url, prefix, seconds, label) {
+  const args = ["-t", String(cfg.wrkThreads), "-c", String(cfg.concurrency), "-d", `${seconds}s`, "--timeout", "10s",
+    "-s", join(BENCH, "loadgen", "replay.lua"), url, "--", prefix];
+  const c = start(`wrk-${label}`, "wrk", args);
+  let out = "";
+  c.stdout.on("data", (d) => (out += d));
+  const cpu = [];
+  const sampler = setInterval(() => { const s = procSample(c.pid); if (s) cpu.push(s.cpuSec); }, 500);
+  const hard = setTimeout(() => c.kill("SIGKILL"), (seconds + 60) * 1000);
+  const { code } = await c.exited;
+  clearInterval(sampler);
+  clearTimeout(hard);
+  const m = /WRK_RESULT (\{.*\})/.exec(out);
+  if (code !== 0 || !m) throw new Error(`wrk ${label} failed (exit ${code}): ${out.slice(-500)}`);
+  const r = JSON.parse(m[1]);
+  const e = r.errors;
+  r.errorsTotal = e.connect + e.read + e.write + e.status + e.timeout;
+  r.ok = r.requests - e.status;
+  r.seconds = r.duration_us / 1e6;
+  r.eventsPerSec = r.ok / r.seconds;
+  r.wrkCpuSec = cpu.length ? cpu[cpu.length - 1] : null; // last sample, <= 0.5 s short
+  return r;
+}
+
+// ---------- the phases ----------
+const results = { stamp, config: { ...cfg, javaOpts: cfg.javaOpts.join(" ") }, phases: {} };
+let standin, standinPort;
+async function standinStats() {
+  const r = await get(`http://127.0.0.1:${standinPort}/stats`);
+  return r && r.status === 200 ? JSON.parse(r.body) : null;
+}
+
+async function measured(name, url, prefix, sutPid, mode, hostPort, secret, count, hooks = {}) {
+  await presign(mode, count, prefix, hostPort, secret);
+  if (hooks.onStart) hooks.onStart();
+  const before = { sut: sutPid ? procSample(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats() };
+  log(`${name}: measuring ${cfg.duration} s at ${cfg.concurrency} connections`);
+  const r = await wrk(url, prefix, cfg.duration, `${name}-measure`);
+  if (hooks.onEnd) hooks.onEnd();
+  const after = { sut: sutPid ? procSample(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats() };
+  cleanupPrefix(prefix);
+  r.convexCalls = after.stats.ok - before.stats.ok;
+  r.standinBad = after.stats.bad + after.stats.other - before.stats.bad - before.stats.other;
+  r.standinCpuSec = after.standin.cpuSec - before.standin.cpuSec;
+  if (before.sut && after.sut) r.sutCpuSec = after.sut.cpuSec - before.sut.cpuSec;
+  r.sutCpuUsPerEvent = r.sutCpuSec ? (r.sutCpuSec * 1e6) / r.ok : null;
+  r.presigned = count;
+  return r;
+}
+
+async function ceilingPhase() {
+  const prefix = join(scratch, "ceiling");
+  const hostPort = `127.0.0.1:${standinPort}`;
+  // the stand-in does not deduplicate, so the ceiling may replay its (wrapping) file
+  await presign("ceiling", 100000, prefix, hostPort, null);
+  log(`ceiling: warm-up 5 s`);
+  await wrk(`http://${hostPort}`, prefix, 5, "ceiling-warmup");
+  const before = { standin: procSample(standin.pid), stats: await standinStats() };
+  log(`ceiling: measuring ${cfg.duration} s at ${cfg.concurrency} connections`);
+  const r = await wrk(`http://${hostPort}`, prefix, cfg.duration, "ceiling-measure");
+  const after = { standin: procSample(standin.pid), stats: await standinStats() };
+  cleanupPrefix(prefix);
+  r.convexCalls = after.stats.ok - before.stats.ok;
+  r.standinBad = after.stats.bad + after.stats.other - before.stats.bad - before.stats.other;
+  r.standinCpuSec = after.standin.cpuSec - before.standin.cpuSec;
+  return r;
+}
+
+async function sutPhase(name) {
+  const secret = `whsec_${randomBytes(24).toString("base64")}`;
+  const port = await freePort();
+  const mgmt = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), `bench-${name}-data-`));
+  const baseEnv = { ...env, CLERK_WEBHOOK_SECRET: secret, CONVEX_URL: `http://127.0.0.1:${standinPort}`, PORT: String(port),
+    CONVEX_DEPLOY_KEY: "prod:bench-standin|benchdeploykey0000000000000000000000000000" };
+  let child, healthUrl, cmdline, jfrFile;
+  if (name === "runtime") {
+    // deep Camel/Vert.x stacks: keep 256 frames in JFR samples so the runtime's own frames are on them
+    const args = [...(cfg.jfr ? ["-XX:FlightRecorderOptions:stackdepth=256"] : []), ...cfg.javaOpts, "-jar", cfg.jar];
+    child = start("runtime", "java", args, { cwd: ROOT, env: { ...baseEnv, MANAGEMENT_PORT: String(mgmt), DATA_DIR: dataDir } });
+    healthUrl = `http://127.0.0.1:${mgmt}/observe/health`;
+    cmdline = `java ${args.join(" ")}`;
+  } else {
+    child = start("peer", process.execPath, [join(BENCH, "peer", "server.js")], { cwd: join(BENCH, "peer"), env: baseEnv });
+    healthUrl = `http://127.0.0.1:${port}/health`;
+    cmdline = "node bench/peer/server.js";
+  }
+  const t0 = process.hrtime.bigint();
+  const r = { command: cmdline, rss: [], phaseMarks: {} };
+  const elapsed = () => Number(process.hrtime.bigint() - t0) / 1e9;
+  let mark = "startup";
+  const sampler = setInterval(() => {
+    const s = procSample(child.pid);
+    if (s) r.rss.push({ t: +elapsed().toFixed(2), mark, rssMiB: +s.rssMiB.toFixed(1), cpuSec: s.cpuSec, threads: s.threads });
+  }, 1000);
+  try {
+    // time from process start to the first healthy answer (polled every 20 ms, at most 60 s)
+    let healthy = false;
+    while (elapsed() < 60 && child.exitCode === null) {
+      const h = await get(healthUrl, 500);
+      if (h && h.status === 200) { healthy = true; break; }
+      await sleep(20);
+    }
+    if (!healthy) throw new Error(`${name} not healthy within 60 s (see ${join(outDir, name + ".log")})`);
+    r.startupSec = +elapsed().toFixed(3);
+    const s0 = procSample(child.pid);
+    r.rssAtHealthyMiB = +s0.rssMiB.toFixed(1);
+    r.threadsAtHealthy = s0.threads;
+    log(`${name}: healthy after ${r.startupSec} s, RSS ${r.rssAtHealthyMiB} MiB`);
+
+    const hostPort = `127.0.0.1:${port}`;
+    const url = `http://${hostPort}`;
+    const prefix = join(scratch, name);
+    // warm-up with its own distinct events (sized from RATE_GUESS; a wrap here only resends warm-up ids)
+    await presign("webhook", cfg.rateGuess * cfg.warmup, `${prefix}-warm`, hostPort, secret);
+    mark = "warmup";
+    log(`${name}: warm-up ${cfg.warmup} s`);
+    const w = await wrk(url, `${prefix}-warm`, cfg.warmup, `${name}-warmup`);
+    cleanupPrefix(`${prefix}-warm`);
+    r.warmup = { eventsPerSec: w.eventsPerSec, errorsTotal: w.errorsTotal, wraps: w.wraps };
+    log(`${name}: warm-up ${w.eventsPerSec.toFixed(0)} events/s, ${w.errorsTotal} errors`);
+
+    // measurement: enough distinct events for twice the warm-up rate; a run that ran out is redone once, bigger
+    let count = Math.ceil(Math.max(w.eventsPerSec, 500) * 2 * cfg.duration) + 2000 * cfg.wrkThreads;
+    let m;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      mark = "presign";
+      r.rss = r.rss.filter((x) => x.mark !== "measure"); // a redone measurement replaces the samples of the first
+      m = await measured(name, url, prefix, child.pid, "webhook", hostPort, secret, count, {
+        onStart: () => {
+          if (cfg.jfr && name === "runtime") {
+            jfrFile = join(outDir, "runtime.jfr");
+            sh("jcmd", [String(child.pid), "JFR.start", "name=bench", "settings=profile"]);
+          }
+          r.rssAtMeasureStartMiB = +procSample(child.pid).rssMiB.toFixed(1);
+          mark = "measure";
+        },
+        onEnd: () => {
+          mark = "after";
+          if (cfg.jfr && name === "runtime") sh("jcmd", [String(child.pid), "JFR.stop", "name=bench", `filename=${jfrFile}`]);
+        },
+      });
+      if (m.wraps === 0) break;
+      log(`${name}: ran out of pre-signed events (${m.wraps} wraps); redoing with more`);
+      count = Math.ceil(count * 2.5);
+    }
+    mark = "after";
+    Object.assign(r, m);
+    const sEnd = procSample(child.pid);
+    r.rssAtEndMiB = +sEnd.rssMiB.toFixed(1);
+    r.threadsAtEnd = sEnd.threads;
+    // flatness over the measurement window: mean RSS of its last third vs its first third
+    const ms = r.rss.filter((x) => x.mark === "measure");
+    const third = Math.max(1, Math.floor(ms.length / 3));
+    const mean = (a) => a.reduce((s, x) => s + x.rssMiB, 0) / a.length;
+    r.rssMeasureFirstThirdMiB = +mean(ms.slice(0, third)).toFixed(1);
+    r.rssMeasureLastThirdMiB = +mean(ms.slice(-third)).toFixed(1);
+    r.rssMeasureMaxMiB = Math.max(...ms.map((x) => x.rssMiB));
+    r.rssGrowthPct = +((100 * (r.rssMeasureLastThirdMiB - r.rssMeasureFirstThirdMiB)) / r.rssMeasureFirstThirdMiB).toFixed(1);
+    log(`${name}: ${r.eventsPerSec.toFixed(0)} events/s, p50 ${r.latency_us.p50} us, p99 ${r.latency_us.p99} us, errors ${r.errorsTotal}, RSS ${r.rssAtMeasureStartMiB} -> ${r.rssAtEndMiB} MiB`);
+  } finally {
+    clearInterval(sampler);
+    await stop(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (jfrFile && existsSync(jfrFile)) {
+    r.jfr = jfrFile;
+    const hot = sh(process.execPath, [join(BENCH, "profile", "hotspots.mjs"), jfrFile]);
+    writeFileSync(join(outDir, "runtime-hotspots.txt"), hot + "\n");
+    log(`JFR hot spots (also in ${join(outDir, "runtime-hotspots.txt")}):\n${hot}`);
+  }
+  return r;
+}
+
+// ---------- report ----------
+function machine() {
+  const cpu = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"));
+  return {
+    nproc: Number(sh("nproc", [])),
+    cpu: cpu ? cpu[1].trim() : "unknown",
+    memGiB: +(totalmem() / 2 ** 30).toFixed(1),
+    kernel: sh("uname", ["-r"]),
+    java: spawnSync("java", ["-version"]).stderr.toString().split("\n")[0].trim(),
+    node: process.version,
+    wrk: sh("wrk", ["-v"]).split("\n")[0].replace(/ Copyright.*/, ""),
+  };
+}
+const f0 = (x) => (x === null || x === undefined || Number.isNaN(x) ? "n/a" : Math.round(x).toLocaleString("en-US"));
+const ms = (us) => (us === undefined ? "n/a" : (us / 1000).toFixed(2));
+const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : "n/a");
+
+function targets(rt, peer) {
+  if (!rt || !peer) return null;
+  return [
+    ["events/s >= 2x peer", `${ratio(rt.eventsPerSec, peer.eventsPerSec)}x`, rt.eventsPerSec >= 2 * peer.eventsPerSec],
+    ["p99 <= peer p99", `${ms(rt.latency_us.p99)} ms vs ${ms(peer.latency_us.p99)} ms`, rt.latency_us.p99 <= peer.latency_us.p99],
+    ["zero errors", `${rt.errorsTotal} (wrk) + ${rt.standinBad} (stand-in)`, rt.errorsTotal === 0 && rt.standinBad === 0],
+    ["RSS flat over the measurement (last third within 10% of first third)",
+      `${rt.rssMeasureFirstThirdMiB} -> ${rt.rssMeasureLastThirdMiB} MiB (${rt.rssGrowthPct >= 0 ? "+" : ""}${rt.rssGrowthPct}%)`, rt.rssGrowthPct <= 10],
+    ["healthy within 3 s of JVM start", `${rt.startupSec} s`, rt.startupSec <= 3],
+  ];
+}
+
+function render(res) {
+  const P = res.phases;
+  const m = res.machine;
+  const rows = [];
+  const row = (label, r, extra = {}) => rows.push(`| ${label} | ${f0(r.eventsPerSec)} | ${ms(r.latency_us.p50)} | ${ms(r.latency_us.p99)} | ${ms(r.latency_us.p999)} | ${ms(r.latency_us.max)} | ${r.errorsTotal}${r.standinBad ? ` (+${r.standinBad} stand-in)` : ""} | ${f0(r.ok)} | ${extra.cpu ?? "n/a"} | ${extra.rss ?? "n/a"} | ${extra.start ?? "n/a"} |`);
+  if (P.ceiling) row("ceiling: wrk -> stand-in", P.ceiling, { cpu: `stand-in ${((P.ceiling.standinCpuSec * 1e6) / P.ceiling.ok).toFixed(1)}` });
+  for (const n of ["runtime", "peer"]) {
+    const r = P[n];
+    if (!r) continue;
+    row(n === "runtime" ? "runtime (jar)" : "peer (Node + svix)", r, {
+      cpu: r.sutCpuUsPerEvent ? r.sutCpuUsPerEvent.toFixed(0) : "n/a",
+      rss: `${r.rssAtHealthyMiB} / ${r.rssAtMeasureStartMiB} / ${r.rssAtEndMiB}`,
+      start: `${r.startupSec} s`,
+    });
+  }
+  const lines = [];
+  lines.push(`## Latest run: ${res.date}`, "");
+  lines.push(`Command: \`${res.command}\` (duration ${res.config.duration} s after a ${res.config.warmup} s warm-up, ${res.config.concurrency} keep-alive connections, wrk ${res.config.wrkThreads} thread(s); commit ${res.commit}${res.config.javaOpts ? `; BENCH_JAVA_OPTS=${res.config.javaOpts}` : ""}).`, "");
+  lines.push(`Machine: ${m.nproc} cores (${m.cpu}), ${m.memGiB} GiB, Linux ${m.kernel}; ${m.java}; Node ${m.node}; ${m.wrk}. Nothing pinned: all processes share the cores.`, "");
+  lines.push("| target | events/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | events | CPU us/event | RSS MiB healthy / measure start / end | healthy after |");
+  lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |");
+  lines.push(...rows, "");
+  if (P.runtime && P.peer) {
+    const rt = P.runtime, pe = P.peer;
+    lines.push(`Runtime / peer: events/s **${ratio(rt.eventsPerSec, pe.eventsPerSec)}x**, p50 ${ratio(rt.latency_us.p50, pe.latency_us.p50)}x, p99 ${ratio(rt.latency_us.p99, pe.latency_us.p99)}x, p99.9 ${ratio(rt.latency_us.p999, pe.latency_us.p999)}x, CPU per event ${ratio(rt.sutCpuUsPerEvent, pe.sutCpuUsPerEvent)}x, RSS at end ${ratio(rt.rssAtEndMiB, pe.rssAtEndMiB)}x.`, "");
+    lines.push("| target (2 cores, 32 connections) | measured | met |", "| --- | --- | --- |");
+    for (const [t, v, ok] of targets(rt, pe)) lines.push(`| ${t} | ${v} | ${ok ? "yes" : "**no**"} |`);
+    lines.push("");
+  }
+  if (P.runtime) {
+    const s = P.runtime.rss.filter((x) => x.mark === "measure");
+    const step = Math.max(1, Math.round(s.length / 12));
+    const pts = s.filter((_, i) => i % step === 0 || i === s.length - 1).map((x) => `${x.rssMiB.toFixed(0)}`);
+    lines.push(`Runtime RSS during the measurement (MiB, every ~${step} s): ${pts.join(", ")}; threads ${P.runtime.threadsAtHealthy} at healthy, ${P.runtime.threadsAtEnd} at end.`, "");
+  }
+  const gen = [];
+  for (const n of ["ceiling", "runtime", "peer"]) {
+    const r = P[n];
+    if (r && r.wrkCpuSec) gen.push(`${n}: wrk ${(r.wrkCpuSec / r.seconds).toFixed(2)} cores, stand-in ${(r.standinCpuSec / r.seconds).toFixed(2)} cores`);
+  }
+  if (gen.length) lines.push(`Load generator and stand-in CPU during each measurement: ${gen.join("; ")}.`, "");
+  lines.push(`Every event is a distinct user.updated (${"~3"} KB body, new svix-id, signed at most ${res.config.duration + 30} s before it is sent); raw figures: bench/results/${res.stamp}/results.json (not committed).`);
+  return lines.join("\n");
+}
+
+function updateBenchmarksMd(res, section) {
+  const file = join(ROOT, "BENCHMARKS.md");
+  const START = "<!-- bench:latest:start -->", END = "<!-- bench:latest:end -->", HIST = "<!-- bench:history:rows -->";
+  let md = existsSync(file) ? readFileSync(file, "utf8") : "";
+  if (!md.includes(START) || !md.includes(HIST)) {
+    md = `# Benchmarks\n\nHow to reproduce: \`bench/run.sh\` (see bench/README.md).\n\n${START}\n${END}\n\n## Run history\n\n| date | commit | runtime events/s | peer events/s | ratio | runtime p99 ms | peer p99 ms | ceiling events/s | runtime errors | runtime healthy after | runtime RSS start -> end MiB |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n${HIST}\n` + md;
+  }
+  md = md.replace(new RegExp(`${START}[\\s\\S]*?${END}`), `${START}\n${section}\n${END}`);
+  const P = res.phases;
+  const hist = `| ${res.date} | ${res.commit} | ${f0(P.runtime?.eventsPerSec)} | ${f0(P.peer?.eventsPerSec)} | ${P.runtime && P.peer ? ratio(P.runtime.eventsPerSec, P.peer.eventsPerSec) : "n/a"} | ${P.runtime ? ms(P.runtime.latency_us.p99) : "n/a"} | ${P.peer ? ms(P.peer.latency_us.p99) : "n/a"} | ${f0(P.ceiling?.eventsPerSec)} | ${P.runtime ? P.runtime.errorsTotal : "n/a"} | ${P.runtime ? P.runtime.startupSec + " s" : "n/a"} | ${P.runtime ? `${P.runtime.rssAtMeasureStartMiB} -> ${P.runtime.rssAtEndMiB}` : "n/a"} |`;
+  md = md.replace(HIST, `${hist}\n${HIST}`);
+  writeFileSync(file, md);
+}
+
+// ---------- main ----------
+async function main() {
+  results.machine = machine();
+  results.date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  results.commit = sh("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]);
+  results.command = cfg.command;
+  if (cfg.targets.includes("runtime") && !existsSync(cfg.jar)) throw new Error(`runtime jar ${cfg.jar} is missing (run.sh builds it)`);
+  standinPort = await freePort();
+  standin = start("standin", cfg.standinBin, [String(standinPort)]);
+  for (let i = 0; i < 100 && !(await standinStats()); i++) await sleep(50);
+  if (!(await standinStats())) throw new Error("Convex stand-in did not start");
+  log(`Convex stand-in on 127.0.0.1:${standinPort}; results in ${outDir}`);
+  for (const t of cfg.targets) {
+    results.phases[t] = t === "ceiling" ? await ceilingPhase() : await sutPhase(t);
+    if (t === "ceiling") log(`ceiling: ${results.phases.ceiling.eventsPerSec.toFixed(0)} requests/s, p99 ${results.phases.ceiling.latency_us.p99} us`);
+  }
+  await stop(standin);
+  rmSync(scratch, { recursive: true, force: true });
+  writeFileSync(join(outDir, "results.json"), JSON.stringify(results, null, 2));
+  const section = render(results);
+  console.log("\n" + section + "\n");
+  if (cfg.writeMd) {
+    updateBenchmarksMd(results, section);
+    log("BENCHMARKS.md updated");
+  }
+  const tg = targets(results.phases.runtime, results.phases.peer);
+  if (tg) log(tg.every((x) => x[2]) ? "all targets met" : `targets missed: ${tg.filter((x) => !x[2]).map((x) => x[0]).join("; ")}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(`[bench] failed: ${e.message}`);
+    killAll();
+    rmSync(scratch, { recursive: true, force: true });
+    process.exit(1);
+  },
+);

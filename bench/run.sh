@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# One command for the whole benchmark (see bench/README.md):
+#   bench/run.sh [--duration S] [--warmup S] [--concurrency N] [--targets ceiling,runtime,peer]
+#                [--wrk-threads N] [--jfr] [--no-md]
+# The same options can be given as environment variables: DURATION, WARMUP, CONCURRENCY, TARGETS,
+# WRK_THREADS, JFR=1, WRITE_MD=0, BENCH_JAVA_OPTS (extra JVM options for the runtime, default none),
+# RATE_GUESS (events/s the warm-up file is sized for, default 20000).
+# It installs what is missing (wrk from Debian, the peer's npm packages, the stand-in built with gcc,
+# the runtime jar with ./mvnw), then runs bench/run.mjs. Every step is bounded in time; every process
+# it starts is stopped at the end.
+set -euo pipefail
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH/.." && pwd)"
+cmd="bench/run.sh${*:+ $*}"
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) export DURATION="$2"; shift 2 ;;
+    --warmup) export WARMUP="$2"; shift 2 ;;
+    --concurrency) export CONCURRENCY="$2"; shift 2 ;;
+    --targets) export TARGETS="$2"; shift 2 ;;
+    --wrk-threads) export WRK_THREADS="$2"; shift 2 ;;
+    --jfr) export JFR=1; shift ;;
+    --no-md) export WRITE_MD=0; shift ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+export BENCH_COMMAND="$cmd"
+TARGETS="${TARGETS:-ceiling,runtime,peer}"
+
+log() { echo "[bench] $*"; }
+apt_install() {
+  # apt-get install as it is here (root); refresh the package lists once if the first try cannot find it
+  if ! apt-get install -y -qq "$@" >/dev/null 2>&1; then
+    timeout 300 apt-get update -qq
+    timeout 600 apt-get install -y -qq "$@" >/dev/null
+  fi
+}
+command -v node >/dev/null || { echo "node (>= 20) is required" >&2; exit 1; }
+command -v wrk >/dev/null || { log "installing wrk (Debian package)"; apt_install wrk; }
+command -v gcc >/dev/null || { log "installing gcc (Debian package)"; apt_install gcc libc6-dev; }
+
+# Convex stand-in: a small C epoll server, built here (bench/results/ is not committed)
+BIN="$BENCH/results/.bin"
+mkdir -p "$BIN"
+if [ ! -x "$BIN/convex-standin" ] || [ "$BENCH/standin/convex-standin.c" -nt "$BIN/convex-standin" ]; then
+  log "building the Convex stand-in"
+  gcc -O2 -Wall -o "$BIN/convex-standin" "$BENCH/standin/convex-standin.c"
+fi
+export STANDIN_BIN="$BIN/convex-standin"
+
+# reference peer: npm ci from the committed lock file
+if [[ "$TARGETS" == *peer* ]]; then
+  if [ ! -d "$BENCH/peer/node_modules/svix" ] || [ "$BENCH/peer/package-lock.json" -nt "$BENCH/peer/node_modules/.package-lock.json" ]; then
+    log "installing the peer's npm packages (npm ci)"
+    (cd "$BENCH/peer" && timeout 300 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+# runtime jar: build it if it is not there
+if [[ "$TARGETS" == *runtime* ]]; then
+  JAR="$ROOT/${JAR:-target/clerk-convex-sync.jar}"
+  if [ ! -f "$JAR" ]; then
+    [ -f "$ROOT/pom.xml" ] || { echo "no pom.xml at $ROOT: the runtime cannot be built yet (use --targets ceiling,peer)" >&2; exit 1; }
+    command -v java >/dev/null || { log "installing a JDK (Debian package)"; apt_install openjdk-17-jdk-headless; }
+    log "building the runtime jar (./mvnw -B -q package -DskipTests)"
+    (cd "$ROOT" && timeout 900 ./mvnw -B -q package -DskipTests)
+  fi
+fi
+
+# pre-signed events live on disk under bench/results/ for the length of a phase (~3.3 KB each)
+free_gib=$(df -Pk "$BENCH" | awk 'NR==2 {print int($4/1048576)}')
+[ "$free_gib" -ge 8 ] || log "warning: only ${free_gib} GiB free; a fast target needs up to ~rate*2*duration*3.3 KB of pre-signed events"
+
+exec node "$BENCH/run.mjs"
