@@ -1,0 +1,125 @@
+package io.clerkconvexsync;
+
+import io.clerkconvexsync.config.SyncSettings;
+import io.clerkconvexsync.delivery.ConvexCallPreparer;
+import io.clerkconvexsync.delivery.ConvexDeliveryRoute;
+import io.clerkconvexsync.delivery.ConvexFailure;
+import io.clerkconvexsync.delivery.DeadLetterChannel;
+import io.clerkconvexsync.delivery.RedeliveryBudget;
+import io.clerkconvexsync.intake.ClerkEvent;
+import io.clerkconvexsync.intake.WebhookRejectedException;
+import io.clerkconvexsync.intake.WebhookReply;
+import io.clerkconvexsync.ops.WebhookMetrics;
+import org.apache.camel.BeanInject;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * The error handler and redelivery policy, declared once for every route, the YAML extension routes included
+ * (a nameless route configuration applies to all routes that do not pick another).
+ *
+ * <ul>
+ *   <li>sender errors: answered 4xx;</li>
+ *   <li>transient Convex failures: redelivered with exponential back-off inside the webhook's time budget, then 503;</li>
+ *   <li>permanent Convex failures: no redelivery, dead-lettered, 2xx;</li>
+ *   <li>misconfiguration (401/403, wrong URL): 503 and a log line that says what to fix, no dead letter;</li>
+ *   <li>anything else: 503, so nothing is acknowledged that was not done.</li>
+ * </ul>
+ */
+public final class ErrorHandling extends RouteConfigurationBuilder {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorHandling.class);
+
+    @BeanInject("syncSettings")
+    SyncSettings settings;
+    @BeanInject("deadLetterChannel")
+    DeadLetterChannel deadLetterChannel;
+    @BeanInject("convexCallPreparer")
+    ConvexCallPreparer calls;
+    @BeanInject("webhookMetrics")
+    WebhookMetrics metrics;
+    @BeanInject("webhookReply")
+    WebhookReply reply;
+
+    @Override
+    public void configuration() {
+        routeConfiguration()
+                .onException(WebhookRejectedException.class).handled(true)
+                    .process(e -> outcome(e, Outcome.REJECTED))
+                    .process(reply)
+                .end()
+                .onException(ConvexFailure.Permanent.class).handled(true)
+                    .process(deadLetterChannel)
+                    .process(reply)
+                .end()
+                .onException(ConvexFailure.Misconfigured.class).handled(true)
+                    .process(this::misconfigured)
+                    .process(reply)
+                .end()
+                .onException(ConvexFailure.Transient.class, IOException.class).handled(true)
+                    .retryWhile(new RedeliveryBudget(settings))
+                    .redeliveryDelay(settings.initialRedeliveryDelay().toMillis())
+                    .useExponentialBackOff()
+                    .backOffMultiplier(settings.backoffMultiplier())
+                    .maximumRedeliveryDelay(settings.maximumRedeliveryDelay().toMillis())
+                    .onRedelivery(this::redelivering)
+                    .process(this::exhausted)
+                    .process(reply)
+                .end()
+                .onException(Exception.class).handled(true)
+                    .process(this::failed)
+                    .process(reply)
+                .end();
+    }
+
+    private void redelivering(Exchange exchange) {
+        calls.endWithoutAnswer(exchange);
+        metrics.redelivery();
+        LOG.warn("Convex call failed, redelivering (attempt {}) svix_id={} type={}: {}",
+                exchange.getProperty(ConvexDeliveryRoute.ATTEMPTS_PROPERTY, 0, Integer.class) + 1, svixId(exchange), type(exchange),
+                describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
+    }
+
+    private void exhausted(Exchange exchange) {
+        calls.endWithoutAnswer(exchange);
+        outcome(exchange, Outcome.RETRIED);
+        LOG.warn("Convex still unavailable after {} attempt(s); answering 503 so Svix retries later svix_id={} type={}: {}",
+                exchange.getProperty(ConvexDeliveryRoute.ATTEMPTS_PROPERTY, 0, Integer.class), svixId(exchange), type(exchange),
+                describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
+    }
+
+    private void misconfigured(Exchange exchange) {
+        outcome(exchange, Outcome.CONVEX_MISCONFIGURED);
+        LOG.error("{} (answering 503 so Svix retries once this is fixed) svix_id={} type={}",
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage(), svixId(exchange), type(exchange));
+    }
+
+    private void failed(Exchange exchange) {
+        outcome(exchange, Outcome.FAILED);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.error("Webhook failed inside the runtime; answering 503 so Svix retries svix_id={} type={}",
+                svixId(exchange), type(exchange), cause);
+    }
+
+    private static void outcome(Exchange exchange, Outcome outcome) {
+        exchange.setProperty(Outcome.PROPERTY, outcome);
+    }
+
+    private static String svixId(Exchange exchange) {
+        ClerkEvent event = exchange.getProperty(ClerkEvent.PROPERTY,
+                ClerkEvent.class);
+        return event == null ? null : event.svixId();
+    }
+
+    private static String type(Exchange exchange) {
+        return exchange.getProperty(ClerkEvent.TYPE_PROPERTY, String.class);
+    }
+
+    /** Exception class and message only: HTTP client messages name the host, never the key or the body. */
+    private static String describe(Exception e) {
+        return e == null ? "" : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}

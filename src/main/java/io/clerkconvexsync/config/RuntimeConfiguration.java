@@ -1,0 +1,83 @@
+package io.clerkconvexsync.config;
+
+import io.clerkconvexsync.delivery.ConvexCallPreparer;
+import io.clerkconvexsync.delivery.DeadLetterChannel;
+import io.clerkconvexsync.intake.SvixSignatureVerifier;
+import io.clerkconvexsync.intake.WebhookReply;
+import io.clerkconvexsync.ops.OutcomeRecorder;
+import io.clerkconvexsync.ops.WebhookMetrics;
+import io.clerkconvexsync.routing.ExtensionRoutes;
+import io.clerkconvexsync.routing.UserEventTranslator;
+import io.clerkconvexsync.store.EmbeddedDatabase;
+import io.clerkconvexsync.store.IdempotentReceiver;
+import io.clerkconvexsync.store.JdbcDeadLetterStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+import java.time.Clock;
+
+/**
+ * Builds every bean once, from validated {@link SyncSettings}. A missing or malformed setting stops startup here,
+ * before any port is opened, with a message that names it.
+ */
+public final class RuntimeConfiguration implements CamelConfiguration {
+
+    /** Tests bind a fixed clock under this name before startup; production uses the system clock. */
+    public static final String CLOCK = "clock";
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        SyncSettings settings = SyncSettings.load(context.getPropertiesComponent()::resolveProperty);
+        Registry registry = context.getRegistry();
+        Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
+        if (clock == null) {
+            clock = Clock.systemUTC();
+            registry.bind(CLOCK, clock);
+        }
+        registry.bind("syncSettings", settings);
+
+        JdbcConnectionPool dataSource = EmbeddedDatabase.open(settings);
+        registry.bind("dataSource", dataSource);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                dataSource.dispose();
+            }
+        }, true, true);
+        JdbcMessageIdRepository processed = new JdbcMessageIdRepository(dataSource, "clerk-webhook");
+        registry.bind("processedWebhooks", processed);
+        context.addService(processed, true, true); // creates its table on start
+        registry.bind("idempotentReceiver", new IdempotentReceiver(processed));
+
+        WebhookMetrics metrics = new WebhookMetrics(registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
+        registry.bind("webhookMetrics", metrics);
+        registry.bind("outcomeRecorder", new OutcomeRecorder(metrics));
+        registry.bind("svixSignatureVerifier",
+                new SvixSignatureVerifier(settings.webhookSecrets(), settings.timestampTolerance(), clock));
+        registry.bind("webhookReply", new WebhookReply());
+        registry.bind("userEventTranslator", new UserEventTranslator(settings));
+        registry.bind("extensionRoutes", new ExtensionRoutes());
+        registry.bind("convexCallPreparer", new ConvexCallPreparer(settings, metrics));
+        registry.bind("deadLetterChannel", new DeadLetterChannel(new JdbcDeadLetterStore(dataSource), metrics, clock));
+
+        configureHttpClient(context.getComponent(settings.convexUrl().getScheme(), HttpComponent.class), settings);
+    }
+
+    /** Pooled keep-alive connections to Convex, with bounded waits so a hung Convex cannot hold a webhook. */
+    private static void configureHttpClient(HttpComponent http, SyncSettings settings) {
+        int connectMs = (int) settings.connectTimeout().toMillis();
+        int responseMs = (int) settings.responseTimeout().toMillis();
+        http.setConnectTimeout(connectMs);
+        http.setConnectionRequestTimeout(connectMs);
+        http.setResponseTimeout(responseMs);
+        http.setSoTimeout(responseMs);
+        http.setMaxTotalConnections(settings.maxConnections());
+        http.setConnectionsPerRoute(settings.maxConnections());
+    }
+}

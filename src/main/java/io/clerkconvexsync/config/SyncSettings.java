@@ -1,0 +1,192 @@
+package io.clerkconvexsync.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every tunable of the runtime, read once from application.properties (with its env overrides) and validated before
+ * anything starts. No other class reads configuration by hand: they get this object or a {{placeholder}}.
+ */
+public record SyncSettings(
+        List<String> webhookSecrets,
+        Duration timestampTolerance,
+        URI convexUrl,
+        Optional<String> convexDeployKey,
+        String upsertFunction,
+        String upsertArgument,
+        String deleteFunction,
+        String deleteArgument,
+        Duration connectTimeout,
+        Duration responseTimeout,
+        int maxConnections,
+        int maximumRedeliveries,
+        Duration initialRedeliveryDelay,
+        double backoffMultiplier,
+        Duration maximumRedeliveryDelay,
+        Duration requestBudget,
+        Path dataDir,
+        String jdbcUrl,
+        int storageConnections) {
+
+    /** Property keys, with the environment variable that overrides each where the issue fixes one. */
+    public static final String WEBHOOK_SECRET = "clerk.webhook-secret";
+    public static final String CONVEX_URL = "convex.url";
+    public static final String CONVEX_DEPLOY_KEY = "convex.deploy-key";
+    public static final String DATA_DIR = "storage.data-dir";
+
+    private static final String SECRET_PREFIX = "whsec_";
+    private static final int SVIX_TIMEOUT_MS = 15_000;
+
+    /**
+     * Reads and checks every setting.
+     *
+     * @param lookup resolves a property key to its value (placeholders already resolved), empty when unset
+     * @throws InvalidSettingException naming the first setting that is missing or malformed
+     */
+    public static SyncSettings load(Function<String, Optional<String>> lookup) {
+        Reader r = new Reader(lookup);
+        Path dataDir = Path.of(r.required(DATA_DIR, "DATA_DIR"));
+        SyncSettings settings = new SyncSettings(
+                secrets(r.required(WEBHOOK_SECRET, "CLERK_WEBHOOK_SECRET")),
+                Duration.ofSeconds(r.positiveInt("clerk.timestamp-tolerance-seconds")),
+                convexUrl(r.required(CONVEX_URL, "CONVEX_URL")),
+                r.optional(CONVEX_DEPLOY_KEY),
+                r.required("convex.upsert-function", null),
+                r.required("convex.upsert-argument", null),
+                r.required("convex.delete-function", null),
+                r.required("convex.delete-argument", null),
+                Duration.ofMillis(r.positiveInt("convex.connect-timeout-ms")),
+                Duration.ofMillis(r.positiveInt("convex.response-timeout-ms")),
+                r.positiveInt("convex.max-connections"),
+                r.nonNegativeInt("delivery.maximum-redeliveries"),
+                Duration.ofMillis(r.positiveInt("delivery.initial-delay-ms")),
+                r.multiplier("delivery.backoff-multiplier"),
+                Duration.ofMillis(r.positiveInt("delivery.maximum-delay-ms")),
+                requestBudget(r.positiveInt("delivery.request-budget-ms")),
+                dataDir,
+                r.optional("storage.jdbc-url").orElseGet(() -> h2Url(dataDir)),
+                r.positiveInt("storage.max-connections"));
+        if (settings.convexDeployKey.isPresent() && settings.convexDeployKey.get().chars().anyMatch(Character::isWhitespace)) {
+            throw new InvalidSettingException("CONVEX_DEPLOY_KEY", "contains white space; paste the key exactly as the Convex dashboard shows it");
+        }
+        return settings;
+    }
+
+    /** Svix gives up on an answer after 15 s; the whole webhook, redeliveries included, must end before that. */
+    static Duration requestBudget(int millis) {
+        if (millis >= SVIX_TIMEOUT_MS) {
+            throw new InvalidSettingException("delivery.request-budget-ms", "must be below Svix's 15000 ms timeout");
+        }
+        return Duration.ofMillis(millis);
+    }
+
+    /**
+     * The embedded default: an H2 file in DATA_DIR, kept open for the life of the process (opening the file per lookup
+     * is slow) and writing every commit at once, so that a kill -9 right after a 2xx loses nothing.
+     */
+    static String h2Url(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("clerk-convex-sync")
+                + ";DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
+    }
+
+    /** The signing secrets alone, for tools that need nothing else; fails like {@link #load} when they are wrong. */
+    public static List<String> secretsFrom(Optional<String> raw) {
+        return secrets(raw.map(String::trim).filter(v -> !v.isEmpty())
+                .orElseThrow(() -> new InvalidSettingException("CLERK_WEBHOOK_SECRET", "is not set")));
+    }
+
+    /** Several secrets may be configured while one is rotated; any of them verifies a webhook. */
+    static List<String> secrets(String raw) {
+        List<String> secrets = Arrays.stream(raw.split("[\\s,]+")).filter(s -> !s.isEmpty()).toList();
+        for (int i = 0; i < secrets.size(); i++) {
+            String secret = secrets.get(i);
+            String where = secrets.size() == 1 ? "" : " (entry " + (i + 1) + " of " + secrets.size() + ")";
+            if (!secret.startsWith(SECRET_PREFIX)) {
+                throw new InvalidSettingException("CLERK_WEBHOOK_SECRET", "is malformed" + where
+                        + ": a Clerk signing secret starts with whsec_ (Clerk dashboard > Webhooks > your endpoint > Signing Secret)");
+            }
+            try {
+                if (Base64.getDecoder().decode(secret.substring(SECRET_PREFIX.length())).length == 0) {
+                    throw new IllegalArgumentException("empty");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException("CLERK_WEBHOOK_SECRET", "is malformed" + where
+                        + ": the part after whsec_ must be non-empty base64");
+            }
+        }
+        return secrets;
+    }
+
+    static URI convexUrl(String raw) {
+        URI uri;
+        try {
+            uri = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
+        } catch (Exception e) {
+            throw new InvalidSettingException("CONVEX_URL", "is not a URL; expected e.g. https://happy-otter-123.convex.cloud");
+        }
+        if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+                || uri.getQuery() != null || uri.getFragment() != null || uri.getUserInfo() != null
+                || (uri.getPath() != null && !uri.getPath().isEmpty())) {
+            throw new InvalidSettingException("CONVEX_URL",
+                    "must be the deployment URL alone, http(s)://host[:port] with no path, e.g. https://happy-otter-123.convex.cloud");
+        }
+        if (uri.getHost().endsWith(".convex.site")) {
+            throw new InvalidSettingException("CONVEX_URL",
+                    "points at .convex.site (HTTP actions); the functions API is the .convex.cloud URL of the same deployment");
+        }
+        return uri;
+    }
+
+    /** Property lookups that name the setting (or its environment variable) when it is wrong. */
+    private record Reader(Function<String, Optional<String>> lookup) {
+        String required(String key, String env) {
+            return optional(key).orElseThrow(() -> new InvalidSettingException(env != null ? env : key, "is not set"));
+        }
+
+        Optional<String> optional(String key) {
+            return lookup.apply(key).map(String::trim).filter(v -> !v.isEmpty());
+        }
+
+        int positiveInt(String key) {
+            int value = integer(key);
+            if (value <= 0) {
+                throw new InvalidSettingException(key, "must be greater than 0");
+            }
+            return value;
+        }
+
+        int nonNegativeInt(String key) {
+            int value = integer(key);
+            if (value < 0) {
+                throw new InvalidSettingException(key, "must not be negative");
+            }
+            return value;
+        }
+
+        double multiplier(String key) {
+            try {
+                double value = Double.parseDouble(required(key, null));
+                if (value < 1.0) {
+                    throw new InvalidSettingException(key, "must be at least 1.0");
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(key, "must be a number");
+            }
+        }
+
+        private int integer(String key) {
+            try {
+                return Integer.parseInt(required(key, null));
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(key, "must be a whole number");
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.clerkconvexsync.delivery;
+
+import io.clerkconvexsync.config.SyncSettings;
+import io.clerkconvexsync.ops.WebhookMetrics;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * One attempt at a Convex call: a clean outbound message (no inbound header may leak to Convex), the deploy key as
+ * {@code Authorization: Convex <key>}, and the attempt's latency and result class in metrics.
+ */
+public final class ConvexCallPreparer implements Processor {
+
+    static final String STARTED_PROPERTY = "convexAttemptStarted";
+
+    private final String authorization;
+    private final WebhookMetrics metrics;
+    private final ConvexResponseClassifier classifier = new ConvexResponseClassifier();
+
+    public ConvexCallPreparer(SyncSettings settings, WebhookMetrics metrics) {
+        this.authorization = settings.convexDeployKey().map(key -> "Convex " + key).orElse(null);
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        exchange.setProperty(ConvexDeliveryRoute.ATTEMPTS_PROPERTY,
+                exchange.getProperty(ConvexDeliveryRoute.ATTEMPTS_PROPERTY, 0, Integer.class) + 1);
+        exchange.setProperty(STARTED_PROPERTY, System.nanoTime());
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (authorization != null) {
+            message.setHeader("Authorization", authorization);
+        }
+        message.setBody(exchange.getProperty(ConvexDeliveryRoute.REQUEST_PROPERTY, byte[].class));
+    }
+
+    /** Reads Convex's answer; records the attempt whatever it was. */
+    public void classifyAnswer(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String function = exchange.getProperty(ConvexDeliveryRoute.FUNCTION_PROPERTY, String.class);
+        try {
+            classifier.classify(function, message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class),
+                    message.getBody(byte[].class));
+            endAttempt(exchange, "success");
+        } catch (ConvexFailure failure) {
+            endAttempt(exchange, failure.resultClass());
+            throw failure;
+        } finally {
+            message.removeHeaders("*");
+        }
+    }
+
+    /** Records an attempt that ended without an answer (connection refused or dropped, timeout). */
+    public void endWithoutAnswer(Exchange exchange) {
+        if (exchange.getProperty(STARTED_PROPERTY) != null) {
+            endAttempt(exchange, "io_error");
+        }
+    }
+
+    private void endAttempt(Exchange exchange, String result) {
+        Long started = exchange.getProperty(STARTED_PROPERTY, Long.class);
+        exchange.removeProperty(STARTED_PROPERTY);
+        metrics.convexCall(exchange.getProperty(ConvexDeliveryRoute.FUNCTION_PROPERTY, String.class), result,
+                started == null ? 0 : System.nanoTime() - started);
+    }
+}

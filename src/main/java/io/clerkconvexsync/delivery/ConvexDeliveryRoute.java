@@ -1,0 +1,38 @@
+package io.clerkconvexsync.delivery;
+
+import io.clerkconvexsync.Outcome;
+import org.apache.camel.BeanInject;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * The one way to Convex. Every event route (Java or YAML) sends a {@link ConvexCall} to {@link #ENDPOINT}; this route
+ * owns the HTTP call, reading Convex's answer, and, through the shared error handler, redelivery and dead letters.
+ */
+public final class ConvexDeliveryRoute extends RouteBuilder {
+
+    public static final String ENDPOINT = "direct:convex-delivery";
+    static final String CALL_ENDPOINT = "direct:convex-call";
+
+    public static final String FUNCTION_PROPERTY = "convexFunction";
+    static final String REQUEST_PROPERTY = "convexRequest";
+    public static final String ATTEMPTS_PROPERTY = "convexAttempts";
+
+    @BeanInject("convexCallPreparer")
+    ConvexCallPreparer preparer;
+
+    @Override
+    public void configure() {
+        from(ENDPOINT).routeId("convex-delivery")
+                .process(new ConvexRequestBuilder())
+                // A unit of redelivery: each retry runs the whole call again, from the request bytes.
+                .to(CALL_ENDPOINT)
+                .setProperty(Outcome.PROPERTY, constant(Outcome.DELIVERED));
+
+        // No error handler of its own: failures go back to the caller's step above, which redelivers the whole call.
+        from(CALL_ENDPOINT).routeId("convex-call").errorHandler(noErrorHandler())
+                .process(preparer)
+                .to("{{convex.url}}/api/mutation?throwExceptionOnFailure=false&skipResponseHeaders=true"
+                        + "&cookieManagementDisabled=true&followRedirects=false")
+                .process(preparer::classifyAnswer);
+    }
+}

@@ -1,0 +1,65 @@
+package io.clerkconvexsync.delivery;
+
+/**
+ * How a Convex call failed, as the error handler needs to know it. Messages carry the HTTP status and Convex's short
+ * error code, never the request, the deploy key or Convex's error text (which can quote user data).
+ */
+public abstract sealed class ConvexFailure extends RuntimeException {
+    private final int httpStatus;
+    private final String detail;
+
+    ConvexFailure(String message, int httpStatus, String detail) {
+        super(message, null, false, false);
+        this.httpStatus = httpStatus;
+        this.detail = detail;
+    }
+
+    /** The HTTP status Convex answered with, or 0 when there was no answer. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** Convex's own error text, kept for the dead-letter store only (it may contain user data, so it is not logged). */
+    public String detail() {
+        return detail;
+    }
+
+    /** The value of the {@code result} tag for Convex calls. */
+    public abstract String resultClass();
+
+    /** Worth trying again soon: overload, rate limits, timeouts, 5xx. */
+    public static final class Transient extends ConvexFailure {
+        public Transient(String message, int httpStatus, String detail) {
+            super(message, httpStatus, detail);
+        }
+
+        @Override
+        public String resultClass() {
+            return "transient_error";
+        }
+    }
+
+    /** Convex will refuse this payload however often it is sent: a function error, 400, 422. Dead-lettered. */
+    public static final class Permanent extends ConvexFailure {
+        public Permanent(String message, int httpStatus, String detail) {
+            super(message, httpStatus, detail);
+        }
+
+        @Override
+        public String resultClass() {
+            return httpStatus() == 200 || httpStatus() == 560 ? "function_error" : "rejected";
+        }
+    }
+
+    /** Our side is set up wrong (deploy key, URL): every event would fail the same way until an operator fixes it. */
+    public static final class Misconfigured extends ConvexFailure {
+        public Misconfigured(String message, int httpStatus, String detail) {
+            super(message, httpStatus, detail);
+        }
+
+        @Override
+        public String resultClass() {
+            return "auth_error";
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.clerkconvexsync.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clerkconvexsync.intake.ClerkEventParser;
+/**
+ * Reads Convex's answer, not only its status, and turns every failure into the {@link ConvexFailure} kind that decides
+ * between redelivery, dead letter and "fix the configuration". Shapes follow Convex's HTTP API: function results come
+ * as {@code {"status":"success"|"error",...}} with HTTP 200 or 560; other failures as {@code {"code","message"}}.
+ */
+public final class ConvexResponseClassifier {
+
+    /** Convex's status for a failed function call (the official client treats it like a 200 carrying an error). */
+    static final int UDF_FAILED = 560;
+
+    /** Returns normally when Convex ran the function successfully. */
+    public void classify(String function, int status, byte[] body) {
+        JsonNode json = parse(body);
+        String answer = json == null ? null : text(json, "status");
+        if (status == 200 && "success".equals(answer)) {
+            return;
+        }
+        if ((status == 200 || status == UDF_FAILED) && "error".equals(answer)) {
+            throw new ConvexFailure.Permanent("Convex function " + function + " failed (HTTP " + status + ")", status,
+                    detail(json, "errorMessage") + dataSuffix(json));
+        }
+        String code = json == null ? null : text(json, "code");
+        String described = "HTTP " + status + (code == null ? "" : " " + code);
+        String detail = json == null ? null : detail(json, "message");
+        if (status == 401 || status == 403) {
+            throw new ConvexFailure.Misconfigured("Convex refused the credentials (" + described + "): set CONVEX_DEPLOY_KEY to a "
+                    + "deploy key of this deployment (Convex dashboard > Settings > Deploy keys) that may run internal mutations",
+                    status, detail);
+        }
+        if (status == 404 || (status >= 300 && status < 400)) {
+            throw new ConvexFailure.Misconfigured("Convex answered " + described + " for /api/mutation: check that CONVEX_URL is "
+                    + "the deployment's .convex.cloud URL", status, detail);
+        }
+        if (status == 408 || status == 429 || (status >= 500 && status != UDF_FAILED)) {
+            throw new ConvexFailure.Transient("Convex is unavailable (" + described + ")", status, detail);
+        }
+        if (status >= 400 && status < 500) {
+            throw new ConvexFailure.Permanent("Convex rejected the request (" + described + ")", status, detail);
+        }
+        // A 2xx without Convex's shape: a proxy or a captive portal answered, not Convex. Try again.
+        throw new ConvexFailure.Transient("Convex answered " + described + " without a function result", status, null);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            JsonNode node = ClerkEventParser.JSON.readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    private static String detail(JsonNode json, String field) {
+        String value = text(json, field);
+        return value == null ? "" : value;
+    }
+
+    private static String dataSuffix(JsonNode json) {
+        JsonNode data = json.get("errorData");
+        return data == null || data.isNull() ? "" : "\nerrorData: " + data;
+    }
+}

@@ -1,0 +1,92 @@
+package io.clerkconvexsync.ops;
+
+import io.clerkconvexsync.Outcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The runtime's own meters, registered in Camel's Prometheus registry and served at /observe/metrics.
+ * Tag values are bounded: event types outside Clerk's published list are counted as {@code other}.
+ */
+public final class WebhookMetrics {
+
+    /** Histogram buckets from 1 ms to Svix's 15 s timeout. */
+    private static final Duration[] BUCKETS = {
+            Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(15)};
+
+    /** Clerk's event types (@clerk/backend 3.25 WebhookEventType). */
+    private static final Set<String> KNOWN_TYPES = Set.of(
+            "user.created", "user.updated", "user.deleted",
+            "session.created", "session.ended", "session.removed", "session.revoked", "session.pending",
+            "email.created", "sms.created",
+            "organization.created", "organization.updated", "organization.deleted",
+            "organizationDomain.created", "organizationDomain.updated", "organizationDomain.deleted",
+            "organizationMembership.created", "organizationMembership.updated", "organizationMembership.deleted",
+            "organizationInvitation.created", "organizationInvitation.revoked", "organizationInvitation.accepted",
+            "role.created", "role.updated", "role.deleted", "permission.created", "permission.updated", "permission.deleted",
+            "waitlistEntry.created", "waitlistEntry.updated", "paymentAttempt.created", "paymentAttempt.updated",
+            "subscription.created", "subscription.updated", "subscription.active", "subscription.pastDue",
+            "subscriptionItem.created", "subscriptionItem.updated", "subscriptionItem.active", "subscriptionItem.canceled",
+            "subscriptionItem.upcoming", "subscriptionItem.ended", "subscriptionItem.abandoned", "subscriptionItem.incomplete",
+            "subscriptionItem.pastDue", "subscriptionItem.freeTrialEnding");
+
+    private final MeterRegistry registry;
+
+    public WebhookMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        // Registered up front so that dashboards and alerts see a 0 rather than no series at all.
+        for (Outcome outcome : Outcome.values()) {
+            webhookCounter("user.created", outcome);
+        }
+        Counter.builder("convex.redeliveries").description("Redeliveries of Convex calls").register(registry);
+    }
+
+    /** One webhook answered. {@code type} is null when the request was rejected before its type was known. */
+    public void webhook(String type, Outcome outcome, long elapsedMs) {
+        webhookCounter(type, outcome).increment();
+        Timer.builder("clerk.webhook.duration").description("Time from receiving a webhook to answering it")
+                .tag("outcome", outcome.label()).serviceLevelObjectives(BUCKETS).register(registry)
+                .record(elapsedMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** One HTTP call to Convex finished (or failed without an answer). */
+    public void convexCall(String function, String result, long nanos) {
+        Counter.builder("convex.calls").description("Calls to Convex's HTTP API by function and result class")
+                .tag("function", tag(function)).tag("result", result).register(registry).increment();
+        Timer.builder("convex.call.duration").description("Latency of one call to Convex's HTTP API")
+                .tag("function", tag(function)).serviceLevelObjectives(BUCKETS).register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void redelivery() {
+        registry.counter("convex.redeliveries").increment();
+    }
+
+    public void deadLetterAdded(String type) {
+        Counter.builder("dead.letters.added").description("Events stored in the dead-letter store")
+                .tag("type", typeTag(type)).register(registry).increment();
+    }
+
+    private Counter webhookCounter(String type, Outcome outcome) {
+        return Counter.builder("clerk.webhooks").description("Clerk webhooks answered, by event type and outcome")
+                .tag("type", typeTag(type)).tag("outcome", outcome.label()).register(registry);
+    }
+
+    static String typeTag(String type) {
+        if (type == null) {
+            return "unknown";
+        }
+        return KNOWN_TYPES.contains(type) ? type : "other";
+    }
+
+    private static String tag(String value) {
+        return value == null ? "unknown" : value;
+    }
+}

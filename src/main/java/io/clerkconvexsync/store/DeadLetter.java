@@ -1,0 +1,26 @@
+package io.clerkconvexsync.store;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * An event Convex refused for good, kept with everything needed to understand and replay it.
+ *
+ * @param id            the store's id (0 before it is stored)
+ * @param svixId        the webhook's svix-id; one dead letter per svix-id
+ * @param eventType     Clerk's event type
+ * @param function      the Convex function that refused it
+ * @param errorKind     {@code function_error} or {@code rejected}
+ * @param httpStatus    Convex's HTTP status
+ * @param error         what went wrong, in the runtime's words
+ * @param errorDetail   Convex's own error text (may quote user data: shown on request, never logged)
+ * @param body          the webhook body as received
+ * @param headers       the webhook headers kept (never the signature)
+ * @param attempts      how many times Convex was called for it
+ * @param firstFailedAt when it first failed for good
+ * @param lastFailedAt  when it last failed
+ */
+public record DeadLetter(long id, String svixId, String eventType, String function, String errorKind, int httpStatus,
+                         String error, String errorDetail, String body, Map<String, String> headers, int attempts,
+                         Instant firstFailedAt, Instant lastFailedAt) {
+}
