@@ -1,0 +1,133 @@
+package io.clerkconvexsync.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real local HTTP server standing in for a Convex deployment. It answers {@code POST /api/mutation} with Convex's
+ * real response shapes: by default {@code 200 {"status":"success","value":null}}, or whatever a test scripted next.
+ */
+public final class ConvexStandIn implements AutoCloseable {
+
+    /** One scripted answer. */
+    public record Answer(int status, String body, boolean hangs, boolean drops) {
+        public static Answer success() {
+            return new Answer(200, "{\"status\":\"success\",\"value\":null}", false, false);
+        }
+
+        /** A function error, as Convex reports it with HTTP 200 (or 560). */
+        public static Answer functionError(int status) {
+            return new Answer(status, "{\"status\":\"error\",\"errorMessage\":\"[Request ID: 3f2a] Server Error\\n"
+                    + "ArgumentValidationError: Object is missing the required field `first_name`.\",\"logLines\":[]}",
+                    false, false);
+        }
+
+        /** Any other failure: {code, message} with a 4xx/5xx status. */
+        public static Answer failure(int status, String code) {
+            return new Answer(status, "{\"code\":\"" + code + "\",\"message\":\"" + code + " from the stand-in\"}", false, false);
+        }
+
+        /** Accepts the request and never answers (until the stand-in closes). */
+        public static Answer hang() {
+            return new Answer(0, null, true, false);
+        }
+
+        /** Closes the connection without an answer. */
+        public static Answer drop() {
+            return new Answer(0, null, false, true);
+        }
+    }
+
+    /** One request as Convex received it. */
+    public record Request(String method, String path, Map<String, List<String>> headers, String body) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
+                    .map(e -> e.getValue().get(0)).orElse(null);
+        }
+    }
+
+    private final HttpServer server;
+    private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private volatile Answer fallback = Answer.success();
+
+    public ConvexStandIn() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Answers the next requests with these, in order, then with the fallback. */
+    public void script(Answer... answers) {
+        script.addAll(List.of(answers));
+    }
+
+    /** What every request gets once the script is used up. */
+    public void fallback(Answer answer) {
+        this.fallback = answer;
+    }
+
+    public void reset() {
+        script.clear();
+        requests.clear();
+        fallback = Answer.success();
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                Map.copyOf(exchange.getRequestHeaders()), body));
+        Answer answer = script.poll();
+        if (answer == null) {
+            answer = fallback;
+        }
+        if (answer.hangs()) {
+            try {
+                closing.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+            return;
+        }
+        if (answer.drops()) {
+            exchange.close();
+            return;
+        }
+        byte[] out = answer.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(answer.status(), out.length);
+        try (OutputStream os = exchange.getResponseBody()) {
+            os.write(out);
+        }
+    }
+
+    @Override
+    public void close() {
+        closing.countDown();
+        server.stop(0);
+    }
+}
