@@ -6,8 +6,8 @@
 // writes bench/results/<stamp>/results.json and the "Latest run" section of BENCHMARKS.md.
 // Every wait is bounded; every process it starts is stopped on the way out (also on Ctrl-C).
 import { spawn, execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync, mkdtempSync, createWriteStream, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync, mkdtempSync, createWriteStream, copyFileSync } from "node:fs";
+import { dirname, join, resolve, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import { tmpdir, totalmem } from "node:os";
@@ -214,11 +214,14 @@ async function sutPhase(name) {
     CONVEX_DEPLOY_KEY: "prod:bench-standin|benchdeploykey0000000000000000000000000000" };
   let child, healthUrl, cmdline, jfrFile;
   if (name === "runtime") {
+    // run a copy, so that a rebuild of target/ during the run cannot change the jar under the JVM
+    const jar = join(scratch, "clerk-convex-sync.jar");
+    copyFileSync(cfg.jar, jar);
     // deep Camel/Vert.x stacks: keep 256 frames in JFR samples so the runtime's own frames are on them
-    const args = [...(cfg.jfr ? ["-XX:FlightRecorderOptions:stackdepth=256"] : []), ...cfg.javaOpts, "-jar", cfg.jar];
+    const args = [...(cfg.jfr ? ["-XX:FlightRecorderOptions:stackdepth=256"] : []), ...cfg.javaOpts, "-jar", jar];
     child = start("runtime", "java", args, { cwd: ROOT, env: { ...baseEnv, MANAGEMENT_PORT: String(mgmt), DATA_DIR: dataDir } });
     healthUrl = `http://127.0.0.1:${mgmt}/observe/health`;
-    cmdline = `java ${args.join(" ")}`;
+    cmdline = `java ${args.join(" ").replace(jar, relative(ROOT, cfg.jar))}`;
   } else {
     child = start("peer", process.execPath, [join(BENCH, "peer", "server.js")], { cwd: join(BENCH, "peer"), env: baseEnv });
     healthUrl = `http://127.0.0.1:${port}/health`;

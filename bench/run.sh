@@ -60,7 +60,8 @@ fi
 
 # runtime jar: build it if it is not there
 if [[ "$TARGETS" == *runtime* ]]; then
-  JAR="$ROOT/${JAR:-target/clerk-convex-sync.jar}"
+  JAR="${JAR:-target/clerk-convex-sync.jar}"
+  case "$JAR" in /*) ;; *) JAR="$ROOT/$JAR" ;; esac
   if [ ! -f "$JAR" ]; then
     [ -f "$ROOT/pom.xml" ] || { echo "no pom.xml at $ROOT: the runtime cannot be built yet (use --targets ceiling,peer)" >&2; exit 1; }
     command -v java >/dev/null || { log "installing a JDK (Debian package)"; apt_install openjdk-17-jdk-headless; }
