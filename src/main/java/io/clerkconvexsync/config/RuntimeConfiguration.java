@@ -79,5 +79,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         http.setSoTimeout(responseMs);
         http.setMaxTotalConnections(settings.maxConnections());
         http.setConnectionsPerRoute(settings.maxConnections());
+        // The redelivery policy owns retries; HttpClient would otherwise repeat a POST on 429/503 on its own.
+        http.setAutomaticRetriesDisabled(true);
     }
 }

@@ -24,13 +24,17 @@ public final class WebhookIntakeRoute extends RouteBuilder {
     @Override
     public void configure() {
         from("platform-http:{{clerk.webhook-path}}?httpMethodRestrict=POST").routeId("clerk-webhook")
-                .onCompletion().process(outcomeRecorder).end()
+                // Whatever path the webhook took (errors are answered by the error handler): keep the svix-id once the
+                // event is acknowledged, and record the outcome, before the answer goes out.
+                .onCompletion().modeBeforeConsumer()
+                    .process(idempotentReceiver::remember)
+                    .process(outcomeRecorder)
+                .end()
                 .process(verifier)
                 .process(new ClerkEventParser())
                 .process(idempotentReceiver::detectDuplicate)
                 .filter(exchange -> !IdempotentReceiver.isDuplicate(exchange))
                     .to(EventTypeRouter.ENDPOINT)
-                    .process(idempotentReceiver::remember)
                 .end()
                 .process(reply);
     }
