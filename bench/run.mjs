@@ -180,9 +180,10 @@ async function measured(name, url, prefix, sutPid, mode, hostPort, secret, count
   cleanupPrefix(prefix);
   r.convexCalls = after.stats.ok - before.stats.ok;
   r.standinBad = after.stats.bad + after.stats.other - before.stats.bad - before.stats.other;
+  r.convexCallsWithQueryString = after.stats.query - before.stats.query;
   r.standinCpuSec = after.standin.cpuSec - before.standin.cpuSec;
   if (before.sut && after.sut) r.sutCpuSec = after.sut.cpuSec - before.sut.cpuSec;
-  r.sutCpuUsPerEvent = r.sutCpuSec ? (r.sutCpuSec * 1e6) / r.ok : null;
+  r.sutCpuUsPerEvent = r.sutCpuSec && r.ok ? (r.sutCpuSec * 1e6) / r.ok : null;
   r.presigned = count;
   return r;
 }
@@ -382,6 +383,10 @@ function render(res) {
   for (const n of ["ceiling", "runtime", "peer"]) {
     const r = P[n];
     if (r && r.wrkCpuSec) gen.push(`${n}: wrk ${(r.wrkCpuSec / r.seconds).toFixed(2)} cores, stand-in ${(r.standinCpuSec / r.seconds).toFixed(2)} cores`);
+  }
+  for (const n of ["runtime", "peer"]) {
+    const r = P[n];
+    if (r) lines.push(`${n}: ${f0(r.convexCalls)} calls reached the Convex stand-in during the measurement (${f0(r.ok)} webhooks answered 2xx)${r.convexCallsWithQueryString ? `; ${f0(r.convexCallsWithQueryString)} of them had a query string on /api/mutation (see the stand-in log)` : ""}.`, "");
   }
   if (gen.length) lines.push(`Load generator and stand-in CPU during each measurement: ${gen.join("; ")}.`, "");
   lines.push(`Every event is a distinct user.updated (${"~3"} KB body, new svix-id, signed at most ${res.config.duration + 30} s before it is sent); raw figures: bench/results/${res.stamp}/results.json (not committed).`);

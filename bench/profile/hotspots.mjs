@@ -13,7 +13,9 @@ if (!file) {
 const events = (names) =>
   JSON.parse(execFileSync("jfr", ["print", "--json", "--events", names, file], { maxBuffer: 2 ** 31 - 1 }).toString()).recording.events;
 
-const frameName = (f) => `${f.method.type.name}.${f.method.name}`;
+// jfr prints class names with slashes (hidden classes with dots): use dots throughout
+const cls = (f) => f.method.type.name.replaceAll("/", ".");
+const frameName = (f) => `${cls(f)}.${f.method.name}`;
 const family = (cls) => {
   const fams = ["io.clerkconvexsync", "org.apache.camel", "io.vertx", "io.netty", "org.h2", "com.zaxxer", "com.svix",
     "com.fasterxml.jackson", "org.apache.hc", "io.micrometer", "java.net.http", "jdk.internal.net.http", "sun.security", "javax.crypto",
@@ -34,15 +36,15 @@ for (const e of samples) {
   const frames = e.values.stackTrace?.frames || [];
   if (!frames.length) continue;
   count(self, frameName(frames[0]));
-  count(fam, family(frames[0].method.type.name));
+  count(fam, family(cls(frames[0])));
   count(threads, (e.values.sampledThread?.javaName || "?").replace(/\d+/g, "N"));
   const seen = new Set(frames.map(frameName));
   for (const n of seen) count(incl, n);
   // the innermost frame of the runtime's own code: which of our steps the sample was spent under
-  const mine = frames.find((f) => f.method.type.name.startsWith("io.clerkconvexsync"));
+  const mine = frames.find((f) => cls(f).startsWith("io.clerkconvexsync"));
   count(own, mine ? frameName(mine) : "(no runtime frame on the stack: Vert.x/Netty/Camel/JDK plumbing)");
   // for samples under our code, the family of the top frame (what our step spends its time in)
-  if (mine) count(ownSelfish, `${frameName(mine)} -> ${family(frames[0].method.type.name)}`);
+  if (mine) count(ownSelfish, `${frameName(mine)} -> ${family(cls(frames[0]))}`);
 }
 const n = samples.length;
 console.log(`${n} execution samples in ${file}`);
@@ -53,6 +55,43 @@ console.log(table("Samples by innermost runtime (io.clerkconvexsync) frame", own
 console.log(table("Runtime frame -> package family of the top frame", ownSelfish, n, 20));
 console.log(table("Samples by thread (digits folded)", threads, n, 10));
 
+// Java samples only cover threads running Java code: where CPU goes outside them (GC, JIT, native, kernel)
+try {
+  const loads = events("jdk.ThreadCPULoad");
+  const per = new Map();
+  for (const e of loads) {
+    const name = (e.values.eventThread?.javaName || e.values.eventThread?.osName || "?").replace(/\d+/g, "N");
+    const v = per.get(name) || { user: 0, system: 0, n: 0 };
+    v.user += Number(e.values.user) || 0;
+    v.system += Number(e.values.system) || 0;
+    v.n += 1;
+    per.set(name, v);
+  }
+  // each event is one thread's share of the machine over ~1 s; sum per name / samples per thread ~ cores
+  const seconds = Math.max(1, new Set(loads.map((e) => String(e.values.startTime).slice(0, 19))).size);
+  const rows = [...per.entries()].map(([k, v]) => [k, (v.user * nproc()) / seconds, (v.system * nproc()) / seconds])
+    .sort((a, b) => b[1] + b[2] - a[1] - a[2]).slice(0, 12);
+  console.log(`Thread CPU (cores, user + system, mean of ${seconds} JFR periods; threads of one pool summed)`);
+  for (const [k, u, sy] of rows) console.log(`  ${(u + sy).toFixed(2).padStart(5)}  (user ${u.toFixed(2)}, system ${sy.toFixed(2)})  ${k}`);
+} catch (e) {
+  console.log(`(no thread CPU load: ${e.message.split("\n")[0]})`);
+}
+try {
+  const cpu = events("jdk.CPULoad");
+  const avg = (k) => cpu.reduce((a, e) => a + (Number(e.values[k]) || 0), 0) / Math.max(1, cpu.length);
+  console.log(`JVM CPU (share of all cores): user ${(100 * avg("jvmUser")).toFixed(0)}%, system ${(100 * avg("jvmSystem")).toFixed(0)}%; machine total ${(100 * avg("machineTotal")).toFixed(0)}%`);
+} catch {}
+try {
+  const nat = events("jdk.NativeMethodSample");
+  const top = new Map();
+  for (const e of nat) {
+    const frames = e.values.stackTrace?.frames || [];
+    const mine = frames.find((f) => cls(f).startsWith("io.clerkconvexsync") || cls(f).startsWith("org.h2") || cls(f).startsWith("org.apache.hc"));
+    count(top, `${frames[0] ? frameName(frames[0]) : "?"}${mine ? "  [under " + frameName(mine) + "]" : ""}`);
+  }
+  console.log(table("Threads in native code (waiting or working)", top, nat.length, 10));
+} catch {}
+
 try {
   const alloc = events("jdk.ObjectAllocationSample");
   const sites = new Map(), types = new Map();
@@ -61,9 +100,9 @@ try {
     const weight = Number(e.values.weight) || 0;
     w += weight;
     const frames = e.values.stackTrace?.frames || [];
-    const mine = frames.find((f) => f.method.type.name.startsWith("io.clerkconvexsync"));
+    const mine = frames.find((f) => cls(f).startsWith("io.clerkconvexsync"));
     count(sites, `${frames[0] ? frameName(frames[0]) : "?"}${mine ? "  [under " + frameName(mine) + "]" : ""}`, weight);
-    count(types, e.values.objectClass?.name || "?", weight);
+    count(types, (e.values.objectClass?.name || "?").replaceAll("/", "."), weight);
   }
   console.log(`Allocation (sampled weight ${(w / 2 ** 20).toFixed(0)} MiB)`);
   console.log(table("Top allocation sites by weight", sites, w, 15));
@@ -81,6 +120,9 @@ try {
   console.log(`GC: ${gcs.length} collections, pauses total ${total.toFixed(1)} ms, longest ${Math.max(0, ...pauses).toFixed(1)} ms (${[...new Set(gcs.map((e) => e.values.name))].join(", ")})`);
 } catch (e) {
   console.log(`(no GC events: ${e.message.split("\n")[0]})`);
+}
+function nproc() {
+  try { return Number(execFileSync("nproc").toString().trim()) || 1; } catch { return 1; }
 }
 function parseIso(d) {
   // ISO-8601 duration like PT0.0012S -> ms

@@ -8,7 +8,8 @@
  * HTTP/1.1 keep-alive, Content-Length or chunked request bodies, pipelining-safe.
  * A body that does not name users:upsertFromClerk / users:deleteFromClerk, or lacks "format":"json",
  * is answered 400 (Convex's BadJsonBody shape) and counted, so a wrong request shape shows up as errors.
- * GET /stats -> {"ok":N,"bad":M,"other":K}   (counts since start; the bench reads it before/after a phase)
+ * GET /stats -> {"ok":N,"bad":M,"other":K,"query":Q}   (counts since start; the bench reads it before/after a phase;
+ *               query = mutation requests whose request line carried a query string: accepted, counted, reported)
  *
  * Usage: convex-standin PORT      (binds 127.0.0.1 only; stops on SIGTERM/SIGINT, printing its counts)
  */
@@ -36,7 +37,7 @@ typedef struct {
 } conn_t;
 
 static volatile sig_atomic_t stop_flag = 0;
-static unsigned long long n_ok = 0, n_bad = 0, n_other = 0;
+static unsigned long long n_ok = 0, n_bad = 0, n_other = 0, n_query = 0;
 
 static void on_signal(int s) { (void)s; stop_flag = 1; }
 
@@ -136,20 +137,28 @@ static int process(conn_t *c) {
         }
         if ((v = find_header(hs, he, "connection", &vl)) && vl >= 5 && strncasecmp(v, "close", 5) == 0) c->want_close = 1;
 
-        if (strncmp(c->in, "POST /api/mutation ", 19) == 0) {
+        int query = strncmp(c->in, "POST /api/mutation?", 19) == 0;
+        if (query && n_query++ < 1) /* counted and shown once; accepted like a plain path */
+            fprintf(stderr, "stand-in: note: request line with a query string: %.*s\n", (int)(line_end - c->in), c->in);
+        if (query || strncmp(c->in, "POST /api/mutation ", 19) == 0) {
             if ((memmem(body, body_len, "users:upsertFromClerk", 21) || memmem(body, body_len, "users:deleteFromClerk", 21))
                 && memmem(body, body_len, "json", 4)) {
                 n_ok++;
                 respond(c, 200, "OK", "{\"status\":\"success\",\"value\":null}");
             } else {
+                if (n_bad < 3) /* show the first few so that a wrong request shape is easy to see */
+                    fprintf(stderr, "stand-in: unexpected request (%zu header bytes, %zu body bytes):\n%.*s%.*s\n---\n",
+                            hlen, body_len, (int)hlen, c->in, (int)(body_len < 600 ? body_len : 600), body);
                 n_bad++;
                 respond(c, 400, "Bad Request", "{\"code\":\"BadJsonBody\",\"message\":\"stand-in: unexpected body\"}");
             }
         } else if (strncmp(c->in, "GET /stats ", 11) == 0) {
-            char b[160];
-            snprintf(b, sizeof b, "{\"ok\":%llu,\"bad\":%llu,\"other\":%llu}", n_ok, n_bad, n_other);
+            char b[200];
+            snprintf(b, sizeof b, "{\"ok\":%llu,\"bad\":%llu,\"other\":%llu,\"query\":%llu}", n_ok, n_bad, n_other, n_query);
             respond(c, 200, "OK", b);
         } else {
+            if (n_other < 3)
+                fprintf(stderr, "stand-in: unexpected request line: %.*s\n", (int)(line_end - c->in), c->in);
             n_other++;
             respond(c, 404, "Not Found", "{\"code\":\"NotFound\",\"message\":\"stand-in\"}");
         }
@@ -249,6 +258,6 @@ int main(int argc, char **argv) {
             }
         }
     }
-    fprintf(stderr, "convex-standin stopping: ok=%llu bad=%llu other=%llu\n", n_ok, n_bad, n_other);
+    fprintf(stderr, "convex-standin stopping: ok=%llu bad=%llu other=%llu query=%llu\n", n_ok, n_bad, n_other, n_query);
     return 0;
 }

@@ -1,0 +1,212 @@
+package io.clerkconvexsync;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clerkconvexsync.support.ConvexStandIn;
+import io.clerkconvexsync.support.ConvexStandIn.Answer;
+import io.clerkconvexsync.support.SignedWebhooks;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged jar as a user runs it ({@code java -jar target/clerk-convex-sync.jar} from the repository root):
+ * fail-fast configuration, nothing lost across a kill -9, the send-test-event tool, and logs free of secrets.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JarProcessIT {
+    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    static final String DEPLOY_KEY = "prod:happy-otter-123|a2lsbC05LWRlcGxveS1rZXk=";
+    static final Path JAR = Path.of("target/clerk-convex-sync.jar");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    ConvexStandIn convex;
+    final List<Path> logs = new ArrayList<>();
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    void startConvex() throws Exception {
+        assertTrue(Files.exists(JAR), "run through 'mvnw verify' so that the jar is built first");
+        convex = new ConvexStandIn();
+    }
+
+    @AfterAll
+    void stopConvexAndCheckLogs() throws Exception {
+        convex.close();
+        for (Path log : logs) {
+            String text = Files.readString(log);
+            assertFalse(text.contains(SECRET.substring("whsec_".length())), log + " contains the signing secret");
+            assertFalse(text.contains("a2lsbC05LWRlcGxveS1rZXk"), log + " contains the deploy key");
+            assertFalse(text.contains("v1,"), log + " contains a signature");
+        }
+    }
+
+    @Test
+    void refusesToStartWithoutTheSigningSecretAndNamesIt() throws Exception {
+        Map<String, String> env = env(Path.of("unused"), 0, 0);
+        env.remove("CLERK_WEBHOOK_SECRET");
+        Result result = runToExit(env);
+        assertNotEquals(0, result.exitCode(), "startup should fail");
+        assertTrue(result.output().contains("CLERK_WEBHOOK_SECRET is not set"), result.output());
+    }
+
+    @Test
+    void refusesAMalformedSecretOrConvexUrlWithoutPrintingThem() throws Exception {
+        Map<String, String> env = env(Path.of("unused"), 0, 0);
+        env.put("CLERK_WEBHOOK_SECRET", "sk_live_THISISNOTAWEBHOOKSECRET");
+        Result result = runToExit(env);
+        assertNotEquals(0, result.exitCode());
+        assertTrue(result.output().contains("CLERK_WEBHOOK_SECRET is malformed"), result.output());
+        assertFalse(result.output().contains("THISISNOTAWEBHOOKSECRET"), "the value must not be printed");
+
+        env = env(Path.of("unused"), 0, 0);
+        env.put("CONVEX_URL", "happy-otter-123.convex.cloud/api");
+        result = runToExit(env);
+        assertNotEquals(0, result.exitCode());
+        assertTrue(result.output().contains("CONVEX_URL"), result.output());
+    }
+
+    /** Everything answered 2xx before a kill -9 is still known after a restart: delivered ids and dead letters. */
+    @Test
+    void killMinus9LosesNothingThatWasAnswered2xx() throws Exception {
+        Path data = work.resolve("data");
+        int port = AvailablePortFinder.getNextAvailable();
+        int management = AvailablePortFinder.getNextAvailable();
+        SignedWebhooks clerk = new SignedWebhooks("http://127.0.0.1:" + port + "/clerk-webhook", SECRET);
+        List<String> ids = new ArrayList<>();
+        String body = SignedWebhooks.payload("user.updated.json");
+
+        Process first = start(env(data, port, management), "first");
+        long startedAt = System.nanoTime();
+        awaitHealthy(management);
+        System.out.printf("jar healthy %d ms after start%n", (System.nanoTime() - startedAt) / 1_000_000);
+        for (int i = 0; i < 20; i++) {
+            // every other event is refused by Convex for good and must be dead-lettered
+            convex.script(i % 2 == 0 ? Answer.success() : Answer.functionError(200));
+            String id = SignedWebhooks.newId();
+            HttpResponse<String> response = clerk.send(id, body);
+            assertEquals(200, response.statusCode(), response.body());
+            ids.add(id);
+        }
+        first.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        assertTrue(first.waitFor(20, TimeUnit.SECONDS));
+
+        convex.reset();
+        Process second = start(env(data, port, management), "second");
+        awaitHealthy(management);
+        for (String id : ids) {
+            HttpResponse<String> again = clerk.send(id, body);
+            assertEquals(200, again.statusCode(), again.body());
+            assertEquals("duplicate", JSON.readTree(again.body()).get("outcome").asText(), "svix-id " + id + " was forgotten");
+        }
+        assertEquals(0, convex.requests().size(), "nothing acknowledged before the kill may reach Convex again");
+        second.destroyForcibly();
+        assertTrue(second.waitFor(20, TimeUnit.SECONDS));
+
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + data.toAbsolutePath() + "/clerk-convex-sync", "sa", "");
+             ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM clerk_dead_letter")) {
+            rs.next();
+            assertEquals(10, rs.getInt(1), "every dead-lettered event must survive the kill");
+        }
+    }
+
+    @Test
+    void sendTestEventPostsASignedSampleToARunningInstance() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        int management = AvailablePortFinder.getNextAvailable();
+        Map<String, String> env = env(work.resolve("cli-data"), port, management);
+        Process runtime = start(env, "cli-runtime");
+        try {
+            awaitHealthy(management);
+            convex.reset();
+            Result result = runToExit(env, "send-test-event", "user.created");
+            assertEquals(0, result.exitCode(), result.output());
+            assertTrue(result.output().contains("HTTP 200"), result.output());
+            assertEquals(1, convex.requests().size(), "the sample should reach Convex");
+            assertTrue(convex.requests().get(0).body().contains("\"users:upsertFromClerk\""));
+        } finally {
+            runtime.destroy();
+            assertTrue(runtime.waitFor(30, TimeUnit.SECONDS), "SIGTERM should stop the runtime");
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------------
+
+    record Result(int exitCode, String output) {
+    }
+
+    Map<String, String> env(Path data, int port, int management) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", System.getenv("PATH"));
+        env.put("CLERK_WEBHOOK_SECRET", SECRET);
+        env.put("CONVEX_URL", convex.url());
+        env.put("CONVEX_DEPLOY_KEY", DEPLOY_KEY);
+        env.put("DATA_DIR", data.toAbsolutePath().toString());
+        env.put("PORT", Integer.toString(port));
+        env.put("MANAGEMENT_PORT", Integer.toString(management));
+        return env;
+    }
+
+    Process start(Map<String, String> env, String name, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Path log = work.resolve(name + ".log");
+        logs.add(log);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    Result runToExit(Map<String, String> env, String... args) throws Exception {
+        Process process = start(env, "run-" + logs.size(), args);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the process should exit by itself");
+        return new Result(process.exitValue(), Files.readString(logs.get(logs.size() - 1)));
+    }
+
+    static void awaitHealthy(int management) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management
+                        + "/observe/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet: poll again
+            }
+            TimeUnit.MILLISECONDS.sleep(100); // polling interval while the JVM starts, not a wait for a result
+        }
+        throw new AssertionError("the runtime did not become healthy within 60 s");
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
