@@ -219,7 +219,7 @@ async function sutPhase(name) {
     const jar = join(scratch, "clerk-convex-sync.jar");
     copyFileSync(cfg.jar, jar);
     // deep Camel/Vert.x stacks: keep 256 frames in JFR samples so the runtime's own frames are on them
-    const args = [...(cfg.jfr ? ["-XX:FlightRecorderOptions:stackdepth=256"] : []), ...cfg.javaOpts, "-jar", jar];
+    const args = [...(cfg.jfr ? ["-XX:FlightRecorderOptions=stackdepth=256"] : []), ...cfg.javaOpts, "-jar", jar];
     child = start("runtime", "java", args, { cwd: ROOT, env: { ...baseEnv, MANAGEMENT_PORT: String(mgmt), DATA_DIR: dataDir } });
     healthUrl = `http://127.0.0.1:${mgmt}/observe/health`;
     cmdline = `java ${args.join(" ").replace(jar, relative(ROOT, cfg.jar))}`;

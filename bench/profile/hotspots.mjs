@@ -2,16 +2,19 @@
 // Summarises a JFR recording of the runtime under load: where the CPU samples land (self and inclusive),
 // by package family, by thread, which of the runtime's own methods carry the most, where it allocates,
 // and GC pauses. usage: node hotspots.mjs recording.jfr [topN]
+//        node hotspots.mjs recording.jfr --callers SUBSTRING [depth]
+//   the most common call paths (depth frames, default 12) of CPU samples with a frame matching SUBSTRING
 import { execFileSync } from "node:child_process";
 
 const file = process.argv[2];
-const top = Number(process.argv[3] || 25);
+const callers = process.argv[3] === "--callers" ? process.argv[4] : null;
+const top = callers ? 10 : Number(process.argv[3] || 25);
 if (!file) {
   console.error("usage: node hotspots.mjs recording.jfr [topN]");
   process.exit(2);
 }
 const events = (names) =>
-  JSON.parse(execFileSync("jfr", ["print", "--json", "--events", names, file], { maxBuffer: 2 ** 31 - 1 }).toString()).recording.events;
+  JSON.parse(execFileSync("jfr", ["print", "--json", "--stack-depth", "256", "--events", names, file], { maxBuffer: 2 ** 31 - 1 }).toString()).recording.events;
 
 // jfr prints class names with slashes (hidden classes with dots): use dots throughout
 const cls = (f) => f.method.type.name.replaceAll("/", ".");
@@ -31,6 +34,25 @@ const table = (title, m, total, n = top) => {
 };
 
 const samples = events("jdk.ExecutionSample");
+if (callers) {
+  const depth = Number(process.argv[5] || 12);
+  const paths = new Map();
+  let hits = 0;
+  for (const e of samples) {
+    const frames = e.values.stackTrace?.frames || [];
+    const i = frames.findIndex((f) => frameName(f).includes(callers));
+    if (i < 0) continue;
+    hits++;
+    // from the matching frame outwards (towards the thread's start), skipping Camel's reactive plumbing
+    const path = frames.slice(i, i + depth * 3).map(frameName)
+      .filter((n, k) => k === 0 || !/CamelInternalProcessor|DefaultReactiveExecutor|Pipeline\$|AsyncProcessorConverterHelper|DelegateSync|RedeliveryErrorHandler|CamelInternalTask|\$\$Lambda/.test(n))
+      .slice(0, depth);
+    count(paths, path.join("\n      <- "));
+  }
+  console.log(`${hits} of ${samples.length} samples have a frame matching "${callers}"`);
+  for (const [k, v] of [...paths.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`\n${v} samples:\n      ${k}`);
+  process.exit(0);
+}
 const self = new Map(), incl = new Map(), fam = new Map(), threads = new Map(), own = new Map(), ownSelfish = new Map();
 for (const e of samples) {
   const frames = e.values.stackTrace?.frames || [];
@@ -49,7 +71,10 @@ for (const e of samples) {
 const n = samples.length;
 console.log(`${n} execution samples in ${file}`);
 console.log(table("Top frames (self time)", self, n));
-console.log(table("Inclusive (method anywhere on the stack)", incl, n));
+// thread start-up, Vert.x dispatch and Camel's reactive engine sit under every sample: leave them out
+const plumbing = /^(java\.lang\.Thread\.|java\.util\.concurrent\.ThreadPoolExecutor|io\.netty\.util\.concurrent|io\.vertx\.core\.impl\.|org\.apache\.camel\.impl\.engine\.(CamelInternalProcessor|DefaultReactiveExecutor|DefaultAsyncProcessorAwaitManager)|org\.apache\.camel\.support\.AsyncProcessorSupport|org\.apache\.camel\.component\.platform\.http\.vertx\.VertxPlatformHttpConsumer|org\.apache\.camel\.processor\.Pipeline|.*\$\$Lambda)/;
+for (const k of [...incl.keys()]) if (plumbing.test(k)) incl.delete(k);
+console.log(table("Inclusive (method anywhere on the stack; thread, Vert.x dispatch and Camel engine frames left out)", incl, n));
 console.log(table("Self time by package family", fam, n, 20));
 console.log(table("Samples by innermost runtime (io.clerkconvexsync) frame", own, n, 15));
 console.log(table("Runtime frame -> package family of the top frame", ownSelfish, n, 20));
