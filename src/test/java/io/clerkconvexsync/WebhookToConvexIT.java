@@ -146,6 +146,29 @@ class WebhookToConvexIT {
         assertEquals(1, CONVEX.requests().size());
     }
 
+    @Test
+    void acceptsTheStandardWebhooksHeaderNames() throws Exception {
+        String body = SignedWebhooks.payload("user.updated.json");
+        String id = SignedWebhooks.newId();
+        long now = Instant.now().getEpochSecond();
+        HttpResponse<String> response = clerk.post(HttpRequest.newBuilder(URI.create(clerk.url()))
+                .header("Content-Type", "application/json").header("webhook-id", id)
+                .header("webhook-timestamp", Long.toString(now))
+                .header("webhook-signature", SignedWebhooks.sign(SECRET, id, now, body))
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(id, JSON.readTree(response.body()).get("svixId").asText(), "webhook-id is the idempotency key");
+        assertEquals(1, CONVEX.requests().size());
+    }
+
+    @Test
+    void waitsForASlowButTimelyConvex() throws Exception {
+        CONVEX.script(Answer.slowSuccess(1500));
+        HttpResponse<String> response = clerk.send(SignedWebhooks.newId(), SignedWebhooks.payload("user.updated.json"));
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(1, CONVEX.requests().size(), "an answer inside the response timeout is not redelivered");
+    }
+
     /** The checked-in fixture that the Convex functions' tests read is exactly what this runtime sends. */
     @Test
     void sendsExactlyTheBodiesInTheContractFixture() throws Exception {

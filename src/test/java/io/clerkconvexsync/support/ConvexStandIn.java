@@ -23,7 +23,16 @@ import java.util.concurrent.TimeUnit;
 public final class ConvexStandIn implements AutoCloseable {
 
     /** One scripted answer. */
-    public record Answer(int status, String body, boolean hangs, boolean drops) {
+    public record Answer(int status, String body, boolean hangs, boolean drops, long delayMs) {
+        public Answer(int status, String body, boolean hangs, boolean drops) {
+            this(status, body, hangs, drops, 0);
+        }
+
+        /** A success that takes its time, yet comes within the runtime's response timeout. */
+        public static Answer slowSuccess(long delayMs) {
+            return new Answer(200, success().body(), false, false, delayMs);
+        }
+
         public static Answer success() {
             return new Answer(200, "{\"status\":\"success\",\"value\":null}", false, false);
         }
@@ -113,6 +122,10 @@ public final class ConvexStandIn implements AutoCloseable {
             exchange.close();
             return;
         }
+        if (answer.delayMs() > 0 && awaitClosing(answer.delayMs())) {
+            exchange.close();
+            return;
+        }
         if (answer.drops()) {
             exchange.close();
             return;
@@ -122,6 +135,16 @@ public final class ConvexStandIn implements AutoCloseable {
         exchange.sendResponseHeaders(answer.status(), out.length);
         try (OutputStream os = exchange.getResponseBody()) {
             os.write(out);
+        }
+    }
+
+    /** Waits up to the given time, as a slow Convex would; true when the stand-in is closing meanwhile. */
+    private boolean awaitClosing(long millis) {
+        try {
+            return closing.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
         }
     }
 
