@@ -4,6 +4,9 @@ import io.clerkconvexsync.delivery.ConvexCallPreparer;
 import io.clerkconvexsync.delivery.DeadLetterChannel;
 import io.clerkconvexsync.intake.SvixSignatureVerifier;
 import io.clerkconvexsync.intake.WebhookReply;
+import io.clerkconvexsync.ops.ConvexContact;
+import io.clerkconvexsync.ops.ConvexReadinessCheck;
+import io.clerkconvexsync.ops.DatabaseReadinessCheck;
 import io.clerkconvexsync.ops.OutcomeRecorder;
 import io.clerkconvexsync.ops.WebhookMetrics;
 import io.clerkconvexsync.routing.ExtensionRoutes;
@@ -63,8 +66,16 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         registry.bind("webhookReply", new WebhookReply());
         registry.bind("userEventTranslator", new UserEventTranslator(settings));
         registry.bind("extensionRoutes", new ExtensionRoutes());
-        registry.bind("convexCallPreparer", new ConvexCallPreparer(settings, metrics));
-        registry.bind("deadLetterChannel", new DeadLetterChannel(new JdbcDeadLetterStore(dataSource), metrics, clock));
+        ConvexContact contact = new ConvexContact(clock);
+        registry.bind("convexCallPreparer", new ConvexCallPreparer(settings, metrics, contact));
+        JdbcDeadLetterStore deadLetters = new JdbcDeadLetterStore(dataSource);
+        registry.bind("deadLetterChannel", new DeadLetterChannel(deadLetters, metrics, clock));
+        metrics.watchDeadLetters(deadLetters);
+
+        // Health checks bound here are picked up by Camel's health-check registry and served at /observe/health/ready
+        registry.bind("databaseReadiness", new DatabaseReadinessCheck(dataSource, clock));
+        registry.bind("convexReadiness", new ConvexReadinessCheck(contact, settings.convexUnreachableAfter(),
+                settings.convexRefusalWindow(), clock));
 
         configureHttpClient(context.getComponent(settings.convexUrl().getScheme(), HttpComponent.class), settings);
     }

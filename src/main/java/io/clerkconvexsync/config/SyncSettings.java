@@ -32,7 +32,9 @@ public record SyncSettings(
         Duration requestBudget,
         Path dataDir,
         String jdbcUrl,
-        int storageConnections) {
+        int storageConnections,
+        Duration convexUnreachableAfter,
+        Duration convexRefusalWindow) {
 
     /** Property keys, with the environment variable that overrides each where the issue fixes one. */
     public static final String WEBHOOK_SECRET = "clerk.webhook-secret";
@@ -71,7 +73,9 @@ public record SyncSettings(
                 requestBudget(r.positiveInt("delivery.request-budget-ms")),
                 dataDir,
                 r.optional("storage.jdbc-url").orElseGet(() -> h2Url(dataDir)),
-                r.positiveInt("storage.max-connections"));
+                r.positiveInt("storage.max-connections"),
+                Duration.ofSeconds(r.positiveInt("health.convex-unreachable-seconds")),
+                Duration.ofSeconds(r.positiveInt("health.convex-refusal-seconds")));
         if (settings.convexDeployKey.isPresent() && settings.convexDeployKey.get().chars().anyMatch(Character::isWhitespace)) {
             throw new InvalidSettingException("CONVEX_DEPLOY_KEY", "contains white space; paste the key exactly as the Convex dashboard shows it");
         }

@@ -1,6 +1,7 @@
 package io.clerkconvexsync.delivery;
 
 import io.clerkconvexsync.config.SyncSettings;
+import io.clerkconvexsync.ops.ConvexContact;
 import io.clerkconvexsync.ops.WebhookMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -16,11 +17,13 @@ public final class ConvexCallPreparer implements Processor {
 
     private final String authorization;
     private final WebhookMetrics metrics;
+    private final ConvexContact contact;
     private final ConvexResponseClassifier classifier = new ConvexResponseClassifier();
 
-    public ConvexCallPreparer(SyncSettings settings, WebhookMetrics metrics) {
+    public ConvexCallPreparer(SyncSettings settings, WebhookMetrics metrics, ConvexContact contact) {
         this.authorization = settings.convexDeployKey().map(key -> "Convex " + key).orElse(null);
         this.metrics = metrics;
+        this.contact = contact;
     }
 
     @Override
@@ -46,8 +49,10 @@ public final class ConvexCallPreparer implements Processor {
             classifier.classify(function, message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class),
                     message.getBody(byte[].class));
             endAttempt(exchange, "success");
+            contact.answered();
         } catch (ConvexFailure failure) {
             endAttempt(exchange, failure.resultClass());
+            recordContact(failure);
             throw failure;
         } finally {
             message.removeHeaders("*");
@@ -58,6 +63,18 @@ public final class ConvexCallPreparer implements Processor {
     public void endWithoutAnswer(Exchange exchange) {
         if (exchange.getProperty(STARTED_PROPERTY) != null) {
             endAttempt(exchange, "io_error");
+            contact.unreachable();
+        }
+    }
+
+    /** Tells readiness what this failure says about Convex itself, as opposed to about this one payload. */
+    private void recordContact(ConvexFailure failure) {
+        if (failure instanceof ConvexFailure.Misconfigured) {
+            contact.refused(failure.httpStatus());
+        } else if (failure instanceof ConvexFailure.Transient) {
+            contact.unreachable();
+        } else {
+            contact.answered();
         }
     }
 

@@ -1,7 +1,9 @@
 package io.clerkconvexsync.ops;
 
 import io.clerkconvexsync.Outcome;
+import io.clerkconvexsync.store.DeadLetterStore;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -72,6 +74,12 @@ public final class WebhookMetrics {
     public void deadLetterAdded(String type) {
         Counter.builder("dead.letters.added").description("Events stored in the dead-letter store")
                 .tag("type", typeTag(type)).register(registry).increment();
+    }
+
+    /** The dead-letter store's current size, read from the database at each scrape. */
+    public void watchDeadLetters(DeadLetterStore store) {
+        Gauge.builder("dead.letters", store, DeadLetterStore::count).description("Events currently in the dead-letter store")
+                .strongReference(true).register(registry);
     }
 
     private Counter webhookCounter(String type, Outcome outcome) {

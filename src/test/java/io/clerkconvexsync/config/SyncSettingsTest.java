@@ -32,6 +32,8 @@ class SyncSettingsTest {
         p.put("delivery.request-budget-ms", "13000");
         p.put("storage.data-dir", "./data");
         p.put("storage.max-connections", "16");
+        p.put("health.convex-unreachable-seconds", "60");
+        p.put("health.convex-refusal-seconds", "300");
         return p;
     }
 
