@@ -99,6 +99,7 @@ class WebhookToConvexIT {
         ConvexStandIn.Request call = CONVEX.requests().get(0);
         assertEquals("POST", call.method());
         assertEquals("/api/mutation", call.path());
+        assertNull(call.query(), "no Camel option may leak into Convex's URL as a query string");
         assertTrue(call.header("Content-Type").startsWith("application/json"), call.header("Content-Type"));
         assertEquals("Convex " + DEPLOY_KEY, call.header("Authorization"), "the deploy key should be sent as Convex auth");
         assertNull(call.header("svix-signature"), "inbound headers must not leak to Convex");

@@ -31,8 +31,7 @@ public final class ConvexDeliveryRoute extends RouteBuilder {
         // No error handler of its own: failures go back to the caller's step above, which redelivers the whole call.
         from(CALL_ENDPOINT).routeId("convex-call").errorHandler(noErrorHandler())
                 .process(preparer)
-                .to("{{convex.url}}/api/mutation?throwExceptionOnFailure=false&skipResponseHeaders=true"
-                        + "&cookieManagementDisabled=true&followRedirects=false")
+                .to("{{convex.url}}/api/mutation?throwExceptionOnFailure=false&skipResponseHeaders=true")
                 .process(preparer::classifyAnswer);
     }
 }
