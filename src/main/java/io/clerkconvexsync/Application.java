@@ -1,11 +1,12 @@
 package io.clerkconvexsync;
 
+import io.clerkconvexsync.cli.DeadLettersCommand;
 import io.clerkconvexsync.cli.SendTestEvent;
 import io.clerkconvexsync.config.InvalidSettingException;
 import org.apache.camel.main.Main;
 
 /**
- * Starts the runtime, or runs one of its command-line tools ({@code send-test-event}).
+ * Starts the runtime, or runs one of its command-line tools ({@code send-test-event}, {@code dead-letters}).
  */
 public final class Application {
 
@@ -20,6 +21,9 @@ public final class Application {
         try {
             if (args.length > 0 && SendTestEvent.COMMAND.equals(args[0])) {
                 System.exit(SendTestEvent.run(args));
+            }
+            if (args.length > 0 && DeadLettersCommand.COMMAND.equals(args[0])) {
+                System.exit(DeadLettersCommand.run(args));
             }
             Main main = new Main(Application.class);
             main.setPropertyPlaceholderLocations(PROPERTY_LOCATIONS);

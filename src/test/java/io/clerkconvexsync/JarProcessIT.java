@@ -1,5 +1,6 @@
 package io.clerkconvexsync;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clerkconvexsync.support.ConvexStandIn;
 import io.clerkconvexsync.support.ConvexStandIn.Answer;
@@ -152,6 +153,39 @@ class JarProcessIT {
             runtime.destroy();
             assertTrue(runtime.waitFor(30, TimeUnit.SECONDS), "SIGTERM should stop the runtime");
         }
+    }
+
+    @Test
+    void deadLettersCliListsAndShowsWhatConvexRefused() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        int management = AvailablePortFinder.getNextAvailable();
+        Map<String, String> env = env(work.resolve("dead-letter-data"), port, management);
+        Process runtime = start(env, "dead-letter-runtime");
+        try {
+            awaitHealthy(management);
+            convex.reset();
+            convex.fallback(ConvexStandIn.Answer.functionError(200));
+            Result sent = runToExit(env, "send-test-event", "user.created");
+            assertTrue(sent.output().contains("dead_lettered"), sent.output());
+        } finally {
+            convex.reset();
+            runtime.destroy();
+            assertTrue(runtime.waitFor(30, TimeUnit.SECONDS), "SIGTERM should stop the runtime");
+        }
+
+        Result list = runToExit(env, "dead-letters", "list");
+        assertEquals(0, list.exitCode(), list.output());
+        assertTrue(list.output().contains("1 dead letter(s)"), list.output());
+        assertTrue(list.output().contains("user.created\tfunction_error\t200"), list.output());
+
+        Result show = runToExit(env, "dead-letters", "show", "1");
+        assertEquals(0, show.exitCode(), show.output());
+        JsonNode shown = JSON.readTree(show.output().substring(show.output().indexOf('{')));
+        assertEquals("user.created", JSON.readTree(shown.get("body").asText()).get("type").asText(), show.output());
+        assertFalse(show.output().toLowerCase().contains("signature"), "show must never print a signature: " + show.output());
+
+        Result missing = runToExit(env, "dead-letters", "show", "42");
+        assertEquals(1, missing.exitCode(), missing.output());
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------

@@ -99,6 +99,12 @@ public record SyncSettings(
                 + ";DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
     }
 
+    /** The JDBC URL of the runtime's state alone, for tools that need nothing else. */
+    public static String storageUrl(Function<String, Optional<String>> lookup) {
+        Reader r = new Reader(lookup);
+        return r.optional("storage.jdbc-url").orElseGet(() -> h2Url(Path.of(r.required(DATA_DIR, "DATA_DIR"))));
+    }
+
     /** The signing secrets alone, for tools that need nothing else; fails like {@link #load} when they are wrong. */
     public static List<String> secretsFrom(Optional<String> raw) {
         return secrets(raw.map(String::trim).filter(v -> !v.isEmpty())

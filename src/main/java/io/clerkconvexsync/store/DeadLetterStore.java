@@ -1,5 +1,8 @@
 package io.clerkconvexsync.store;
 
+import java.util.List;
+import java.util.Optional;
+
 /** Durable store of events Convex refused for good; written before the webhook is answered 2xx. */
 public interface DeadLetterStore {
 
@@ -13,4 +16,10 @@ public interface DeadLetterStore {
 
     /** How many dead letters are stored. */
     long count();
+
+    /** Every stored dead letter, oldest first. */
+    List<DeadLetter> list();
+
+    /** The dead letter with this id, if it is stored. */
+    Optional<DeadLetter> find(long id);
 }

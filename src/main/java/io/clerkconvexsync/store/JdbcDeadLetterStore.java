@@ -11,7 +11,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@link DeadLetterStore} on plain JDBC, in SQL that H2 and PostgreSQL both accept, so that several instances can
@@ -84,6 +87,40 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         } catch (SQLException e) {
             throw new StoreException("could not count dead letters", e);
         }
+    }
+
+    @Override
+    public List<DeadLetter> list() {
+        return query("SELECT * FROM clerk_dead_letter ORDER BY id", null);
+    }
+
+    @Override
+    public Optional<DeadLetter> find(long id) {
+        return query("SELECT * FROM clerk_dead_letter WHERE id = ?", id).stream().findFirst();
+    }
+
+    private List<DeadLetter> query(String sql, Long id) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (id != null) {
+                ps.setLong(1, id);
+            }
+            List<DeadLetter> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(read(rs));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new StoreException("could not read dead letters", e);
+        }
+    }
+
+    private static DeadLetter read(ResultSet rs) throws SQLException {
+        return new DeadLetter(rs.getLong("id"), rs.getString("svix_id"), rs.getString("event_type"),
+                rs.getString("convex_function"), rs.getString("error_kind"), rs.getInt("http_status"), rs.getString("error"),
+                rs.getString("error_detail"), rs.getString("body"), headers(rs.getString("headers")), rs.getInt("attempts"),
+                rs.getTimestamp("first_failed_at").toInstant(), rs.getTimestamp("last_failed_at").toInstant());
     }
 
     private static int update(Connection c, DeadLetter d) throws SQLException {
