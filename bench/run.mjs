@@ -21,7 +21,7 @@ const int = (v, d) => (v === undefined || v === "" ? d : Number.parseInt(v, 10))
 
 const cfg = {
   duration: int(env.DURATION, 60),
-  warmup: int(env.WARMUP, 15),
+  warmup: int(env.WARMUP, 30),
   concurrency: int(env.CONCURRENCY, 32),
   wrkThreads: int(env.WRK_THREADS, 1),
   targets: (env.TARGETS || "ceiling,runtime,peer").split(",").map((s) => s.trim()).filter(Boolean),
@@ -105,6 +105,28 @@ function procSample(pid) {
     return null;
   }
 }
+// whole-machine busy CPU seconds (all cores) from /proc/stat: to see what other processes take during a measurement
+function machineBusySec() {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = f;
+  // irq/softirq left out: loopback networking of the benchmark's own traffic is charged there, to no process
+  return (user + nice + system + (steal || 0)) / CLK_TCK;
+}
+// The machine may be shared (other builds, tests): wait, bounded, until it is quiet before measuring
+async function waitQuiet(label, ourPids = [], maxSec = 120) {
+  const ours = () => ourPids.reduce((t, pid) => t + (procSample(pid)?.cpuSec || 0), 0);
+  for (let waited = 0; ; waited += 3) {
+    const a = machineBusySec(), o = ours();
+    await sleep(3000);
+    const busy = Math.max(0, machineBusySec() - a - (ours() - o)) / 3;
+    if (busy < 0.25) return { busyCores: busy, waitedSec: waited };
+    if (waited >= maxSec) {
+      log(`warning: ${busy.toFixed(2)} cores busy with other work before ${label}; measuring anyway (flagged in the report)`);
+      return { busyCores: busy, waitedSec: waited };
+    }
+    if (waited === 0) log(`machine busy (${busy.toFixed(2)} cores) before ${label}: waiting up to ${maxSec} s for it to be quiet`);
+  }
+}
 const sh = (cmd, args) => {
   try {
     return execFileSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"] }).toString().trim();
@@ -171,10 +193,12 @@ async function standinStats() {
 
 async function measured(name, url, prefix, sutPid, mode, hostPort, secret, count, hooks = {}) {
   await presign(mode, count, prefix, hostPort, secret);
+  const quiet = await waitQuiet(`${name} measurement`, [standin.pid, ...(sutPid ? [sutPid] : [])]);
   if (hooks.onStart) hooks.onStart();
-  const before = { sut: sutPid ? procSample(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats() };
+  const before = { sut: sutPid ? procSample(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats(), busy: machineBusySec() };
   log(`${name}: measuring ${cfg.duration} s at ${cfg.concurrency} connections`);
   const r = await wrk(url, prefix, cfg.duration, `${name}-measure`);
+  const busyEnd = machineBusySec();
   if (hooks.onEnd) hooks.onEnd();
   const after = { sut: sutPid ? procSample(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats() };
   cleanupPrefix(prefix);
@@ -184,6 +208,7 @@ async function measured(name, url, prefix, sutPid, mode, hostPort, secret, count
   r.standinCpuSec = after.standin.cpuSec - before.standin.cpuSec;
   if (before.sut && after.sut) r.sutCpuSec = after.sut.cpuSec - before.sut.cpuSec;
   r.sutCpuUsPerEvent = r.sutCpuSec && r.ok ? (r.sutCpuSec * 1e6) / r.ok : null;
+  otherCpu(r, quiet, before.busy, busyEnd);
   r.presigned = count;
   return r;
 }
@@ -195,15 +220,29 @@ async function ceilingPhase() {
   await presign("ceiling", 100000, prefix, hostPort, null);
   log(`ceiling: warm-up 5 s`);
   await wrk(`http://${hostPort}`, prefix, 5, "ceiling-warmup");
-  const before = { standin: procSample(standin.pid), stats: await standinStats() };
+  const quiet = await waitQuiet("ceiling measurement", [standin.pid]);
+  const before = { standin: procSample(standin.pid), stats: await standinStats(), busy: machineBusySec() };
   log(`ceiling: measuring ${cfg.duration} s at ${cfg.concurrency} connections`);
   const r = await wrk(`http://${hostPort}`, prefix, cfg.duration, "ceiling-measure");
+  const busyEnd = machineBusySec();
   const after = { standin: procSample(standin.pid), stats: await standinStats() };
   cleanupPrefix(prefix);
   r.convexCalls = after.stats.ok - before.stats.ok;
   r.standinBad = after.stats.bad + after.stats.other - before.stats.bad - before.stats.other;
   r.standinCpuSec = after.standin.cpuSec - before.standin.cpuSec;
+  otherCpu(r, quiet, before.busy, busyEnd);
   return r;
+}
+
+// CPU that none of the benchmark's processes used during the measurement (other work on a shared machine)
+function otherCpu(r, quiet, busyStart, busyEnd) {
+  const machine = busyEnd - busyStart;
+  const ours = (r.sutCpuSec || 0) + (r.standinCpuSec || 0) + (r.wrkCpuSec || 0);
+  r.machineBusyCores = +(machine / r.seconds).toFixed(2);
+  r.otherCpuCores = +(Math.max(0, machine - ours) / r.seconds).toFixed(2);
+  r.busyBeforeCores = +quiet.busyCores.toFixed(2);
+  r.disturbed = r.otherCpuCores > 0.2;
+  if (r.disturbed) log(`warning: other processes used ${r.otherCpuCores} cores during this measurement: its figures are disturbed`);
 }
 
 async function sutPhase(name) {
@@ -254,17 +293,32 @@ async function sutPhase(name) {
     const hostPort = `127.0.0.1:${port}`;
     const url = `http://${hostPort}`;
     const prefix = join(scratch, name);
-    // warm-up with its own distinct events (sized from RATE_GUESS; a wrap here only resends warm-up ids)
-    await presign("webhook", cfg.rateGuess * cfg.warmup, `${prefix}-warm`, hostPort, secret);
+    // warm-up with its own distinct events (sized from RATE_GUESS; a wrap here only resends warm-up ids).
+    // Its last 5 s are a separate probe whose rate sizes the measurement's events (the JIT is still speeding
+    // the JVM up during the first seconds, so the whole warm-up's mean would undersize it).
+    const probeSec = cfg.warmup >= 10 ? 5 : 0;
+    const warmSec = cfg.warmup - probeSec;
     mark = "warmup";
     log(`${name}: warm-up ${cfg.warmup} s`);
-    const w = await wrk(url, `${prefix}-warm`, cfg.warmup, `${name}-warmup`);
-    cleanupPrefix(`${prefix}-warm`);
-    r.warmup = { eventsPerSec: w.eventsPerSec, errorsTotal: w.errorsTotal, wraps: w.wraps };
-    log(`${name}: warm-up ${w.eventsPerSec.toFixed(0)} events/s, ${w.errorsTotal} errors`);
+    let w = null, probe = null;
+    if (warmSec > 0) {
+      await presign("webhook", cfg.rateGuess * warmSec, `${prefix}-warm`, hostPort, secret);
+      w = await wrk(url, `${prefix}-warm`, warmSec, `${name}-warmup`);
+      cleanupPrefix(`${prefix}-warm`);
+    }
+    if (probeSec > 0) {
+      await presign("webhook", cfg.rateGuess * probeSec, `${prefix}-probe`, hostPort, secret);
+      probe = await wrk(url, `${prefix}-probe`, probeSec, `${name}-probe`);
+      cleanupPrefix(`${prefix}-probe`);
+    }
+    const last = probe || w;
+    r.warmup = { seconds: cfg.warmup, eventsPerSec: w ? w.eventsPerSec : null, probeEventsPerSec: probe ? probe.eventsPerSec : null,
+      errorsTotal: (w ? w.errorsTotal : 0) + (probe ? probe.errorsTotal : 0), wraps: (w ? w.wraps : 0) + (probe ? probe.wraps : 0) };
+    log(`${name}: warm-up ${w ? w.eventsPerSec.toFixed(0) : "-"} events/s, last ${probeSec} s ${probe ? probe.eventsPerSec.toFixed(0) : "-"} events/s, ${r.warmup.errorsTotal} errors`);
 
-    // measurement: enough distinct events for twice the warm-up rate; a run that ran out is redone once, bigger
-    let count = Math.ceil(Math.max(w.eventsPerSec, 500) * 2 * cfg.duration) + 2000 * cfg.wrkThreads;
+    // measurement: enough distinct events for twice the probe's rate; a run that ran out is redone once, bigger
+    // (the redo is recorded in results.json as measureAttempts)
+    let count = Math.ceil(Math.max(last ? last.eventsPerSec : 0, 500) * 2 * cfg.duration) + 2000 * cfg.wrkThreads;
     let m;
     for (let attempt = 1; attempt <= 2; attempt++) {
       mark = "presign";
@@ -283,6 +337,7 @@ async function sutPhase(name) {
           if (cfg.jfr && name === "runtime") sh("jcmd", [String(child.pid), "JFR.stop", "name=bench", `filename=${jfrFile}`]);
         },
       });
+      r.measureAttempts = attempt;
       if (m.wraps === 0) break;
       log(`${name}: ran out of pre-signed events (${m.wraps} wraps); redoing with more`);
       count = Math.ceil(count * 2.5);
@@ -389,6 +444,8 @@ function render(res) {
     if (r) lines.push(`${n}: ${f0(r.convexCalls)} calls reached the Convex stand-in during the measurement (${f0(r.ok)} webhooks answered 2xx)${r.convexCallsWithQueryString ? `; ${f0(r.convexCallsWithQueryString)} of them had a query string on /api/mutation (see the stand-in log)` : ""}.`, "");
   }
   if (gen.length) lines.push(`Load generator and stand-in CPU during each measurement: ${gen.join("; ")}.`, "");
+  const other = ["ceiling", "runtime", "peer"].filter((n) => P[n]).map((n) => `${n} ${P[n].otherCpuCores}`);
+  if (other.length) lines.push(`CPU used by processes outside the benchmark during each measurement (cores; above 0.2 marks a disturbed run): ${other.join(", ")}${["ceiling", "runtime", "peer"].some((n) => P[n]?.disturbed) ? " — **disturbed: the machine was shared, rerun on a quiet machine**" : ""}.`, "");
   lines.push(`Every event is a distinct user.updated (${"~3"} KB body, new svix-id, signed at most ${res.config.duration + 30} s before it is sent); raw figures: bench/results/${res.stamp}/results.json (not committed).`);
   return lines.join("\n");
 }
