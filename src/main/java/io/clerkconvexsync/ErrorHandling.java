@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 
 /**
- * The error handler and redelivery policy, declared once for every route, the YAML extension routes included
- * (a nameless route configuration applies to all routes that do not pick another).
+ * The error handler and redelivery policy, declared once: a nameless route configuration for every route (the YAML
+ * extension routes included) and the delivery policy for the one Convex delivery step that every route calls.
  *
  * <ul>
  *   <li>sender errors: answered 4xx;</li>
@@ -31,6 +31,9 @@ import java.io.IOException;
  * </ul>
  */
 public final class ErrorHandling extends RouteConfigurationBuilder {
+    /** The route configuration of the Convex delivery step. */
+    public static final String CONVEX_DELIVERY = "convex-delivery-policy";
+
     private static final Logger LOG = LoggerFactory.getLogger(ErrorHandling.class);
 
     @BeanInject("syncSettings")
@@ -46,11 +49,20 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        // Every route: the sender's mistakes and anything unexpected. No redelivery here, so Camel need not keep a
+        // defensive copy of the exchange at every step.
         routeConfiguration()
                 .onException(WebhookRejectedException.class).handled(true)
                     .process(e -> outcome(e, Outcome.REJECTED))
                     .process(reply)
                 .end()
+                .onException(Exception.class).handled(true)
+                    .process(this::failed)
+                    .process(reply)
+                .end();
+
+        // The Convex delivery step alone: its redelivery policy and what happens once it gives up.
+        routeConfiguration(CONVEX_DELIVERY)
                 .onException(ConvexFailure.Permanent.class).handled(true)
                     .process(deadLetterChannel)
                     .process(reply)

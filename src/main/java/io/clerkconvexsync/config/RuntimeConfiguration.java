@@ -14,14 +14,14 @@ import io.clerkconvexsync.routing.UserEventTranslator;
 import io.clerkconvexsync.store.EmbeddedDatabase;
 import io.clerkconvexsync.store.IdempotentReceiver;
 import io.clerkconvexsync.store.JdbcDeadLetterStore;
+import io.clerkconvexsync.store.JdbcProcessedWebhooks;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpComponent;
-import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
-import org.h2.jdbcx.JdbcConnectionPool;
+import com.zaxxer.hikari.HikariDataSource;
 
 import java.time.Clock;
 
@@ -45,17 +45,16 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         }
         registry.bind("syncSettings", settings);
 
-        JdbcConnectionPool dataSource = EmbeddedDatabase.open(settings);
+        HikariDataSource dataSource = EmbeddedDatabase.open(settings);
         registry.bind("dataSource", dataSource);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
-                dataSource.dispose();
+                dataSource.close();
             }
         }, true, true);
-        JdbcMessageIdRepository processed = new JdbcMessageIdRepository(dataSource, "clerk-webhook");
+        JdbcProcessedWebhooks processed = new JdbcProcessedWebhooks(dataSource, clock);
         registry.bind("processedWebhooks", processed);
-        context.addService(processed, true, true); // creates its table on start
         registry.bind("idempotentReceiver", new IdempotentReceiver(processed));
 
         WebhookMetrics metrics = new WebhookMetrics(registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
@@ -92,5 +91,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         http.setConnectionsPerRoute(settings.maxConnections());
         // The redelivery policy owns retries; HttpClient would otherwise repeat a POST on 429/503 on its own.
         http.setAutomaticRetriesDisabled(true);
+        http.setCookieManagementDisabled(true);
+        http.setRedirectHandlingDisabled(true);
     }
 }

@@ -1,5 +1,6 @@
 package io.clerkconvexsync.delivery;
 
+import io.clerkconvexsync.ErrorHandling;
 import io.clerkconvexsync.Outcome;
 import org.apache.camel.BeanInject;
 import org.apache.camel.builder.RouteBuilder;
@@ -22,7 +23,7 @@ public final class ConvexDeliveryRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(ENDPOINT).routeId("convex-delivery")
+        from(ENDPOINT).routeId("convex-delivery").routeConfigurationId(ErrorHandling.CONVEX_DELIVERY)
                 .process(new ConvexRequestBuilder())
                 // A unit of redelivery: each retry runs the whole call again, from the request bytes.
                 .to(CALL_ENDPOINT)

@@ -2,7 +2,8 @@ package io.clerkconvexsync.store;
 
 import io.clerkconvexsync.config.InvalidSettingException;
 import io.clerkconvexsync.config.SyncSettings;
-import org.h2.jdbcx.JdbcConnectionPool;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -15,17 +16,29 @@ import java.nio.file.Path;
  */
 public final class EmbeddedDatabase {
 
+    private static final long DATABASE_WAIT_MS = 3_000;
+
     private EmbeddedDatabase() {
     }
 
-    /** Opens the pool; H2's own pool is enough for an embedded file. */
-    public static JdbcConnectionPool open(SyncSettings settings) {
+    /**
+     * Opens the pool. HikariCP keeps each connection's database session (and H2's parsed-statement cache) across
+     * uses; H2's own pool handed out a new wrapper and rolled it back on every close.
+     */
+    public static HikariDataSource open(SyncSettings settings) {
         if (settings.jdbcUrl().startsWith("jdbc:h2:file:")) {
             ensureWritable(settings.dataDir());
         }
-        JdbcConnectionPool pool = JdbcConnectionPool.create(settings.jdbcUrl(), "sa", "");
-        pool.setMaxConnections(settings.storageConnections());
-        return pool;
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("clerk-convex-sync");
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername("sa");
+        config.setPassword("");
+        config.setMaximumPoolSize(settings.storageConnections());
+        config.setMinimumIdle(1);
+        // A stuck database must turn into a 503 well inside Svix's 15 s, not hold the webhook.
+        config.setConnectionTimeout(DATABASE_WAIT_MS);
+        return new HikariDataSource(config);
     }
 
     private static void ensureWritable(Path dataDir) {
