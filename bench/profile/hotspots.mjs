@@ -4,10 +4,13 @@
 // and GC pauses. usage: node hotspots.mjs recording.jfr [topN]
 //        node hotspots.mjs recording.jfr --callers SUBSTRING [depth]
 //   the most common call paths (depth frames, default 12) of CPU samples with a frame matching SUBSTRING
+//        node hotspots.mjs recording.jfr --under SUBSTRING
+//   what the samples under a matching frame spend their time in (innermost runtime frame, top frame)
 import { execFileSync } from "node:child_process";
 
 const file = process.argv[2];
 const callers = process.argv[3] === "--callers" ? process.argv[4] : null;
+const under = process.argv[3] === "--under" ? process.argv[4] : null;
 const top = callers ? 10 : Number(process.argv[3] || 25);
 if (!file) {
   console.error("usage: node hotspots.mjs recording.jfr [topN]");
@@ -34,6 +37,23 @@ const table = (title, m, total, n = top) => {
 };
 
 const samples = events("jdk.ExecutionSample");
+if (under) {
+  const mineMap = new Map(), topMap = new Map();
+  let hits = 0;
+  for (const e of samples) {
+    const frames = e.values.stackTrace?.frames || [];
+    const i = frames.findIndex((f) => frameName(f).includes(under));
+    if (i < 0) continue;
+    hits++;
+    const inner = frames.slice(0, i);
+    const mine = inner.find((f) => cls(f).startsWith("io.clerkconvexsync") || cls(f).startsWith("org.apache.camel.processor.idempotent") || cls(f).startsWith("org.apache.camel.component"));
+    count(mineMap, mine ? frameName(mine) : "(none)");
+    count(topMap, frames[0] ? frameName(frames[0]) : "?");
+  }
+  console.log(table(`Under "${under}": innermost runtime / Camel component frame`, mineMap, hits, 15));
+  console.log(table(`Under "${under}": top frames`, topMap, hits, 15));
+  process.exit(0);
+}
 if (callers) {
   const depth = Number(process.argv[5] || 12);
   const paths = new Map();
