@@ -89,6 +89,19 @@ class HealthIT {
         assertEquals(200, back.statusCode(), "readiness must come back by itself after a success: " + back.body());
     }
 
+    @Test
+    void adminApiIsOffWithoutAnAdminToken() throws Exception {
+        for (String method : new String[] {"GET", "DELETE"}) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + MANAGEMENT_PORT
+                    + "/dead-letters/1")).header("Authorization", "Bearer ").method(method, HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, r.statusCode(), method + ": without ADMIN_TOKEN the admin API does not exist: " + r.body());
+        }
+        HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + MANAGEMENT_PORT
+                + "/dead-letters")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, list.statusCode(), list.body());
+    }
+
     private HttpResponse<String> get(String which) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + MANAGEMENT_PORT + "/observe/health/" + which))
                 .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -1,5 +1,11 @@
 package io.clerkconvexsync.config;
 
+import io.clerkconvexsync.admin.AdminApiRoute;
+import io.clerkconvexsync.admin.AdminGuard;
+import io.clerkconvexsync.admin.AdminHttp;
+import io.clerkconvexsync.admin.DeadLetterAdmin;
+import io.clerkconvexsync.admin.DeadLetterReplayer;
+import io.clerkconvexsync.admin.PortBoundEngine;
 import io.clerkconvexsync.delivery.ConvexCallPreparer;
 import io.clerkconvexsync.delivery.DeadLetterChannel;
 import io.clerkconvexsync.intake.SvixSignatureVerifier;
@@ -19,6 +25,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import com.zaxxer.hikari.HikariDataSource;
@@ -33,6 +40,8 @@ public final class RuntimeConfiguration implements CamelConfiguration {
 
     /** Tests bind a fixed clock under this name before startup; production uses the system clock. */
     public static final String CLOCK = "clock";
+    /** The dead-letter operations both doors use (HTTP admin API, CLI replay). */
+    public static final String DEAD_LETTER_ADMIN = "deadLetterAdmin";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -70,6 +79,9 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         JdbcDeadLetterStore deadLetters = new JdbcDeadLetterStore(dataSource);
         registry.bind("deadLetterChannel", new DeadLetterChannel(deadLetters, metrics, clock));
         metrics.watchDeadLetters(deadLetters);
+        DeadLetterAdmin admin = new DeadLetterAdmin(deadLetters, new DeadLetterReplayer(context, deadLetters, metrics, clock));
+        registry.bind(DEAD_LETTER_ADMIN, admin);
+        configureAdminApi(context, admin);
 
         // Health checks bound here are picked up by Camel's health-check registry and served at /observe/health/ready
         registry.bind("databaseReadiness", new DatabaseReadinessCheck(dataSource, clock));
@@ -77,6 +89,29 @@ public final class RuntimeConfiguration implements CamelConfiguration {
                 settings.convexRefusalWindow(), clock));
 
         configureHttpClient(context.getComponent(settings.convexUrl().getScheme(), HttpComponent.class), settings);
+    }
+
+    /**
+     * The admin API's beans and its platform-http component on the management port, only when ADMIN_TOKEN is set:
+     * without them {@link AdminApiRoute} adds no route. The token lives in the guard alone, as a digest.
+     */
+    private static void configureAdminApi(CamelContext context, DeadLetterAdmin admin) {
+        var token = SyncSettings.adminToken(context.getPropertiesComponent()::resolveProperty);
+        if (token.isEmpty()) {
+            return;
+        }
+        PlatformHttpComponent managementHttp = new PlatformHttpComponent();
+        managementHttp.setEngine(new PortBoundEngine(
+                SyncSettings.managementPort(context.getPropertiesComponent()::resolveProperty)));
+        // The webhook listener's component is told its port as well: beside a second platform-http component the
+        // stock engine's discovery of the server port picks the management server.
+        int webhookPort = SyncSettings.webhookPort(context.getPropertiesComponent()::resolveProperty);
+        if (webhookPort > 0) {
+            context.getComponent("platform-http", PlatformHttpComponent.class).setEngine(new PortBoundEngine(webhookPort));
+        }
+        context.addComponent(AdminApiRoute.COMPONENT, managementHttp);
+        context.getRegistry().bind(AdminApiRoute.GUARD, new AdminGuard(token.get()));
+        context.getRegistry().bind(AdminApiRoute.HTTP, new AdminHttp(admin));
     }
 
     /** Pooled keep-alive connections to Convex, with bounded waits so a hung Convex cannot hold a webhook. */

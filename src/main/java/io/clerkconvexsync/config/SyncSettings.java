@@ -41,6 +41,11 @@ public record SyncSettings(
     public static final String CONVEX_URL = "convex.url";
     public static final String CONVEX_DEPLOY_KEY = "convex.deploy-key";
     public static final String DATA_DIR = "storage.data-dir";
+    public static final String ADMIN_TOKEN = "admin.token";
+    public static final String MANAGEMENT_PORT = "camel.management.port";
+
+    /** Short enough to type, long enough that guessing it over HTTP is hopeless. */
+    private static final int MIN_ADMIN_TOKEN_LENGTH = 16;
 
     private static final String SECRET_PREFIX = "whsec_";
     private static final int SVIX_TIMEOUT_MS = 15_000;
@@ -103,6 +108,34 @@ public record SyncSettings(
     public static String storageUrl(Function<String, Optional<String>> lookup) {
         Reader r = new Reader(lookup);
         return r.optional("storage.jdbc-url").orElseGet(() -> h2Url(Path.of(r.required(DATA_DIR, "DATA_DIR"))));
+    }
+
+    /**
+     * The bearer token of the HTTP admin API, empty when the API is off (the default). Kept out of the record on
+     * purpose: only the admin door needs it, and a record's toString would print it.
+     *
+     * @throws InvalidSettingException when it is set but too short or holds white space
+     */
+    public static Optional<String> adminToken(Function<String, Optional<String>> lookup) {
+        Optional<String> token = new Reader(lookup).optional(ADMIN_TOKEN);
+        if (token.isPresent() && token.get().length() < MIN_ADMIN_TOKEN_LENGTH) {
+            throw new InvalidSettingException("ADMIN_TOKEN", "must be at least " + MIN_ADMIN_TOKEN_LENGTH
+                    + " characters (e.g. openssl rand -hex 32)");
+        }
+        if (token.isPresent() && token.get().chars().anyMatch(Character::isWhitespace)) {
+            throw new InvalidSettingException("ADMIN_TOKEN", "contains white space");
+        }
+        return token;
+    }
+
+    /** The webhook listener's port; 0 when the server picks one. */
+    public static int webhookPort(Function<String, Optional<String>> lookup) {
+        return new Reader(lookup).nonNegativeInt("camel.server.port");
+    }
+
+    /** The management port, where health, metrics and the admin API are served. */
+    public static int managementPort(Function<String, Optional<String>> lookup) {
+        return new Reader(lookup).positiveInt(MANAGEMENT_PORT);
     }
 
     /** The signing secrets alone, for tools that need nothing else; fails like {@link #load} when they are wrong. */

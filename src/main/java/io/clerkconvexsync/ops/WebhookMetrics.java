@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -48,6 +49,23 @@ public final class WebhookMetrics {
             webhookCounter("user.created", outcome);
         }
         Counter.builder("convex.redeliveries").description("Redeliveries of Convex calls").register(registry);
+        for (String result : REPLAY_RESULTS) {
+            replayCounter(result);
+        }
+    }
+
+    /** What a dead-letter replay can end in (see io.clerkconvexsync.admin.ReplayResult). */
+    private static final List<String> REPLAY_RESULTS =
+            List.of("delivered", "dead_lettered", "retried", "failed", "unhandled", "busy", "not_found");
+
+    /** One dead letter replayed (or not, when another replayer held it or it was gone), by what came of it. */
+    public void deadLetterReplay(String result) {
+        replayCounter(result).increment();
+    }
+
+    private Counter replayCounter(String result) {
+        return Counter.builder("dead.letter.replays").description("Dead-letter replays by result")
+                .tag("result", result).register(registry);
     }
 
     /** One webhook answered. {@code type} is null when the request was rejected before its type was known. */

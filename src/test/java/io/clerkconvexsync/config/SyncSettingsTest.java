@@ -113,4 +113,15 @@ class SyncSettingsTest {
         assertEquals("CONVEX_DEPLOY_KEY", e.setting());
         assertFalse(e.getMessage().contains("abc def"));
     }
+
+    @Test
+    void adminTokenIsOptionalButMustBeLongAndWithoutSpaces() {
+        assertTrue(SyncSettings.adminToken(key -> Optional.of("")).isEmpty(), "empty: the admin API is off");
+        assertEquals("0123456789abcdef", SyncSettings.adminToken(key -> Optional.of("0123456789abcdef")).orElseThrow());
+        InvalidSettingException tooShort = assertThrows(InvalidSettingException.class,
+                () -> SyncSettings.adminToken(key -> Optional.of("short-secret")));
+        assertEquals("ADMIN_TOKEN", tooShort.setting());
+        assertFalse(tooShort.getMessage().contains("short-secret"), "the value must not be in the message");
+        assertThrows(InvalidSettingException.class, () -> SyncSettings.adminToken(key -> Optional.of("0123456789 abcdef")));
+    }
 }

@@ -1,0 +1,85 @@
+package io.clerkconvexsync.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clerkconvexsync.store.DeadLetterFilter;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The HTTP side of {@link DeadLetterAdmin}: reads the path and query, answers JSON. */
+public final class AdminHttp {
+    private final DeadLetterAdmin admin;
+
+    public AdminHttp(DeadLetterAdmin admin) {
+        this.admin = admin;
+    }
+
+    /** {@code GET /dead-letters?type=&errorKind=&since=&until=&id=} */
+    public void list(Exchange exchange) {
+        answer(exchange, 200, admin.list(DeadLetterAdmin.filter(query(exchange))));
+    }
+
+    /** {@code GET /dead-letters/{id}} and {@code DELETE /dead-letters/{id}} */
+    public void one(Exchange exchange) {
+        long id = DeadLetterAdmin.id(exchange.getMessage().getHeader("id", String.class));
+        if ("DELETE".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
+            ObjectNode purged = admin.purge(DeadLetterFilter.byId(id));
+            answer(exchange, purged.get("count").asInt() == 1 ? 200 : 404, purged);
+            return;
+        }
+        Optional<ObjectNode> found = admin.show(id);
+        answer(exchange, found.isPresent() ? 200 : 404, found.isPresent() ? found.get() : error("no dead letter #" + id));
+    }
+
+    /** {@code POST /dead-letters/replay?<filters>}: all of them without a filter. */
+    public void replayMatching(Exchange exchange) {
+        answer(exchange, 200, admin.replay(DeadLetterAdmin.filter(query(exchange))));
+    }
+
+    /** {@code POST /dead-letters/{id}/replay} */
+    public void replayOne(Exchange exchange) {
+        long id = DeadLetterAdmin.id(exchange.getMessage().getHeader("id", String.class));
+        ObjectNode result = admin.replay(DeadLetterFilter.byId(id));
+        boolean missing = "not_found".equals(result.get("items").get(0).get("result").asText());
+        answer(exchange, missing ? 404 : 200, result);
+    }
+
+    static ObjectNode error(String message) {
+        return DeadLetterAdmin.JSON.createObjectNode().put("error", message);
+    }
+
+    static void answer(Exchange exchange, int status, JsonNode body) {
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(body.toString());
+    }
+
+    /** The raw query string, decoded here rather than read from headers, where a parameter could shadow a header. */
+    private static Map<String, String> query(Exchange exchange) {
+        String raw = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+        if (raw == null) {
+            raw = exchange.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return values;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            if (!name.isEmpty()) {
+                values.put(name, value);
+            }
+        }
+        return values;
+    }
+}

@@ -1,0 +1,214 @@
+package io.clerkconvexsync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clerkconvexsync.support.ConvexStandIn;
+import io.clerkconvexsync.support.ConvexStandIn.Answer;
+import io.clerkconvexsync.support.SignedWebhooks;
+import org.apache.camel.test.AvailablePortFinder;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The dead-letter admin API on the management port, against the running application: a poison event is
+ * dead-lettered, inspected, replayed once Convex is fixed and gone from the store; a failed replay keeps it with its
+ * history; two replays at once deliver it once; nothing answers without the bearer token.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "file:application.properties", properties = {
+        "camel.server.port={{it.admin.webhook.port}}",
+        "camel.management.port={{it.admin.management.port}}",
+        "convex.url={{it.admin.convex.url}}",
+        "clerk.webhook-secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "admin.token=" + AdminApiIT.TOKEN,
+        "storage.jdbc-url=jdbc:h2:mem:admin-api-it;DB_CLOSE_DELAY=-1"})
+class AdminApiIT {
+    static final String TOKEN = "adm_0123456789abcdef0123456789";
+    static final int WEBHOOK_PORT = AvailablePortFinder.getNextAvailable();
+    static final int MANAGEMENT_PORT = AvailablePortFinder.getNextAvailable();
+    static final ConvexStandIn CONVEX;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        try {
+            CONVEX = new ConvexStandIn();
+        } catch (IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        System.setProperty("it.admin.webhook.port", Integer.toString(WEBHOOK_PORT));
+        System.setProperty("it.admin.management.port", Integer.toString(MANAGEMENT_PORT));
+        System.setProperty("it.admin.convex.url", CONVEX.url());
+    }
+
+    final SignedWebhooks clerk = new SignedWebhooks("http://127.0.0.1:" + WEBHOOK_PORT + "/clerk-webhook",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    final HttpClient http = HttpClient.newHttpClient();
+    final String admin = "http://127.0.0.1:" + MANAGEMENT_PORT;
+
+    @BeforeEach
+    void emptyTheStore() throws Exception {
+        CONVEX.reset();
+        for (JsonNode item : JSON.readTree(call("GET", "/dead-letters", TOKEN).body()).get("items")) {
+            assertEquals(200, call("DELETE", "/dead-letters/" + item.get("id").asLong(), TOKEN).statusCode());
+        }
+    }
+
+    @AfterAll
+    void stopConvex() {
+        CONVEX.close();
+    }
+
+    @Test
+    void poisonEventIsReplayedOnceConvexIsFixedAndLeavesTheStore() throws Exception {
+        String body = SignedWebhooks.payload("user.created.json");
+        long id = deadLetter(body);
+
+        JsonNode listed = JSON.readTree(call("GET", "/dead-letters?type=user.created&errorKind=function_error", TOKEN).body());
+        assertEquals(1, listed.get("count").asInt(), listed.toString());
+        assertEquals(id, listed.get("items").get(0).get("id").asLong());
+        HttpResponse<String> shown = call("GET", "/dead-letters/" + id, TOKEN);
+        assertEquals(200, shown.statusCode(), shown.body());
+        assertEquals(body, JSON.readTree(shown.body()).get("body").asText(), "the body as received");
+        assertFalse(shown.body().toLowerCase().contains("signature"), "never a signature: " + shown.body());
+        assertEquals(1, JSON.readTree(shown.body()).get("history").size(), shown.body());
+
+        CONVEX.reset(); // Convex fixed
+        HttpResponse<String> replayed = call("POST", "/dead-letters/" + id + "/replay", TOKEN);
+        assertEquals(200, replayed.statusCode(), replayed.body());
+        assertEquals("delivered", JSON.readTree(replayed.body()).get("items").get(0).get("result").asText(), replayed.body());
+        assertEquals(1, CONVEX.requests().size(), "the replay should call Convex once");
+        JsonNode sent = JSON.readTree(CONVEX.requests().get(0).body());
+        assertEquals("users:upsertFromClerk", sent.get("path").asText(), "same routing as a webhook");
+        assertEquals(JSON.readTree(body).get("data"), sent.get("args").get("user"), "the stored event, unchanged");
+
+        assertEquals(404, call("GET", "/dead-letters/" + id, TOKEN).statusCode(), "a delivered replay leaves the store");
+        assertTrue(metric("dead_letter_replays_total{result=\"delivered\"}") >= 1.0, "replays are counted");
+    }
+
+    @Test
+    void failedReplayKeepsItWithAttemptsAndErrorHistory() throws Exception {
+        long id = deadLetter(SignedWebhooks.payload("user.updated.json"));
+
+        HttpResponse<String> refused = call("POST", "/dead-letters/" + id + "/replay", TOKEN); // Convex still refuses
+        assertEquals("dead_lettered", JSON.readTree(refused.body()).get("items").get(0).get("result").asText(), refused.body());
+
+        CONVEX.fallback(Answer.failure(503, "Overloaded"));
+        HttpResponse<String> unavailable = call("POST", "/dead-letters/replay?id=" + id, TOKEN);
+        assertEquals("retried", JSON.readTree(unavailable.body()).get("items").get(0).get("result").asText(), unavailable.body());
+
+        JsonNode kept = JSON.readTree(call("GET", "/dead-letters/" + id, TOKEN).body());
+        assertEquals(CONVEX.requests().size(), kept.get("attempts").asInt(), "every Convex call is counted: " + kept);
+        List<String> kinds = new ArrayList<>();
+        kept.get("history").forEach(h -> kinds.add(h.get("source").asText() + ":" + h.get("errorKind").asText()));
+        assertEquals(List.of("webhook:function_error", "replay:function_error", "replay:transient_error"), kinds, kept.toString());
+        assertEquals("function_error", kept.get("errorKind").asText(), "the stored error stays Convex's refusal");
+    }
+
+    @Test
+    void twoReplaysAtOnceDeliverItOnce() throws Exception {
+        long id = deadLetter(SignedWebhooks.payload("user.created.json"));
+        CONVEX.reset();
+        CONVEX.fallback(Answer.slowSuccess(800));
+
+        CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> unchecked("/dead-letters/" + id + "/replay"));
+        CompletableFuture<HttpResponse<String>> second = CompletableFuture.supplyAsync(() -> unchecked("/dead-letters/replay"));
+        List<String> results = new ArrayList<>();
+        for (HttpResponse<String> r : List.of(first.get(), second.get())) {
+            JsonNode items = JSON.readTree(r.body()).get("items");
+            items.forEach(i -> results.add(i.get("result").asText()));
+        }
+        assertEquals(1, results.stream().filter("delivered"::equals).count(), "delivered exactly once: " + results);
+        assertEquals(1, CONVEX.requests().size(), "Convex must see the event once: " + results);
+    }
+
+    @Test
+    void answers401WithoutTheRightTokenAnd404OnTheWebhookPort() throws Exception {
+        deadLetter(SignedWebhooks.payload("user.created.json"));
+        for (String token : new String[] {null, "wrong-token-wrong-token", TOKEN + "x", ""}) {
+            HttpResponse<String> r = call("GET", "/dead-letters", token);
+            assertEquals(401, r.statusCode(), "token " + token + ": " + r.body());
+            assertFalse(r.body().contains("svix"), "nothing of the store without the token: " + r.body());
+        }
+        assertEquals(401, call("POST", "/dead-letters/replay", null).statusCode());
+        assertEquals(401, call("DELETE", "/dead-letters/1", "nope-nope-nope-nope").statusCode());
+        assertEquals(1, JSON.readTree(call("GET", "/dead-letters", TOKEN).body()).get("count").asInt(), "nothing was deleted");
+        HttpResponse<String> onWebhookPort = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + WEBHOOK_PORT
+                + "/dead-letters")).header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, onWebhookPort.statusCode(), "nothing of management on the webhook port");
+    }
+
+    @Test
+    void filtersAndDeletes() throws Exception {
+        long id = deadLetter(SignedWebhooks.payload("user.created.json"));
+        assertEquals(0, JSON.readTree(call("GET", "/dead-letters?type=user.deleted", TOKEN).body()).get("count").asInt());
+        assertEquals(0, JSON.readTree(call("GET", "/dead-letters?since=2999-01-01T00:00:00Z", TOKEN).body()).get("count").asInt());
+        assertEquals(1, JSON.readTree(call("GET", "/dead-letters?until=2999-01-01T00:00:00Z&id=" + id, TOKEN).body())
+                .get("count").asInt());
+        HttpResponse<String> bad = call("GET", "/dead-letters?since=yesterday", TOKEN);
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertTrue(bad.body().contains("since"), bad.body());
+        assertEquals(400, call("GET", "/dead-letters?colour=red", TOKEN).statusCode(), "unknown filters are refused");
+
+        assertEquals(200, call("DELETE", "/dead-letters/" + id, TOKEN).statusCode());
+        assertEquals(404, call("DELETE", "/dead-letters/" + id, TOKEN).statusCode());
+        assertEquals(404, call("POST", "/dead-letters/" + id + "/replay", TOKEN).statusCode());
+        assertEquals(0, CONVEX.requests().size() - 1, "only the webhook's own call reached Convex");
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------------
+
+    /** Sends a webhook Convex refuses for good and returns its dead letter's id; Convex keeps refusing afterwards. */
+    long deadLetter(String body) throws Exception {
+        CONVEX.fallback(Answer.functionError(200));
+        String svixId = SignedWebhooks.newId();
+        HttpResponse<String> response = clerk.send(svixId, body);
+        assertEquals("dead_lettered", JSON.readTree(response.body()).get("outcome").asText(), response.body());
+        for (JsonNode item : JSON.readTree(call("GET", "/dead-letters", TOKEN).body()).get("items")) {
+            if (svixId.equals(item.get("svixId").asText())) {
+                return item.get("id").asLong();
+            }
+        }
+        throw new AssertionError("dead letter for " + svixId + " not listed");
+    }
+
+    HttpResponse<String> call(String method, String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(admin + path)).timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> unchecked(String path) {
+        try {
+            return call("POST", path, TOKEN);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    double metric(String series) throws Exception {
+        String scrape = http.send(HttpRequest.newBuilder(URI.create(admin + "/observe/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + series + " in the metrics"));
+    }
+}
