@@ -26,22 +26,16 @@ public final class EventTypeRouter extends RouteBuilder {
         from(ENDPOINT).routeId("clerk-event-router")
                 .choice()
                     .when(exchangeProperty(ClerkEvent.TYPE_PROPERTY).in("user.created", "user.updated"))
-                        .to("direct:clerk-user-upsert")
+                        .process(translator::upsert)
+                        .to(ConvexDeliveryRoute.ENDPOINT)
                     .when(exchangeProperty(ClerkEvent.TYPE_PROPERTY).isEqualTo("user.deleted"))
-                        .to("direct:clerk-user-delete")
+                        .process(translator::delete)
+                        .to(ConvexDeliveryRoute.ENDPOINT)
                     .when(extensions::claims)
                         .toD(EXTENSION_PREFIX + "${exchangeProperty." + ClerkEvent.TYPE_PROPERTY + "}")
                         .process(ExtensionRoutes::completed)
                     .otherwise()
                         .setProperty(Outcome.PROPERTY, constant(Outcome.UNHANDLED))
                 .end();
-
-        from("direct:clerk-user-upsert").routeId("clerk-user-upsert")
-                .bean(translator, "upsert")
-                .to(ConvexDeliveryRoute.ENDPOINT);
-
-        from("direct:clerk-user-delete").routeId("clerk-user-delete")
-                .bean(translator, "delete")
-                .to(ConvexDeliveryRoute.ENDPOINT);
     }
 }

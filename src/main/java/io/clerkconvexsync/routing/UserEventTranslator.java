@@ -3,7 +3,7 @@ package io.clerkconvexsync.routing;
 import io.clerkconvexsync.config.SyncSettings;
 import io.clerkconvexsync.delivery.ConvexCall;
 import io.clerkconvexsync.intake.ClerkEvent;
-import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Exchange;
 
 /**
  * Message translator from Clerk user events to Convex calls, with the function and argument names from configuration
@@ -17,12 +17,15 @@ public final class UserEventTranslator {
     }
 
     /** user.created and user.updated: the event's data, unchanged. */
-    public ConvexCall upsert(@ExchangeProperty(ClerkEvent.PROPERTY) ClerkEvent event) {
-        return ConvexCall.wrap(settings.upsertFunction(), settings.upsertArgument(), event.data());
+    public void upsert(Exchange exchange) {
+        ClerkEvent event = exchange.getProperty(ClerkEvent.PROPERTY, ClerkEvent.class);
+        exchange.getMessage().setBody(ConvexCall.wrap(settings.upsertFunction(), settings.upsertArgument(), event.data()));
     }
 
     /** user.deleted: the Clerk user id alone. */
-    public ConvexCall delete(@ExchangeProperty(ClerkEvent.PROPERTY) ClerkEvent event) {
-        return ConvexCall.wrap(settings.deleteFunction(), settings.deleteArgument(), event.data().get("id"));
+    public void delete(Exchange exchange) {
+        ClerkEvent event = exchange.getProperty(ClerkEvent.PROPERTY, ClerkEvent.class);
+        exchange.getMessage().setBody(ConvexCall.wrap(settings.deleteFunction(), settings.deleteArgument(),
+                event.data().get("id")));
     }
 }
