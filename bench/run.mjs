@@ -28,7 +28,8 @@ const cfg = {
   jar: resolve(ROOT, env.JAR || "target/clerk-convex-sync.jar"),
   javaOpts: (env.BENCH_JAVA_OPTS || "").split(/\s+/).filter(Boolean),
   jfr: env.JFR === "1",
-  writeMd: env.WRITE_MD ? env.WRITE_MD === "1" : env.JFR !== "1",
+  nmt: env.NMT === "1",
+  writeMd: env.WRITE_MD ? env.WRITE_MD === "1" : env.JFR !== "1" && env.NMT !== "1",
   rateGuess: int(env.RATE_GUESS, 20000),
   standinBin: env.STANDIN_BIN || join(BENCH, "results", ".bin", "convex-standin"),
   command: env.BENCH_COMMAND || "bench/run.sh",
@@ -258,7 +259,8 @@ async function sutPhase(name) {
     const jar = join(scratch, "clerk-convex-sync.jar");
     copyFileSync(cfg.jar, jar);
     // deep Camel/Vert.x stacks: keep 256 frames in JFR samples so the runtime's own frames are on them
-    const args = [...(cfg.jfr ? ["-XX:FlightRecorderOptions=stackdepth=256"] : []), ...cfg.javaOpts, "-jar", jar];
+    const args = [...(cfg.jfr ? ["-XX:FlightRecorderOptions=stackdepth=256"] : []), ...(cfg.nmt ? ["-XX:NativeMemoryTracking=summary"] : []),
+      ...cfg.javaOpts, "-jar", jar];
     child = start("runtime", "java", args, { cwd: ROOT, env: { ...baseEnv, MANAGEMENT_PORT: String(mgmt), DATA_DIR: dataDir } });
     healthUrl = `http://127.0.0.1:${mgmt}/observe/health`;
     cmdline = `java ${args.join(" ").replace(jar, relative(ROOT, cfg.jar))}`;
@@ -330,10 +332,12 @@ async function sutPhase(name) {
             sh("jcmd", [String(child.pid), "JFR.start", "name=bench", "settings=profile"]);
           }
           r.rssAtMeasureStartMiB = +procSample(child.pid).rssMiB.toFixed(1);
+          if (cfg.nmt && name === "runtime") writeFileSync(join(outDir, "runtime-nmt-start.txt"), sh("jcmd", [String(child.pid), "VM.native_memory", "summary"]));
           mark = "measure";
         },
         onEnd: () => {
           mark = "after";
+          if (cfg.nmt && name === "runtime") writeFileSync(join(outDir, "runtime-nmt-end.txt"), sh("jcmd", [String(child.pid), "VM.native_memory", "summary"]));
           if (cfg.jfr && name === "runtime") sh("jcmd", [String(child.pid), "JFR.stop", "name=bench", `filename=${jfrFile}`]);
         },
       });
@@ -451,7 +455,7 @@ function render(res) {
 }
 
 function updateBenchmarksMd(res, section) {
-  const file = join(ROOT, "BENCHMARKS.md");
+  const file = env.BENCHMARKS_MD ? resolve(env.BENCHMARKS_MD) : join(ROOT, "BENCHMARKS.md");
   const START = "<!-- bench:latest:start -->", END = "<!-- bench:latest:end -->", HIST = "<!-- bench:history:rows -->";
   let md = existsSync(file) ? readFileSync(file, "utf8") : "";
   if (!md.includes(START) || !md.includes(HIST)) {

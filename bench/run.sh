@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One command for the whole benchmark (see bench/README.md):
 #   bench/run.sh [--duration S] [--warmup S] [--concurrency N] [--targets ceiling,runtime,peer]
-#                [--wrk-threads N] [--jfr] [--no-md]
+#                [--wrk-threads N] [--jfr] [--nmt] [--no-md]
 # The same options can be given as environment variables: DURATION, WARMUP, CONCURRENCY, TARGETS,
-# WRK_THREADS, JFR=1, WRITE_MD=0, BENCH_JAVA_OPTS (extra JVM options for the runtime, default none),
+# WRK_THREADS, JFR=1, NMT=1 (native memory summaries of the runtime at measurement start and end), WRITE_MD=0, BENCH_JAVA_OPTS (extra JVM options for the runtime, default none),
 # RATE_GUESS (events/s the warm-up file is sized for, default 20000).
 # It installs what is missing (wrk from Debian, the peer's npm packages, the stand-in built with gcc,
 # the runtime jar with ./mvnw), then runs bench/run.mjs. Every step is bounded in time; every process
@@ -21,6 +21,7 @@ while [ $# -gt 0 ]; do
     --targets) export TARGETS="$2"; shift 2 ;;
     --wrk-threads) export WRK_THREADS="$2"; shift 2 ;;
     --jfr) export JFR=1; shift ;;
+    --nmt) export NMT=1; shift ;;
     --no-md) export WRITE_MD=0; shift ;;
     -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
