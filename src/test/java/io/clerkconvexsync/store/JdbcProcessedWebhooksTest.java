@@ -1,0 +1,83 @@
+package io.clerkconvexsync.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JdbcProcessedWebhooksTest {
+
+    HikariDataSource dataSource;
+    JdbcProcessedWebhooks store;
+
+    @BeforeEach
+    void open() {
+        dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl("jdbc:h2:mem:processed-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        dataSource.setMaximumPoolSize(8);
+        store = new JdbcProcessedWebhooks(dataSource, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void close() {
+        dataSource.close();
+    }
+
+    @Test
+    void remembersAnIdOnceAndReportsTheSecondAddAsDuplicate() {
+        assertFalse(store.contains("msg_1"));
+        assertTrue(store.add("msg_1"), "the first add stores the id");
+        assertTrue(store.contains("msg_1"));
+        assertFalse(store.add("msg_1"), "a second add of the same id is a duplicate");
+        assertTrue(store.remove("msg_1"));
+        assertFalse(store.contains("msg_1"));
+    }
+
+    /** Many threads at once, with repeats: every id stored exactly once, exactly one add of each reported as new. */
+    @Test
+    void concurrentAddsShareCommitsWithoutLosingOrDoublingAnId() throws Exception {
+        store.add("msg_already_there"); // forces the one-by-one path for any batch that repeats it
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Boolean>> results = new ArrayList<>();
+        int distinct = 400;
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < distinct; i++) {
+                String id = "msg_" + i;
+                results.add(pool.submit((Callable<Boolean>) () -> store.add(id)));
+            }
+            results.add(pool.submit((Callable<Boolean>) () -> store.add("msg_already_there")));
+        }
+        long inserted = 0;
+        for (Future<Boolean> result : results) {
+            if (result.get(30, TimeUnit.SECONDS)) {
+                inserted++;
+            }
+        }
+        pool.shutdown();
+        assertEquals(distinct, inserted, "each new id reported as new exactly once");
+        try (Connection c = dataSource.getConnection();
+             ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM clerk_processed_webhook")) {
+            rs.next();
+            assertEquals(distinct + 1, rs.getInt(1), "every id stored, none twice");
+        }
+        for (int i = 0; i < distinct; i++) {
+            assertTrue(store.contains("msg_" + i), "msg_" + i + " was lost");
+        }
+    }
+}
