@@ -42,6 +42,7 @@ class JarProcessIT {
     static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     static final String DEPLOY_KEY = "prod:happy-otter-123|a2lsbC05LWRlcGxveS1rZXk=";
     static final Path JAR = Path.of("target/clerk-convex-sync.jar");
+    static final String ADMIN_TOKEN = "jar-admin-token-0123456789";
     static final ObjectMapper JSON = new ObjectMapper();
 
     ConvexStandIn convex;
@@ -63,6 +64,7 @@ class JarProcessIT {
             assertFalse(text.contains(SECRET.substring("whsec_".length())), log + " contains the signing secret");
             assertFalse(text.contains("a2lsbC05LWRlcGxveS1rZXk"), log + " contains the deploy key");
             assertFalse(text.contains("v1,"), log + " contains a signature");
+            assertFalse(text.contains(ADMIN_TOKEN), log + " contains the admin token");
         }
     }
 
@@ -155,34 +157,62 @@ class JarProcessIT {
         }
     }
 
+    /**
+     * The CLI beside a running runtime and after it stopped, and the HTTP admin API, on one store: they list and show
+     * the same, a CLI replay goes through the delivery step and leaves the store, purge removes for good.
+     */
     @Test
-    void deadLettersCliListsAndShowsWhatConvexRefused() throws Exception {
+    void deadLettersCliAndHttpAgreeWhetherOrNotTheRuntimeRuns() throws Exception {
         int port = AvailablePortFinder.getNextAvailable();
         int management = AvailablePortFinder.getNextAvailable();
         Map<String, String> env = env(work.resolve("dead-letter-data"), port, management);
+        env.put("ADMIN_TOKEN", ADMIN_TOKEN);
         Process runtime = start(env, "dead-letter-runtime");
         try {
             awaitHealthy(management);
             convex.reset();
             convex.fallback(ConvexStandIn.Answer.functionError(200));
-            Result sent = runToExit(env, "send-test-event", "user.created");
-            assertTrue(sent.output().contains("dead_lettered"), sent.output());
+            for (int i = 0; i < 3; i++) {
+                Result sent = runToExit(env, "send-test-event", "user.created");
+                assertTrue(sent.output().contains("dead_lettered"), sent.output());
+            }
+
+            Result list = runToExit(env, "dead-letters", "list", "--type", "user.created");
+            assertEquals(0, list.exitCode(), "the CLI reads the store while the runtime runs: " + list.output());
+            assertTrue(list.output().contains("3 dead letter(s)"), list.output());
+            assertTrue(list.output().contains("user.created\tfunction_error\t200"), list.output());
+
+            Result show = runToExit(env, "dead-letters", "show", "1");
+            assertEquals(0, show.exitCode(), show.output());
+            JsonNode shown = json(show.output());
+            assertEquals("user.created", JSON.readTree(shown.get("body").asText()).get("type").asText(), show.output());
+            assertFalse(show.output().toLowerCase().contains("signature"), "show must never print a signature: " + show.output());
+            assertEquals(shown, JSON.readTree(admin(management, "GET", "/dead-letters/1").body()), "CLI and HTTP show the same");
+
+            convex.reset(); // Convex fixed
+            Result replay = runToExit(env, "dead-letters", "replay", "1");
+            assertEquals(0, replay.exitCode(), replay.output());
+            assertEquals("delivered", json(replay.output()).get("items").get(0).get("result").asText(), replay.output());
+            assertEquals(1, convex.requests().size(), "the CLI replay calls Convex once");
+            assertTrue(convex.requests().get(0).body().contains("\"users:upsertFromClerk\""), "routed like the webhook");
+            assertEquals(2, JSON.readTree(admin(management, "GET", "/dead-letters").body()).get("count").asInt(),
+                    "the running instance sees the replayed one gone");
         } finally {
             convex.reset();
             runtime.destroy();
             assertTrue(runtime.waitFor(30, TimeUnit.SECONDS), "SIGTERM should stop the runtime");
         }
 
-        Result list = runToExit(env, "dead-letters", "list");
-        assertEquals(0, list.exitCode(), list.output());
-        assertTrue(list.output().contains("1 dead letter(s)"), list.output());
-        assertTrue(list.output().contains("user.created\tfunction_error\t200"), list.output());
+        Result replay = runToExit(env, "dead-letters", "replay", "--id", "2");
+        assertEquals(0, replay.exitCode(), "a replay with the runtime stopped: " + replay.output());
+        assertEquals(1, convex.requests().size(), replay.output());
 
-        Result show = runToExit(env, "dead-letters", "show", "1");
-        assertEquals(0, show.exitCode(), show.output());
-        JsonNode shown = JSON.readTree(show.output().substring(show.output().indexOf('{')));
-        assertEquals("user.created", JSON.readTree(shown.get("body").asText()).get("type").asText(), show.output());
-        assertFalse(show.output().toLowerCase().contains("signature"), "show must never print a signature: " + show.output());
+        Result purgeAll = runToExit(env, "dead-letters", "purge");
+        assertEquals(64, purgeAll.exitCode(), "purge without a filter needs --all: " + purgeAll.output());
+        Result purge = runToExit(env, "dead-letters", "purge", "3");
+        assertEquals(0, purge.exitCode(), purge.output());
+        Result empty = runToExit(env, "dead-letters", "list");
+        assertTrue(empty.output().contains("0 dead letter(s)"), empty.output());
 
         Result missing = runToExit(env, "dead-letters", "show", "42");
         assertEquals(1, missing.exitCode(), missing.output());
@@ -220,6 +250,18 @@ class JarProcessIT {
         Process process = start(env, "run-" + logs.size(), args);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the process should exit by itself");
         return new Result(process.exitValue(), Files.readString(logs.get(logs.size() - 1)));
+    }
+
+    /** The pretty-printed JSON a CLI command ends with, after whatever it logged. */
+    static JsonNode json(String output) throws Exception {
+        int start = output.startsWith("{") ? 0 : output.indexOf("\n{\n") + 1;
+        return JSON.readTree(output.substring(start));
+    }
+
+    static HttpResponse<String> admin(int management, String method, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + path))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).method(method, HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static void awaitHealthy(int management) throws Exception {

@@ -46,6 +46,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         SyncSettings settings = SyncSettings.load(context.getPropertiesComponent()::resolveProperty);
+        H2Network.keepLocal();
         Registry registry = context.getRegistry();
         Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
         if (clock == null) {
@@ -77,6 +78,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         ConvexContact contact = new ConvexContact(clock);
         registry.bind("convexCallPreparer", new ConvexCallPreparer(settings, metrics, contact));
         JdbcDeadLetterStore deadLetters = new JdbcDeadLetterStore(dataSource);
+        registry.bind("deadLetterStore", deadLetters);
         registry.bind("deadLetterChannel", new DeadLetterChannel(deadLetters, metrics, clock));
         metrics.watchDeadLetters(deadLetters);
         DeadLetterAdmin admin = new DeadLetterAdmin(deadLetters, new DeadLetterReplayer(context, deadLetters, metrics, clock));

@@ -97,11 +97,14 @@ public record SyncSettings(
 
     /**
      * The embedded default: an H2 file in DATA_DIR, kept open for the life of the process (opening the file per lookup
-     * is slow) and writing every commit at once, so that a kill -9 right after a 2xx loses nothing.
+     * is slow) and writing every commit at once, so that a kill -9 right after a 2xx loses nothing. AUTO_SERVER lets
+     * the CLI (dead-letters list/show/replay/purge) in while the runtime holds the file: the first process to open it
+     * serves it to the others over a loopback TCP port (see {@link H2Network}); a second runtime on the same DATA_DIR
+     * would share it the same way rather than fail.
      */
     static String h2Url(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("clerk-convex-sync")
-                + ";DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
+                + ";DB_CLOSE_DELAY=-1;WRITE_DELAY=0;AUTO_SERVER=TRUE";
     }
 
     /** The JDBC URL of the runtime's state alone, for tools that need nothing else. */

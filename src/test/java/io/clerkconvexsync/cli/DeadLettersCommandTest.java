@@ -31,6 +31,7 @@ class DeadLettersCommandTest {
     void dropTable() throws Exception {
         try (var c = pool.getConnection(); var s = c.createStatement()) {
             s.execute("DROP TABLE clerk_dead_letter");
+            s.execute("DROP TABLE clerk_dead_letter_failure");
         }
         pool.dispose();
     }
@@ -84,5 +85,33 @@ class DeadLettersCommandTest {
     void rejectsBadUsage() throws Exception {
         assertEquals(64, run("dead-letters", "show", "abc"));
         assertEquals(64, run("dead-letters", "frobnicate"));
+    }
+
+    @Test
+    void listsWithFiltersAndPurgesOnlyWhatIsNamed() throws Exception {
+        long first = storeOne("msg_keep");
+        long second = storeOne("msg_purge");
+        assertEquals(0, run("dead-letters", "list", "--type", "user.deleted"), err.toString());
+        assertTrue(out().contains("0 dead letter(s)"), out());
+        assertEquals(64, run("dead-letters", "purge"), "purging everything needs --all");
+        assertEquals(64, run("dead-letters", "list", "--since", "yesterday"), "a malformed instant is bad usage");
+        assertEquals(0, run("dead-letters", "purge", "#" + second), err.toString());
+        assertEquals(1, run("dead-letters", "purge", Long.toString(second)), "already gone");
+        assertEquals(1, store.count(), "only the named one is purged");
+        assertTrue(store.find(first).isPresent());
+        assertEquals(0, run("dead-letters", "purge", "--all"));
+        assertEquals(0, store.count());
+    }
+
+    @Test
+    void showsTheErrorHistory() throws Exception {
+        long id = storeOne("msg_history");
+        storeOne("msg_history"); // a replay Convex refused again
+        assertEquals(0, run("dead-letters", "show", Long.toString(id)), err.toString());
+        JsonNode shown = new ObjectMapper().readTree(out());
+        assertEquals(2, shown.get("attempts").asInt(), out());
+        assertEquals(2, shown.get("history").size(), out());
+        assertEquals("webhook", shown.get("history").get(0).get("source").asText());
+        assertEquals("replay", shown.get("history").get(1).get("source").asText());
     }
 }
