@@ -8,6 +8,10 @@ import io.clerkconvexsync.intake.ClerkEvent;
 import io.clerkconvexsync.intake.ClerkEventParser;
 import io.clerkconvexsync.intake.SvixSignatureVerifier;
 import io.clerkconvexsync.routing.UserEventTranslator;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,7 +51,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code verify}: {@link SvixSignatureVerifier#verify} (timestamp window, strict UTF-8, HMAC-SHA256 via svix-java)</li>
  *   <li>{@code parse}: {@link ClerkEventParser#parse} (Jackson tree of the event)</li>
- *   <li>{@code route}: the type decision and {@link UserEventTranslator#upsert} (the Convex call for user.updated)</li>
+ *   <li>{@code route}: a Camel exchange carrying the event, the type decision and {@link UserEventTranslator#upsert}
+ *   (the Convex call for user.updated)</li>
  *   <li>{@code buildRequest}: {@link ConvexRequestBuilder#requestBody} (the bytes POSTed to /api/mutation)</li>
  *   <li>{@code fullPath}: all four in a row, as one webhook goes through them</li>
  * </ul>
@@ -73,6 +78,7 @@ public class EventPathBenchmark {
     SvixSignatureVerifier verifier;
     ClerkEventParser parser;
     UserEventTranslator translator;
+    CamelContext camel;
     int next;
 
     @Setup(Level.Trial)
@@ -94,6 +100,7 @@ public class EventPathBenchmark {
                 Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC));
         parser = new ClerkEventParser();
         translator = new UserEventTranslator(settings);
+        camel = new DefaultCamelContext(); // only to create exchanges; never started
 
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
@@ -119,16 +126,23 @@ public class EventPathBenchmark {
     }
 
     private ConvexCall route(ClerkEvent event) {
-        // the decision EventTypeRouter makes with its content-based router
+        // what the intake and EventTypeRouter do for a user event: the parsed event on the exchange, the type
+        // decision of the content-based router, the translator's Convex call as the message body
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.setProperty(ClerkEvent.PROPERTY, event);
+        exchange.setProperty(ClerkEvent.TYPE_PROPERTY, event.type());
         switch (event.type()) {
             case "user.created":
             case "user.updated":
-                return translator.upsert(event);
+                translator.upsert(exchange);
+                break;
             case "user.deleted":
-                return translator.delete(event);
+                translator.delete(exchange);
+                break;
             default:
                 throw new IllegalStateException("the benchmark only sends user events, got " + event.type());
         }
+        return exchange.getMessage().getBody(ConvexCall.class);
     }
 
     private int index() {
