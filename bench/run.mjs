@@ -459,11 +459,11 @@ function updateBenchmarksMd(res, section) {
   const START = "<!-- bench:latest:start -->", END = "<!-- bench:latest:end -->", HIST = "<!-- bench:history:rows -->";
   let md = existsSync(file) ? readFileSync(file, "utf8") : "";
   if (!md.includes(START) || !md.includes(HIST)) {
-    md = `# Benchmarks\n\nHow to reproduce: \`bench/run.sh\` (see bench/README.md).\n\n${START}\n${END}\n\n## Run history\n\n| date | commit | runtime events/s | peer events/s | ratio | runtime p99 ms | peer p99 ms | ceiling events/s | runtime errors | runtime healthy after | runtime RSS start -> end MiB |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n${HIST}\n` + md;
+    md = `# Benchmarks\n\nHow to reproduce: \`bench/run.sh\` (see bench/README.md).\n\n${START}\n${END}\n\n## Run history\n\n| date | commit | runtime events/s | peer events/s | ratio | runtime p99 ms | peer p99 ms | ceiling events/s | runtime errors | runtime healthy after | runtime RSS start -> end MiB | other processes' CPU, runtime / peer (cores) |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n${HIST}\n` + md;
   }
   md = md.replace(new RegExp(`${START}[\\s\\S]*?${END}`), `${START}\n${section}\n${END}`);
   const P = res.phases;
-  const hist = `| ${res.date} | ${res.commit} | ${f0(P.runtime?.eventsPerSec)} | ${f0(P.peer?.eventsPerSec)} | ${P.runtime && P.peer ? ratio(P.runtime.eventsPerSec, P.peer.eventsPerSec) : "n/a"} | ${P.runtime ? ms(P.runtime.latency_us.p99) : "n/a"} | ${P.peer ? ms(P.peer.latency_us.p99) : "n/a"} | ${f0(P.ceiling?.eventsPerSec)} | ${P.runtime ? P.runtime.errorsTotal : "n/a"} | ${P.runtime ? P.runtime.startupSec + " s" : "n/a"} | ${P.runtime ? `${P.runtime.rssAtMeasureStartMiB} -> ${P.runtime.rssAtEndMiB}` : "n/a"} |`;
+  const hist = `| ${res.date} | ${res.commit} | ${f0(P.runtime?.eventsPerSec)} | ${f0(P.peer?.eventsPerSec)} | ${P.runtime && P.peer ? ratio(P.runtime.eventsPerSec, P.peer.eventsPerSec) : "n/a"} | ${P.runtime ? ms(P.runtime.latency_us.p99) : "n/a"} | ${P.peer ? ms(P.peer.latency_us.p99) : "n/a"} | ${f0(P.ceiling?.eventsPerSec)} | ${P.runtime ? P.runtime.errorsTotal : "n/a"} | ${P.runtime ? P.runtime.startupSec + " s" : "n/a"} | ${P.runtime ? `${P.runtime.rssAtMeasureStartMiB} -> ${P.runtime.rssAtEndMiB}` : "n/a"} | ${P.runtime?.otherCpuCores ?? "n/a"} / ${P.peer?.otherCpuCores ?? "n/a"}${["ceiling", "runtime", "peer"].some((n) => P[n]?.disturbed) ? " (disturbed)" : ""} |`;
   md = md.replace(HIST, `${hist}\n${HIST}`);
   writeFileSync(file, md);
 }
