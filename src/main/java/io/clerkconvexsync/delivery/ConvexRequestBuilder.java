@@ -2,11 +2,14 @@ package io.clerkconvexsync.delivery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clerkconvexsync.RawJson;
 import io.clerkconvexsync.intake.ClerkEventParser;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Envelope wrapper for Convex's HTTP API: turns the delivery step's input into the exact body of
@@ -17,6 +20,11 @@ import org.apache.camel.Processor;
  */
 public final class ConvexRequestBuilder implements Processor {
 
+    // Written by hand around the arguments' own bytes, so the event's data is not re-encoded.
+    private static final byte[] PATH = "{\"path\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ARGS = ",\"args\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FORMAT = ",\"format\":\"json\"}".getBytes(StandardCharsets.US_ASCII);
+
     @Override
     public void process(Exchange exchange) {
         ConvexCall call = call(exchange.getMessage());
@@ -26,15 +34,13 @@ public final class ConvexRequestBuilder implements Processor {
     }
 
     public static byte[] requestBody(ConvexCall call) {
-        ObjectNode request = ClerkEventParser.JSON.createObjectNode();
-        request.put("path", call.function());
-        request.set("args", call.args());
-        request.put("format", "json");
-        try {
-            return ClerkEventParser.JSON.writeValueAsBytes(request);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("could not write the Convex request", e);
-        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.writeBytes(PATH);
+        RawJson.writeString(out, call.function());
+        out.writeBytes(ARGS);
+        call.args().writeTo(out);
+        out.writeBytes(FORMAT);
+        return out.toByteArray();
     }
 
     private static ConvexCall call(Message message) {
@@ -46,16 +52,16 @@ public final class ConvexRequestBuilder implements Processor {
             throw new IllegalArgumentException("the Convex delivery step needs a ConvexCall body or a "
                     + ConvexCall.FUNCTION_HEADER + " header naming the function");
         }
-        JsonNode args;
+        String args = message.getBody(String.class);
+        JsonNode parsed;
         try {
-            Object body = message.getBody();
-            args = body instanceof JsonNode node ? node : ClerkEventParser.JSON.readTree(message.getBody(String.class));
+            parsed = args == null ? null : ClerkEventParser.JSON.readTree(args);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the arguments for " + function + " are not valid JSON");
         }
-        if (args == null || !args.isObject()) {
+        if (parsed == null || !parsed.isObject()) {
             throw new IllegalArgumentException("the arguments for " + function + " must be a JSON object");
         }
-        return new ConvexCall(function.trim(), args);
+        return new ConvexCall(function.trim(), RawJson.of(args.strip()));
     }
 }

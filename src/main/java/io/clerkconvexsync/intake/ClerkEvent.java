@@ -1,6 +1,7 @@
 package io.clerkconvexsync.intake;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.clerkconvexsync.RawJson;
+import org.apache.camel.Exchange;
 
 import java.util.Map;
 
@@ -9,14 +10,15 @@ import java.util.Map;
  *
  * @param svixId    the message id, stable across Svix's retries
  * @param type      Clerk's event type, e.g. {@code user.created}
- * @param data      the event's {@code data}, passed to Convex unchanged
+ * @param data      the event's {@code data} as received, passed to Convex unchanged; null when absent
+ * @param subjectId {@code data.id} when it is a string: the Clerk user (or other object) the event is about
  * @param timestamp Clerk's {@code timestamp} as sent (seconds in some examples, milliseconds in others), or null
  * @param instanceId Clerk's {@code instance_id}, or null
  * @param rawBody   the body exactly as received
  * @param headers   the request headers worth keeping with a dead letter (never a signature)
  */
-public record ClerkEvent(String svixId, String type, JsonNode data, Long timestamp, String instanceId, byte[] rawBody,
-                         Map<String, String> headers) {
+public record ClerkEvent(String svixId, String type, RawJson data, String subjectId, Long timestamp, String instanceId,
+                         byte[] rawBody, Map<String, String> headers) {
 
     /** Exchange property holding the event for every step after parsing. */
     public static final String PROPERTY = "clerkEvent";
@@ -25,9 +27,10 @@ public record ClerkEvent(String svixId, String type, JsonNode data, Long timesta
     /** Exchange property holding {@link #type()}, for extension routes and logs. */
     public static final String TYPE_PROPERTY = "clerkEventType";
 
-    /** The Clerk user id the event is about, when there is one. */
-    public String subjectId() {
-        JsonNode id = data == null ? null : data.get("id");
-        return id != null && id.isTextual() ? id.asText() : null;
+    /** Puts the event where every later step (and a YAML route) finds it. */
+    public void expose(Exchange exchange) {
+        exchange.setProperty(PROPERTY, this);
+        exchange.setProperty(TYPE_PROPERTY, type);
+        exchange.setProperty(DATA_PROPERTY, data);
     }
 }

@@ -1,13 +1,15 @@
 package io.clerkconvexsync.intake;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.clerkconvexsync.RawJson;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -19,7 +21,7 @@ import java.util.TreeMap;
 
 /**
  * Message translator from the verified raw body to a {@link ClerkEvent}. Only the envelope is interpreted; {@code data}
- * is kept as a JSON tree so that it reaches Convex with the same values it arrived with.
+ * is kept as the bytes it arrived as, so that it reaches Convex exactly as Clerk signed it.
  */
 public final class ClerkEventParser implements Processor {
 
@@ -44,37 +46,94 @@ public final class ClerkEventParser implements Processor {
         if (svixId == null) {
             svixId = exchange.getMessage().getHeader("webhook-id", String.class);
         }
-        ClerkEvent event = parse(svixId, exchange.getMessage().getBody(byte[].class), keptHeaders(exchange.getMessage()));
-        exchange.setProperty(ClerkEvent.PROPERTY, event);
-        exchange.setProperty(ClerkEvent.TYPE_PROPERTY, event.type());
-        exchange.setProperty(ClerkEvent.DATA_PROPERTY, event.data());
+        parse(svixId, exchange.getMessage().getBody(byte[].class), keptHeaders(exchange.getMessage())).expose(exchange);
     }
 
+    /**
+     * Reads the envelope in one streaming pass that also checks the whole body is well-formed JSON; {@code data} is
+     * kept as its byte range of the body.
+     */
     public ClerkEvent parse(String svixId, byte[] body, Map<String, String> headers) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
+        try (JsonParser json = JSON.getFactory().createParser(body)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                throw new WebhookRejectedException("malformed_event", "the body must be a JSON object (a Clerk event)");
+            }
+            Envelope envelope = new Envelope();
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                switch (field) {
+                    case "type" -> envelope.type = value == JsonToken.VALUE_STRING ? json.getText() : null;
+                    case "timestamp" -> envelope.timestamp = value.isNumeric() ? json.getValueAsLong() : null;
+                    case "instance_id" -> envelope.instanceId = value == JsonToken.VALUE_STRING ? json.getText() : null;
+                    case "data" -> readData(json, body, envelope);
+                    default -> json.skipChildren();
+                }
+            }
+            if (json.nextToken() != null) {
+                throw new WebhookRejectedException("malformed_json", "the body has content after the JSON object");
+            }
+            return event(svixId, body, headers, envelope);
         } catch (JsonProcessingException e) {
             throw new WebhookRejectedException("malformed_json", "the body is not valid JSON (line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
         } catch (IOException e) {
             throw new WebhookRejectedException("malformed_json", "the body is not valid JSON");
         }
-        if (root == null || !root.isObject()) {
-            throw new WebhookRejectedException("malformed_event", "the body must be a JSON object (a Clerk event)");
-        }
-        JsonNode type = root.get("type");
-        if (type == null || !type.isTextual() || type.asText().isBlank() || type.asText().length() > MAX_TYPE_LENGTH) {
+    }
+
+    private static ClerkEvent event(String svixId, byte[] body, Map<String, String> headers, Envelope envelope) {
+        String type = envelope.type;
+        if (type == null || type.isBlank() || type.length() > MAX_TYPE_LENGTH) {
             throw new WebhookRejectedException("missing_type", "the event has no \"type\"");
         }
-        JsonNode data = root.get("data");
-        ClerkEvent event = new ClerkEvent(svixId, type.asText(), data, timestamp(root.get("timestamp")),
-                text(root.get("instance_id")), body, headers);
-        if (event.type().startsWith("user.") && (data == null || !data.isObject() || event.subjectId() == null
-                || event.subjectId().isBlank())) {
-            throw new WebhookRejectedException("missing_user_id", "a " + event.type() + " event needs data.id");
+        if (type.startsWith("user.") && (!envelope.dataIsObject || envelope.dataId == null || envelope.dataId.isBlank())) {
+            throw new WebhookRejectedException("missing_user_id", "a " + type + " event needs data.id");
         }
-        return event;
+        return new ClerkEvent(svixId, type, envelope.data, envelope.dataId, envelope.timestamp, envelope.instanceId, body,
+                headers);
+    }
+
+    /** Keeps {@code data} as the bytes it spans, noting its {@code id} on the way through. */
+    private static void readData(JsonParser json, byte[] body, Envelope envelope) throws IOException {
+        int start = (int) json.currentTokenLocation().getByteOffset();
+        envelope.dataIsObject = json.currentToken() == JsonToken.START_OBJECT;
+        if (envelope.dataIsObject) {
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                boolean isId = "id".equals(json.currentName());
+                if (json.nextToken() == JsonToken.VALUE_STRING && isId) {
+                    envelope.dataId = json.getText();
+                }
+                json.skipChildren();
+            }
+        } else {
+            json.skipChildren();
+        }
+        if (json.currentToken().isScalarValue()) {
+            // a scalar's end is not tracked by the parser: re-encode it, it is short
+            envelope.data = RawJson.of(scalar(json));
+        } else {
+            int end = (int) json.currentLocation().getByteOffset();
+            envelope.data = RawJson.slice(body, start, end - start);
+        }
+    }
+
+    private static String scalar(JsonParser json) throws IOException {
+        return switch (json.currentToken()) {
+            case VALUE_STRING -> RawJson.string(json.getText()).toString();
+            case VALUE_NULL -> "null";
+            default -> json.getText(); // numbers and booleans as written
+        };
+    }
+
+    /** The envelope fields as the streaming pass finds them. */
+    private static final class Envelope {
+        String type;
+        Long timestamp;
+        String instanceId;
+        RawJson data;
+        boolean dataIsObject;
+        String dataId;
     }
 
     /** What a dead letter keeps of the request: delivery metadata, never the signature. */
@@ -87,13 +146,5 @@ public final class ClerkEventParser implements Processor {
             }
         }
         return kept;
-    }
-
-    private static Long timestamp(JsonNode node) {
-        return node != null && node.isNumber() ? node.asLong() : null;
-    }
-
-    private static String text(JsonNode node) {
-        return node != null && node.isTextual() ? node.asText() : null;
     }
 }

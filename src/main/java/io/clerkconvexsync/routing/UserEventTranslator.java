@@ -1,5 +1,6 @@
 package io.clerkconvexsync.routing;
 
+import io.clerkconvexsync.RawJson;
 import io.clerkconvexsync.config.SyncSettings;
 import io.clerkconvexsync.delivery.ConvexCall;
 import io.clerkconvexsync.intake.ClerkEvent;
@@ -26,6 +27,6 @@ public final class UserEventTranslator {
     public void delete(Exchange exchange) {
         ClerkEvent event = exchange.getProperty(ClerkEvent.PROPERTY, ClerkEvent.class);
         exchange.getMessage().setBody(ConvexCall.wrap(settings.deleteFunction(), settings.deleteArgument(),
-                event.data().get("id")));
+                RawJson.string(event.subjectId())));
     }
 }

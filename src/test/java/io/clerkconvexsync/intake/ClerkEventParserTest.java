@@ -1,0 +1,72 @@
+package io.clerkconvexsync.intake;
+
+import io.clerkconvexsync.support.SignedWebhooks;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ClerkEventParserTest {
+
+    private final ClerkEventParser parser = new ClerkEventParser();
+
+    private ClerkEvent parse(String body) {
+        return parser.parse("msg_1", body.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    private String rejection(String body) {
+        return assertThrows(WebhookRejectedException.class, () -> parse(body), "should be rejected: " + body).code();
+    }
+
+    @Test
+    void keepsDataAsTheExactBytesItArrivedAs() {
+        String data = "{ \"id\" : \"user_1\",\n \"first_name\":\"Zo\\u00eb \\\"Z\\\" 🚀\", \"n\": 1.10e0, \"big\": 12345678901234567890,"
+                + " \"nested\": {\"id\": \"not_me\", \"list\": [1, {\"a\": [] }]}, \"nothing\": null }";
+        String body = "{\"data\": " + data + " , \"type\":\"user.updated\", \"object\":\"event\",\"timestamp\":1716883200000}";
+        ClerkEvent event = parse(body);
+        assertEquals(data, event.data().toString(), "data must be passed through byte for byte");
+        assertEquals("user_1", event.subjectId(), "the top-level id of data, not a nested one");
+        assertEquals(1716883200000L, event.timestamp());
+    }
+
+    @Test
+    void readsTheSamplePayloads() {
+        for (String name : new String[] {"user.created.json", "user.updated.json", "user.deleted.json", "user.created.docs-example.json"}) {
+            ClerkEvent event = parse(SignedWebhooks.payload(name));
+            JsonNode expected = readTree(SignedWebhooks.payload(name)).get("data");
+            assertEquals(expected.get("id").asText(), event.subjectId(), name);
+            assertEquals(expected, readTree(event.data().toString()), name + ": data must be the payload's data");
+        }
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return ClerkEventParser.JSON.readTree(json);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void keepsScalarAndArrayDataOfOtherEvents() {
+        assertEquals("[1, 2]", parse("{\"type\":\"x.y\",\"data\":[1, 2]}").data().toString());
+        assertEquals("\"text\"", parse("{\"type\":\"x.y\",\"data\":\"text\"}").data().toString());
+        assertEquals("null", parse("{\"type\":\"x.y\",\"data\":null}").data().toString());
+        assertNull(parse("{\"type\":\"x.y\"}").data());
+    }
+
+    @Test
+    void rejectsMalformedBodiesAnywhereInThem() {
+        assertEquals("malformed_json", rejection("{\"type\":\"user.created\",\"data\":{\"id\":\"u\",\"x\":[1,}}"));
+        assertEquals("malformed_json", rejection("{\"type\":\"user.created\",\"data\":{\"id\":\"u\"}} trailing"));
+        assertEquals("malformed_event", rejection("[{\"type\":\"user.created\"}]"));
+        assertEquals("missing_type", rejection("{\"type\":7,\"data\":{\"id\":\"u\"}}"));
+        assertEquals("missing_user_id", rejection("{\"type\":\"user.created\",\"data\":{\"id\":7}}"));
+        assertEquals("missing_user_id", rejection("{\"type\":\"user.deleted\",\"data\":[\"id\"]}"));
+    }
+}
