@@ -3,6 +3,7 @@ package io.clerkconvexsync;
 import io.clerkconvexsync.cli.DeadLettersCommand;
 import io.clerkconvexsync.cli.SendTestEvent;
 import io.clerkconvexsync.config.InvalidSettingException;
+import io.clerkconvexsync.ops.GracefulShutdown;
 import org.apache.camel.main.Main;
 
 /**
@@ -27,6 +28,7 @@ public final class Application {
             }
             Main main = new Main(Application.class);
             main.setPropertyPlaceholderLocations(PROPERTY_LOCATIONS);
+            GracefulShutdown.onSigterm(main);
             System.exit(main.run(args));
         } catch (Exception e) {
             InvalidSettingException invalid = invalidSetting(e);

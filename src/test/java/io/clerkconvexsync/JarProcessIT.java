@@ -26,6 +26,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -216,6 +219,98 @@ class JarProcessIT {
 
         Result missing = runToExit(env, "dead-letters", "show", "42");
         assertEquals(1, missing.exitCode(), missing.output());
+    }
+
+    /**
+     * SIGTERM under concurrent load with a slow Convex: the webhooks in flight are finished and answered, the process
+     * exits 0, everything answered 2xx reached Convex and is remembered, and whatever was not answered 2xx is still
+     * retryable (nothing is remembered that Convex did not get). Runs with LOG_FORMAT=json: every log line is one
+     * JSON object, and no email or name from the events is in it.
+     */
+    @Test
+    void sigtermUnderLoadFinishesInFlightWebhooksAndExits0() throws Exception {
+        Path data = work.resolve("sigterm-data");
+        int port = AvailablePortFinder.getNextAvailable();
+        int management = AvailablePortFinder.getNextAvailable();
+        Map<String, String> env = env(data, port, management);
+        env.put("LOG_FORMAT", "json");
+        SignedWebhooks clerk = new SignedWebhooks("http://127.0.0.1:" + port + "/clerk-webhook", SECRET);
+        convex.reset();
+        convex.fallback(Answer.slowSuccess(1500));
+        Process runtime = start(env, "sigterm-runtime");
+        awaitHealthy(management);
+
+        record Sent(String svixId, String userId, String body, int status, String outcome, long answeredAt) {
+        }
+        ExecutorService senders = Executors.newFixedThreadPool(16);
+        List<Future<Sent>> sent = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            String userId = "user_sigterm_" + i;
+            String body = "{\"type\":\"user.updated\",\"object\":\"event\",\"timestamp\":1716883200,\"data\":{\"id\":\""
+                    + userId + "\",\"first_name\":\"Zoeprivatename\",\"email_addresses\":[{\"email_address\":\"zoe.private@mail.test\"}]}}";
+            sent.add(senders.submit(() -> {
+                String svixId = SignedWebhooks.newId();
+                try {
+                    HttpResponse<String> r = clerk.send(svixId, body);
+                    String outcome = r.statusCode() < 300 ? JSON.readTree(r.body()).get("outcome").asText() : null;
+                    return new Sent(svixId, userId, body, r.statusCode(), outcome, System.nanoTime());
+                } catch (RuntimeException refusedOrReset) {
+                    return new Sent(svixId, userId, body, -1, null, System.nanoTime());
+                }
+            }));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (convex.requests().size() < 8 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20); // polling interval for the load to be in flight
+        }
+        assertTrue(convex.requests().size() >= 8, "the load should be in flight before SIGTERM");
+        long terminatedAt = System.nanoTime();
+        runtime.destroy(); // SIGTERM
+        List<Sent> results = new ArrayList<>();
+        for (Future<Sent> f : sent) {
+            results.add(f.get(60, TimeUnit.SECONDS));
+        }
+        senders.shutdown();
+        assertTrue(runtime.waitFor(40, TimeUnit.SECONDS), "SIGTERM should stop the runtime");
+        assertEquals(0, runtime.exitValue(), "a graceful stop exits 0");
+
+        List<String> seenByConvex = convex.requests().stream().map(ConvexStandIn.Request::body).toList();
+        List<Sent> acknowledged = results.stream().filter(r -> r.status() >= 200 && r.status() < 300).toList();
+        assertTrue(acknowledged.stream().anyMatch(r -> r.answeredAt() > terminatedAt),
+                "webhooks in flight at SIGTERM should still be answered 2xx: " + results);
+        for (Sent r : acknowledged) {
+            assertEquals("delivered", r.outcome(), r.toString());
+            assertTrue(seenByConvex.stream().anyMatch(b -> b.contains("\"" + r.userId() + "\"")),
+                    r.userId() + " was answered 2xx but never reached Convex");
+        }
+
+        convex.reset();
+        Process second = start(env(data, port, management), "sigterm-second");
+        try {
+            awaitHealthy(management);
+            for (Sent r : results) {
+                HttpResponse<String> again = clerk.send(r.svixId(), r.body());
+                assertEquals(200, again.statusCode(), again.body());
+                String outcome = JSON.readTree(again.body()).get("outcome").asText();
+                if (acknowledged.contains(r)) {
+                    assertEquals("duplicate", outcome, r.userId() + " was acknowledged but forgotten");
+                } else if ("duplicate".equals(outcome)) {
+                    assertTrue(seenByConvex.stream().anyMatch(b -> b.contains("\"" + r.userId() + "\"")),
+                            r.userId() + " is remembered as processed but never reached Convex: lost");
+                }
+            }
+        } finally {
+            second.destroy();
+            assertTrue(second.waitFor(30, TimeUnit.SECONDS));
+        }
+
+        String log = Files.readString(work.resolve("sigterm-runtime.log"));
+        for (String line : log.lines().filter(l -> !l.isBlank()).toList()) {
+            assertTrue(JSON.readTree(line).isObject(), "LOG_FORMAT=json must give one JSON object per line: " + line);
+        }
+        assertTrue(log.contains("webhook svix_id=" + acknowledged.get(0).svixId()), "the per-webhook line is logged");
+        assertFalse(log.contains("zoe.private@mail.test"), "no email in the logs");
+        assertFalse(log.contains("Zoeprivatename"), "no name in the logs");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------
