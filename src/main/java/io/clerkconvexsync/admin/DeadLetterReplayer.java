@@ -17,6 +17,7 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,8 +68,9 @@ public final class DeadLetterReplayer {
     /** Replays one dead letter, unless another replay holds it. */
     public ReplayResult replay(long id) {
         if (!store.claim(id, clock.instant(), CLAIM_STALE_AFTER)) {
-            ReplayResult result = new ReplayResult(id, store.find(id).map(DeadLetter::svixId).orElse(null),
-                    store.find(id).isPresent() ? "busy" : "not_found");
+            Optional<DeadLetter> held = store.find(id);
+            ReplayResult result = new ReplayResult(id, held.map(DeadLetter::svixId).orElse(null),
+                    held.isPresent() ? "busy" : "not_found");
             metrics.deadLetterReplay(result.result());
             return result;
         }
@@ -124,7 +126,7 @@ public final class DeadLetterReplayer {
         }
         String error = outcome == Outcome.UNHANDLED ? "no route claims this event type"
                 : cause == null ? outcome.label() : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        String kind = outcome == Outcome.UNHANDLED ? "unhandled" : cause instanceof java.io.IOException ? "io_error" : "failed";
+        String kind = outcome == Outcome.UNHANDLED ? "unhandled" : cause instanceof IOException ? "io_error" : "failed";
         return new DeadLetterFailure(clock.instant(), "replay", kind, 0, error, attempts);
     }
 
