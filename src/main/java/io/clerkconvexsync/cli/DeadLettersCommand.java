@@ -84,7 +84,8 @@ public final class DeadLettersCommand {
         main.setPropertyPlaceholderLocations(Application.PROPERTY_LOCATIONS);
         main.addOverrideProperty("camel.server.enabled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
-        main.addOverrideProperty(SyncSettings.ADMIN_TOKEN, "");
+        // By route id: the webhook listener and the admin API (its beans may exist when ADMIN_TOKEN is in the
+        // environment; an empty override does not replace an {{env:...}} value) are not started here.
         main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "clerk-webhook,admin-*");
         main.start();
         try {
