@@ -97,10 +97,9 @@ public final class DeadLetterReplayer {
 
     private ReplayResult send(DeadLetter d) {
         ClerkEvent event = parser.parse(d.svixId(), d.body().getBytes(StandardCharsets.UTF_8), d.headers());
+        // The same exchange properties the intake sets after parsing, so routing cannot tell a replay from a webhook.
         Exchange exchange = template().send(EventTypeRouter.ENDPOINT, e -> {
-            e.setProperty(ClerkEvent.PROPERTY, event);
-            e.setProperty(ClerkEvent.TYPE_PROPERTY, event.type());
-            e.setProperty(ClerkEvent.DATA_PROPERTY, event.data());
+            event.expose(e);
             e.getMessage().setBody(event.rawBody());
         });
         Outcome outcome = exchange.getProperty(Outcome.PROPERTY, Outcome.FAILED, Outcome.class);
