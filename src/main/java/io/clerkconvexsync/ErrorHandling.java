@@ -13,6 +13,7 @@ import io.clerkconvexsync.ops.WebhookMetrics;
 import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.RouteConfigurationDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,19 +52,16 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
     public void configuration() {
         // Every route: the sender's mistakes and anything unexpected. No redelivery here, so Camel need not keep a
         // defensive copy of the exchange at every step.
-        routeConfiguration()
-                .onException(WebhookRejectedException.class).handled(true)
+        RouteConfigurationDefinition everyRoute = routeConfiguration();
+        everyRoute.onException(WebhookRejectedException.class).handled(true)
                     .process(e -> outcome(e, Outcome.REJECTED))
                     .process(reply)
-                .end()
-                .onException(Exception.class).handled(true)
-                    .process(this::failed)
-                    .process(reply)
                 .end();
+        answerTheUnexpectedWith503(everyRoute);
 
         // The Convex delivery step alone: its redelivery policy and what happens once it gives up.
-        routeConfiguration(CONVEX_DELIVERY)
-                .onException(ConvexFailure.Permanent.class).handled(true)
+        RouteConfigurationDefinition delivery = routeConfiguration(CONVEX_DELIVERY);
+        delivery.onException(ConvexFailure.Permanent.class).handled(true)
                     .process(deadLetterChannel)
                     .process(reply)
                 .end()
@@ -80,10 +78,15 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
                     .onRedelivery(this::redelivering)
                     .process(this::exhausted)
                     .process(reply)
-                .end()
-                .onException(Exception.class).handled(true)
-                    .process(this::failed)
-                    .process(reply)
+                .end();
+        answerTheUnexpectedWith503(delivery);
+    }
+
+    /** Anything else is the runtime's own failure: 503, so that nothing is acknowledged that was not done. */
+    private void answerTheUnexpectedWith503(RouteConfigurationDefinition configuration) {
+        configuration.onException(Exception.class).handled(true)
+                .process(this::failed)
+                .process(reply)
                 .end();
     }
 

@@ -2,15 +2,14 @@ package io.clerkconvexsync;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clerkconvexsync.support.ConvexStandIn;
+import io.clerkconvexsync.support.TestRuntime;
 import io.clerkconvexsync.support.ConvexStandIn.Answer;
 import io.clerkconvexsync.support.SignedWebhooks;
-import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,21 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "storage.jdbc-url=jdbc:h2:mem:health-it;DB_CLOSE_DELAY=-1"})
 class HealthIT {
 
-    static final int WEBHOOK_PORT = AvailablePortFinder.getNextAvailable();
-    static final int MANAGEMENT_PORT = AvailablePortFinder.getNextAvailable();
-    static final ConvexStandIn CONVEX;
+    static final TestRuntime RUNTIME = TestRuntime.prepare("it.health");
+    static final int WEBHOOK_PORT = RUNTIME.webhookPort();
+    static final int MANAGEMENT_PORT = RUNTIME.managementPort();
+    static final ConvexStandIn CONVEX = RUNTIME.convex();
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static {
-        try {
-            CONVEX = new ConvexStandIn();
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-        System.setProperty("it.health.webhook.port", Integer.toString(WEBHOOK_PORT));
-        System.setProperty("it.health.management.port", Integer.toString(MANAGEMENT_PORT));
-        System.setProperty("it.health.convex.url", CONVEX.url());
-    }
 
     final SignedWebhooks clerk = new SignedWebhooks("http://127.0.0.1:" + WEBHOOK_PORT + "/clerk-webhook",
             "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");

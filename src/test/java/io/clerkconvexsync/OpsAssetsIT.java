@@ -4,15 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.clerkconvexsync.support.ConvexStandIn;
+import io.clerkconvexsync.support.TestRuntime;
 import io.clerkconvexsync.support.ConvexStandIn.Answer;
 import io.clerkconvexsync.support.SignedWebhooks;
-import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,24 +41,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "storage.jdbc-url=jdbc:h2:mem:ops-assets-it;DB_CLOSE_DELAY=-1"})
 class OpsAssetsIT {
 
-    static final int WEBHOOK_PORT = AvailablePortFinder.getNextAvailable();
-    static final int MANAGEMENT_PORT = AvailablePortFinder.getNextAvailable();
-    static final ConvexStandIn CONVEX;
+    static final TestRuntime RUNTIME = TestRuntime.prepare("it.ops");
+    static final int WEBHOOK_PORT = RUNTIME.webhookPort();
+    static final int MANAGEMENT_PORT = RUNTIME.managementPort();
+    static final ConvexStandIn CONVEX = RUNTIME.convex();
 
     /** PromQL words that look like metric names but are not. */
     static final Set<String> PROMQL_WORDS = Set.of("by", "without", "and", "or", "unless", "on", "ignoring", "group_left",
             "group_right", "bool", "offset", "inf", "nan");
 
-    static {
-        try {
-            CONVEX = new ConvexStandIn();
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-        System.setProperty("it.ops.webhook.port", Integer.toString(WEBHOOK_PORT));
-        System.setProperty("it.ops.management.port", Integer.toString(MANAGEMENT_PORT));
-        System.setProperty("it.ops.convex.url", CONVEX.url());
-    }
 
     final SignedWebhooks clerk = new SignedWebhooks("http://127.0.0.1:" + WEBHOOK_PORT + "/clerk-webhook",
             "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clerkconvexsync.intake.ClerkEventParser;
 import io.clerkconvexsync.support.ConvexStandIn;
+import io.clerkconvexsync.support.TestRuntime;
 import io.clerkconvexsync.support.ConvexStandIn.Answer;
 import io.clerkconvexsync.support.SignedWebhooks;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
-import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +18,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import javax.sql.DataSource;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -54,21 +53,12 @@ class WebhookToConvexIT {
     static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     static final String ROTATED_SECRET = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
     static final String DEPLOY_KEY = "prod:happy-otter-123|c2VjcmV0LWRlcGxveS1rZXk=";
-    static final int WEBHOOK_PORT = AvailablePortFinder.getNextAvailable();
-    static final int MANAGEMENT_PORT = AvailablePortFinder.getNextAvailable();
-    static final ConvexStandIn CONVEX;
+    static final TestRuntime RUNTIME = TestRuntime.prepare("it");
+    static final int WEBHOOK_PORT = RUNTIME.webhookPort();
+    static final int MANAGEMENT_PORT = RUNTIME.managementPort();
+    static final ConvexStandIn CONVEX = RUNTIME.convex();
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static {
-        try {
-            CONVEX = new ConvexStandIn();
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-        System.setProperty("it.webhook.port", Integer.toString(WEBHOOK_PORT));
-        System.setProperty("it.management.port", Integer.toString(MANAGEMENT_PORT));
-        System.setProperty("it.convex.url", CONVEX.url());
-    }
 
     @BeanInject
     CamelContext context;
