@@ -5,14 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clerkconvexsync.support.ConvexStandIn;
 import io.clerkconvexsync.support.ConvexStandIn.Answer;
 import io.clerkconvexsync.support.SignedWebhooks;
-import org.apache.camel.test.AvailablePortFinder;
+import io.clerkconvexsync.support.TestRuntime;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,26 +40,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "storage.jdbc-url=jdbc:h2:mem:admin-api-it;DB_CLOSE_DELAY=-1"})
 class AdminApiIT {
     static final String TOKEN = "adm_0123456789abcdef0123456789";
-    static final int WEBHOOK_PORT = AvailablePortFinder.getNextAvailable();
-    static final int MANAGEMENT_PORT = AvailablePortFinder.getNextAvailable();
-    static final ConvexStandIn CONVEX;
+    static final TestRuntime RUNTIME = TestRuntime.prepare("it.admin");
+    static final int WEBHOOK_PORT = RUNTIME.webhookPort();
+    static final ConvexStandIn CONVEX = RUNTIME.convex();
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static {
-        try {
-            CONVEX = new ConvexStandIn();
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-        System.setProperty("it.admin.webhook.port", Integer.toString(WEBHOOK_PORT));
-        System.setProperty("it.admin.management.port", Integer.toString(MANAGEMENT_PORT));
-        System.setProperty("it.admin.convex.url", CONVEX.url());
-    }
-
-    final SignedWebhooks clerk = new SignedWebhooks("http://127.0.0.1:" + WEBHOOK_PORT + "/clerk-webhook",
-            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    final SignedWebhooks clerk = RUNTIME.clerk("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
     final HttpClient http = HttpClient.newHttpClient();
-    final String admin = "http://127.0.0.1:" + MANAGEMENT_PORT;
+    final String admin = RUNTIME.management("");
 
     @BeforeEach
     void emptyTheStore() throws Exception {
