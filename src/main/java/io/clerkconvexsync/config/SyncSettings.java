@@ -97,14 +97,17 @@ public record SyncSettings(
 
     /**
      * The embedded default: an H2 file in DATA_DIR, kept open for the life of the process (opening the file per lookup
-     * is slow) and writing every commit at once, so that a kill -9 right after a 2xx loses nothing. AUTO_SERVER lets
+     * is slow). H2 writes commits to the file every 500 ms (its WRITE_DELAY): writing each at once was half the CPU
+     * per webhook. What must not wait is forced to disk before its 2xx: the dead-letter store checkpoints after each
+     * write (see JdbcDeadLetterStore); a processed svix-id that a kill -9 catches in those 500 ms only makes a manual
+     * replay of that message call Convex again, which the companion functions treat as a no-op. AUTO_SERVER lets
      * the CLI (dead-letters list/show/replay/purge) in while the runtime holds the file: the first process to open it
      * serves it to the others over a loopback TCP port (see {@link H2Network}); a second runtime on the same DATA_DIR
      * would share it the same way rather than fail.
      */
     static String h2Url(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("clerk-convex-sync")
-                + ";DB_CLOSE_DELAY=-1;WRITE_DELAY=0;AUTO_SERVER=TRUE";
+                + ";DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE";
     }
 
     /** The JDBC URL of the runtime's state alone, for tools that need nothing else. */

@@ -104,9 +104,22 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
             // After the dead letter itself: a lost history line must never cost the event.
             appendHistory(c, d.svixId(), new DeadLetterFailure(d.lastFailedAt(), source, d.errorKind(), d.httpStatus(),
                     d.error(), d.attempts()));
+            forceToDisk(c);
             return id;
         } catch (SQLException e) {
             throw new StoreException("could not store the dead letter for " + d.svixId(), e);
+        }
+    }
+
+    /**
+     * The webhook is answered 2xx once this returns, so the dead letter must be on disk by then. PostgreSQL's commit
+     * already is; embedded H2 writes commits every 500 ms, and its CHECKPOINT writes them now.
+     */
+    private static void forceToDisk(Connection c) throws SQLException {
+        if ("H2".equals(c.getMetaData().getDatabaseProductName())) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CHECKPOINT");
+            }
         }
     }
 

@@ -65,7 +65,7 @@ public final class JdbcProcessedWebhooks extends ServiceSupport implements Idemp
     }
 
     /**
-     * Records the id durably; returns false when it was already there (another attempt of the same message finished
+     * Records the id; returns false when it was already there (another attempt of the same message finished
      * first). Concurrent callers share one commit: see {@link #commitPending()}.
      */
     @Override
@@ -88,9 +88,9 @@ public final class JdbcProcessedWebhooks extends ServiceSupport implements Idemp
 
     /**
      * Group commit, written here because no JDBC library does it: whoever holds the lock writes every id queued so
-     * far in one transaction, so webhooks that finish together pay for one durable commit instead of one each (the
-     * embedded database's per-commit write was a quarter of the CPU per webhook under load). Callers that queued
-     * meanwhile find their id settled when they get the lock.
+     * far in one transaction, so webhooks that finish together pay for one commit instead of one each (a commit that
+     * is written at once, as PostgreSQL's is, costs a disk write). Callers that queued meanwhile find their id settled
+     * when they get the lock.
      */
     private void commitPending() {
         List<PendingId> batch = new ArrayList<>();

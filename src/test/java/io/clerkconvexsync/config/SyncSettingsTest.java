@@ -50,7 +50,7 @@ class SyncSettingsTest {
         SyncSettings s = load(valid());
         assertEquals(1, s.webhookSecrets().size());
         assertEquals("happy-otter-123.convex.cloud", s.convexUrl().getHost());
-        assertTrue(s.jdbcUrl().startsWith("jdbc:h2:file:") && s.jdbcUrl().contains("WRITE_DELAY=0"), s.jdbcUrl());
+        assertTrue(s.jdbcUrl().startsWith("jdbc:h2:file:") && s.jdbcUrl().contains("DB_CLOSE_DELAY=-1"), s.jdbcUrl());
         assertFalse(s.convexDeployKey().isPresent());
     }
 
