@@ -26,7 +26,8 @@ const cfg = {
   wrkThreads: int(env.WRK_THREADS, 1),
   targets: (env.TARGETS || "ceiling,runtime,peer").split(",").map((s) => s.trim()).filter(Boolean),
   jar: resolve(ROOT, env.JAR || "target/clerk-convex-sync.jar"),
-  javaOpts: (env.BENCH_JAVA_OPTS || "").split(/\s+/).filter(Boolean),
+  // the README runs the jar with the JVM options in jvm.options; BENCH_JAVA_OPTS replaces them (empty for none)
+  javaOpts: (env.BENCH_JAVA_OPTS ?? `@${join(ROOT, "jvm.options")}`).split(/\s+/).filter(Boolean),
   jfr: env.JFR === "1",
   nmt: env.NMT === "1",
   writeMd: env.WRITE_MD ? env.WRITE_MD === "1" : env.JFR !== "1" && env.NMT !== "1",

@@ -3,7 +3,7 @@
 #   bench/run.sh [--duration S] [--warmup S] [--concurrency N] [--targets ceiling,runtime,peer]
 #                [--wrk-threads N] [--jfr] [--nmt] [--no-md]
 # The same options can be given as environment variables: DURATION, WARMUP, CONCURRENCY, TARGETS,
-# WRK_THREADS, JFR=1, NMT=1 (native memory summaries of the runtime at measurement start and end), WRITE_MD=0, BENCH_JAVA_OPTS (extra JVM options for the runtime, default none),
+# WRK_THREADS, JFR=1, NMT=1 (native memory summaries of the runtime at measurement start and end), WRITE_MD=0, BENCH_JAVA_OPTS (JVM options for the runtime, default @jvm.options as the README runs it),
 # RATE_GUESS (events/s the warm-up file is sized for, default 20000).
 # It installs what is missing (wrk from Debian, the peer's npm packages, the stand-in built with gcc,
 # the runtime jar with ./mvnw), then runs bench/run.mjs. Every step is bounded in time; every process
