@@ -59,11 +59,16 @@ if [[ "$TARGETS" == *peer* ]]; then
   fi
 fi
 
-# runtime jar: build it if it is not there
+# runtime jar: build it if it is not there, or older than the sources it is built from (a stale jar would be
+# measured without the latest changes)
 if [[ "$TARGETS" == *runtime* ]]; then
   JAR="${JAR:-target/clerk-convex-sync.jar}"
   case "$JAR" in /*) ;; *) JAR="$ROOT/$JAR" ;; esac
-  if [ ! -f "$JAR" ]; then
+  stale=""
+  if [ -f "$JAR" ] && [ "$JAR" = "$ROOT/target/clerk-convex-sync.jar" ]; then
+    stale=$(find "$ROOT/src/main" "$ROOT/pom.xml" "$ROOT/application.properties" -newer "$JAR" -print -quit 2>/dev/null)
+  fi
+  if [ ! -f "$JAR" ] || [ -n "$stale" ]; then
     [ -f "$ROOT/pom.xml" ] || { echo "no pom.xml at $ROOT: the runtime cannot be built yet (use --targets ceiling,peer)" >&2; exit 1; }
     command -v java >/dev/null || { log "installing a JDK (Debian package)"; apt_install openjdk-17-jdk-headless; }
     log "building the runtime jar (./mvnw -B -q package -DskipTests)"
