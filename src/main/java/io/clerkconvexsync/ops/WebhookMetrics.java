@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,6 +43,11 @@ public final class WebhookMetrics {
             "subscriptionItem.pastDue", "subscriptionItem.freeTrialEnding");
 
     private final MeterRegistry registry;
+    // Meters are looked up once per tag combination, not built per webhook: the registry's lookup showed in profiles.
+    private final Map<String, Counter> webhookCounters = new ConcurrentHashMap<>();
+    private final Map<Outcome, Timer> webhookTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> callCounters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> callTimers = new ConcurrentHashMap<>();
 
     public WebhookMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -71,17 +78,22 @@ public final class WebhookMetrics {
     /** One webhook answered. {@code type} is null when the request was rejected before its type was known. */
     public void webhook(String type, Outcome outcome, long elapsedMs) {
         webhookCounter(type, outcome).increment();
-        Timer.builder("clerk.webhook.duration").description("Time from receiving a webhook to answering it")
-                .tag("outcome", outcome.label()).serviceLevelObjectives(BUCKETS).register(registry)
+        webhookTimers.computeIfAbsent(outcome, o -> Timer.builder("clerk.webhook.duration")
+                        .description("Time from receiving a webhook to answering it")
+                        .tag("outcome", o.label()).serviceLevelObjectives(BUCKETS).register(registry))
                 .record(elapsedMs, TimeUnit.MILLISECONDS);
     }
 
     /** One HTTP call to Convex finished (or failed without an answer). */
     public void convexCall(String function, String result, long nanos) {
-        Counter.builder("convex.calls").description("Calls to Convex's HTTP API by function and result class")
-                .tag("function", tag(function)).tag("result", result).register(registry).increment();
-        Timer.builder("convex.call.duration").description("Latency of one call to Convex's HTTP API")
-                .tag("function", tag(function)).serviceLevelObjectives(BUCKETS).register(registry)
+        String name = tag(function);
+        callCounters.computeIfAbsent(name + '\n' + result, k -> Counter.builder("convex.calls")
+                        .description("Calls to Convex's HTTP API by function and result class")
+                        .tag("function", name).tag("result", result).register(registry))
+                .increment();
+        callTimers.computeIfAbsent(name, k -> Timer.builder("convex.call.duration")
+                        .description("Latency of one call to Convex's HTTP API")
+                        .tag("function", name).serviceLevelObjectives(BUCKETS).register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -101,8 +113,10 @@ public final class WebhookMetrics {
     }
 
     private Counter webhookCounter(String type, Outcome outcome) {
-        return Counter.builder("clerk.webhooks").description("Clerk webhooks answered, by event type and outcome")
-                .tag("type", typeTag(type)).tag("outcome", outcome.label()).register(registry);
+        String typeTag = typeTag(type);
+        return webhookCounters.computeIfAbsent(typeTag + '\n' + outcome.label(), k -> Counter.builder("clerk.webhooks")
+                .description("Clerk webhooks answered, by event type and outcome")
+                .tag("type", typeTag).tag("outcome", outcome.label()).register(registry));
     }
 
     static String typeTag(String type) {
