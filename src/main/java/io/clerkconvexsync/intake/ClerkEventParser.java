@@ -3,12 +3,8 @@ package io.clerkconvexsync.intake;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.clerkconvexsync.RawJson;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -31,14 +27,11 @@ public final class ClerkEventParser implements Processor {
     /** Event types are short dotted names such as organizationMembership.created. */
     private static final int MAX_TYPE_LENGTH = 100;
 
-    /** Exact numbers both ways: a float in Clerk's data must not be rounded through a double on its way to Convex. */
-    public static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-            // emoji stay as UTF-8, not as escaped surrogate pairs
-            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
-            .build();
+    /**
+     * The runtime's one JSON mapper, for the few trees it still builds (Convex's answer, a YAML route's arguments, the
+     * reply). Event data never goes through it: it travels as {@link RawJson}, so no number or string is re-encoded.
+     */
+    public static final ObjectMapper JSON = JsonMapper.builder().build();
 
     @Override
     public void process(Exchange exchange) {
