@@ -6,7 +6,7 @@
 // writes bench/results/<stamp>/results.json and the "Latest run" section of BENCHMARKS.md.
 // Every wait is bounded; every process it starts is stopped on the way out (also on Ctrl-C).
 import { spawn, execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync, mkdtempSync, createWriteStream, copyFileSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync, mkdtempSync, createWriteStream, copyFileSync, openSync, closeSync } from "node:fs";
 import { dirname, join, resolve, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
@@ -47,10 +47,21 @@ const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 1
 // ---------- process bookkeeping ----------
 const children = new Set();
 function start(name, cmd, args, opts = {}) {
-  const out = createWriteStream(join(outDir, `${name}.log`));
-  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...opts });
-  child.stdout.pipe(out);
-  child.stderr.pipe(out);
+  const file = join(outDir, `${name}.log`);
+  let child;
+  if (opts.captureStdout) {
+    // wrk's summary is read from its stdout
+    child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...opts });
+    const out = createWriteStream(file);
+    child.stdout.pipe(out);
+    child.stderr.pipe(out);
+  } else {
+    // straight into the log file, as `> name.log 2>&1` would: relayed through this process, every log line would
+    // cost the measured process a pipe write and a wake-up of this one
+    const fd = openSync(file, "a");
+    child = spawn(cmd, args, { stdio: ["ignore", fd, fd], ...opts });
+    closeSync(fd);
+  }
   child.exited = new Promise((res) => child.on("exit", (code, sig) => res({ code, sig })));
   child.on("error", (e) => log(`${name}: ${e.message}`));
   children.add(child);
@@ -164,7 +175,7 @@ function cleanupPrefix(prefix) {
 async function wrk(url, prefix, seconds, label) {
   const args = ["-t", String(cfg.wrkThreads), "-c", String(cfg.concurrency), "-d", `${seconds}s`, "--timeout", "10s",
     "-s", join(BENCH, "loadgen", "replay.lua"), url, "--", prefix];
-  const c = start(`wrk-${label}`, "wrk", args);
+  const c = start(`wrk-${label}`, "wrk", args, { captureStdout: true });
   let out = "";
   c.stdout.on("data", (d) => (out += d));
   const cpu = [];
