@@ -6,7 +6,7 @@
 // writes bench/results/<stamp>/results.json and the "Latest run" section of BENCHMARKS.md.
 // Every wait is bounded; every process it starts is stopped on the way out (also on Ctrl-C).
 import { spawn, execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync, mkdtempSync, createWriteStream, copyFileSync, openSync, closeSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync, mkdtempSync, createWriteStream, copyFileSync, openSync, closeSync, readdirSync } from "node:fs";
 import { dirname, join, resolve, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
@@ -21,7 +21,7 @@ const int = (v, d) => (v === undefined || v === "" ? d : Number.parseInt(v, 10))
 
 const cfg = {
   duration: int(env.DURATION, 60),
-  warmup: int(env.WARMUP, 30),
+  warmup: int(env.WARMUP, 60),
   concurrency: int(env.CONCURRENCY, 32),
   wrkThreads: int(env.WRK_THREADS, 1),
   targets: (env.TARGETS || "ceiling,runtime,peer").split(",").map((s) => s.trim()).filter(Boolean),
@@ -105,6 +105,23 @@ function get(url, timeoutMs = 1000) {
   });
 }
 const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+// CPU seconds of a JVM's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre"): how far from warm it still is
+function jitCpuSec(pid) {
+  let ticks = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        if (!/^C[12] Compiler/.test(readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8"))) continue;
+        const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
+        ticks += Number(f[11]) + Number(f[12]);
+      } catch {}
+    }
+  } catch {
+    return null;
+  }
+  return ticks / CLK_TCK;
+}
 function procSample(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -209,12 +226,12 @@ async function measured(name, url, prefix, sutPid, mode, hostPort, secret, count
   const quiet = await waitQuiet(`${name} measurement`, [standin.pid, ...(sutPid ? [sutPid] : [])]);
   await presign(mode, count, prefix, hostPort, secret);
   if (hooks.onStart) hooks.onStart();
-  const before = { sut: sutPid ? procSample(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats(), busy: machineBusySec() };
+  const before = { sut: sutPid ? procSample(sutPid) : null, jit: sutPid ? jitCpuSec(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats(), busy: machineBusySec() };
   log(`${name}: measuring ${cfg.duration} s at ${cfg.concurrency} connections`);
   const r = await wrk(url, prefix, cfg.duration, `${name}-measure`);
   const busyEnd = machineBusySec();
   if (hooks.onEnd) hooks.onEnd();
-  const after = { sut: sutPid ? procSample(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats() };
+  const after = { sut: sutPid ? procSample(sutPid) : null, jit: sutPid ? jitCpuSec(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats() };
   cleanupPrefix(prefix);
   r.convexCalls = after.stats.ok - before.stats.ok;
   r.standinBad = after.stats.bad + after.stats.other - before.stats.bad - before.stats.other;
@@ -222,6 +239,8 @@ async function measured(name, url, prefix, sutPid, mode, hostPort, secret, count
   r.standinCpuSec = after.standin.cpuSec - before.standin.cpuSec;
   if (before.sut && after.sut) r.sutCpuSec = after.sut.cpuSec - before.sut.cpuSec;
   r.sutCpuUsPerEvent = r.sutCpuSec && r.ok ? (r.sutCpuSec * 1e6) / r.ok : null;
+  // a JVM's JIT still compiling during the measurement means the warm-up was too short for this machine
+  if (before.jit !== null && after.jit !== null && before.jit + after.jit > 0) r.jitCores = +((after.jit - before.jit) / r.seconds).toFixed(3);
   otherCpu(r, quiet, before.busy, busyEnd);
   r.presigned = count;
   return r;
@@ -451,6 +470,8 @@ function render(res) {
     const pts = s.filter((_, i) => i % step === 0 || i === s.length - 1).map((x) => `${x.rssMiB.toFixed(0)}`);
     if (P.runtime.measureAttempts > 1) lines.push(`The runtime's measurement was redone once (the first ran out of pre-signed events): it had ${cfg.duration} s more warm-up than the peer${P.peer?.measureAttempts > 1 ? " (the peer's too)" : ""}.`, "");
     lines.push(`Runtime RSS during the measurement (MiB, every ~${step} s): ${pts.join(", ")}; threads ${P.runtime.threadsAtHealthy} at healthy, ${P.runtime.threadsAtEnd} at end.`, "");
+    const w = P.runtime.warmup;
+    if (P.runtime.jitCores !== undefined) lines.push(`Runtime warm-up: ${f0(w?.eventsPerSec)} events/s over its first ${cfg.warmup >= 10 ? cfg.warmup - 5 : cfg.warmup} s, ${f0(w?.probeEventsPerSec)} in its last 5 s; the JIT compiler threads used ${P.runtime.jitCores} cores during the measurement (near 0: warm).`, "");
   }
   const gen = [];
   for (const n of ["ceiling", "runtime", "peer"]) {
