@@ -29,8 +29,10 @@ const cfg = {
   // the README runs the jar with the JVM options in jvm.options; BENCH_JAVA_OPTS replaces them (empty for none)
   javaOpts: (env.BENCH_JAVA_OPTS ?? `@${join(ROOT, "jvm.options")}`).split(/\s+/).filter(Boolean),
   jfr: env.JFR === "1",
+  // async-profiler's library (run.sh --profile fetches it from Maven Central): CPU samples of the measurement
+  profilerLib: env.PROFILE === "1" ? env.ASYNC_PROFILER_LIB : null,
   nmt: env.NMT === "1",
-  writeMd: env.WRITE_MD ? env.WRITE_MD === "1" : env.JFR !== "1" && env.NMT !== "1",
+  writeMd: env.WRITE_MD ? env.WRITE_MD === "1" : env.JFR !== "1" && env.NMT !== "1" && env.PROFILE !== "1",
   rateGuess: int(env.RATE_GUESS, 20000),
   standinBin: env.STANDIN_BIN || join(BENCH, "results", ".bin", "convex-standin"),
   command: env.BENCH_COMMAND || "bench/run.sh",
@@ -285,7 +287,7 @@ async function sutPhase(name) {
   const dataDir = mkdtempSync(join(tmpdir(), `bench-${name}-data-`));
   const baseEnv = { ...env, CLERK_WEBHOOK_SECRET: secret, CONVEX_URL: `http://127.0.0.1:${standinPort}`, PORT: String(port),
     CONVEX_DEPLOY_KEY: "prod:bench-standin|benchdeploykey0000000000000000000000000000" };
-  let child, healthUrl, cmdline, jfrFile;
+  let child, healthUrl, cmdline, jfrFile, profileFile;
   if (name === "runtime") {
     // run a copy, so that a rebuild of target/ during the run cannot change the jar under the JVM
     const jar = join(scratch, "clerk-convex-sync.jar");
@@ -363,6 +365,8 @@ async function sutPhase(name) {
             jfrFile = join(outDir, "runtime.jfr");
             sh("jcmd", [String(child.pid), "JFR.start", "name=bench", "settings=profile"]);
           }
+          // jcmd hands the agent its options only when they are quoted inside the argument
+          if (cfg.profilerLib && name === "runtime") sh("jcmd", [String(child.pid), "JVMTI.agent_load", cfg.profilerLib, '"start,event=cpu,interval=1ms"']);
           r.rssAtMeasureStartMiB = +procSample(child.pid).rssMiB.toFixed(1);
           if (cfg.nmt && name === "runtime") writeFileSync(join(outDir, "runtime-nmt-start.txt"), sh("jcmd", [String(child.pid), "VM.native_memory", "summary"]));
           mark = "measure";
@@ -371,6 +375,10 @@ async function sutPhase(name) {
           mark = "after";
           if (cfg.nmt && name === "runtime") writeFileSync(join(outDir, "runtime-nmt-end.txt"), sh("jcmd", [String(child.pid), "VM.native_memory", "summary"]));
           if (cfg.jfr && name === "runtime") sh("jcmd", [String(child.pid), "JFR.stop", "name=bench", `filename=${jfrFile}`]);
+          if (cfg.profilerLib && name === "runtime") {
+            profileFile = join(outDir, "runtime-profile.collapsed");
+            sh("jcmd", [String(child.pid), "JVMTI.agent_load", cfg.profilerLib, `"stop,file=${profileFile},collapsed"`]);
+          }
         },
       });
       r.measureAttempts = attempt;
@@ -402,6 +410,12 @@ async function sutPhase(name) {
     const hot = sh(process.execPath, [join(BENCH, "profile", "hotspots.mjs"), jfrFile]);
     writeFileSync(join(outDir, "runtime-hotspots.txt"), hot + "\n");
     log(`JFR hot spots (also in ${join(outDir, "runtime-hotspots.txt")}):\n${hot}`);
+  }
+  if (profileFile && existsSync(profileFile)) {
+    r.profile = profileFile;
+    const hot = sh(process.execPath, [join(BENCH, "profile", "collapsed.mjs"), profileFile]);
+    writeFileSync(join(outDir, "runtime-profile.txt"), hot + "\n");
+    log(`CPU profile (async-profiler; also in ${join(outDir, "runtime-profile.txt")}):\n${hot}`);
   }
   return r;
 }

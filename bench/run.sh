@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One command for the whole benchmark (see bench/README.md):
 #   bench/run.sh [--duration S] [--warmup S] [--concurrency N] [--targets ceiling,runtime,peer]
-#                [--wrk-threads N] [--jfr] [--nmt] [--no-md]
+#                [--wrk-threads N] [--jfr] [--profile] [--nmt] [--no-md]
 # The same options can be given as environment variables: DURATION, WARMUP, CONCURRENCY, TARGETS,
-# WRK_THREADS, JFR=1, NMT=1 (native memory summaries of the runtime at measurement start and end), WRITE_MD=0, BENCH_JAVA_OPTS (JVM options for the runtime, default @jvm.options as the README runs it),
+# WRK_THREADS, JFR=1, PROFILE=1 (async-profiler CPU profile of the runtime's measurement), NMT=1 (native memory summaries of the runtime at measurement start and end), WRITE_MD=0, BENCH_JAVA_OPTS (JVM options for the runtime, default @jvm.options as the README runs it),
 # RATE_GUESS (events/s the warm-up file is sized for, default 20000).
 # It installs what is missing (wrk from Debian, the peer's npm packages, the stand-in built with gcc,
 # the runtime jar with ./mvnw), then runs bench/run.mjs. Every step is bounded in time; every process
@@ -21,6 +21,7 @@ while [ $# -gt 0 ]; do
     --targets) export TARGETS="$2"; shift 2 ;;
     --wrk-threads) export WRK_THREADS="$2"; shift 2 ;;
     --jfr) export JFR=1; shift ;;
+    --profile) export PROFILE=1; shift ;;
     --nmt) export NMT=1; shift ;;
     --no-md) export WRITE_MD=0; shift ;;
     -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
@@ -73,6 +74,19 @@ if [[ "$TARGETS" == *runtime* ]]; then
     command -v java >/dev/null || { log "installing a JDK (Debian package)"; apt_install openjdk-17-jdk-headless; }
     log "building the runtime jar (./mvnw -B -q package -DskipTests)"
     (cd "$ROOT" && timeout 900 ./mvnw -B -q package -DskipTests)
+  fi
+fi
+
+# async-profiler for --profile: its Maven Central artifact carries the native library for each platform
+if [ "${PROFILE:-}" = "1" ]; then
+  AP_VERSION=4.1
+  case "$(uname -m)" in x86_64) AP_ARCH=linux-x64 ;; aarch64) AP_ARCH=linux-arm64 ;; *) echo "--profile: no async-profiler build for $(uname -m)" >&2; exit 1 ;; esac
+  export ASYNC_PROFILER_LIB="$BIN/async-profiler-$AP_VERSION/$AP_ARCH/libasyncProfiler.so"
+  if [ ! -f "$ASYNC_PROFILER_LIB" ]; then
+    log "fetching async-profiler $AP_VERSION (Maven Central)"
+    (cd "$ROOT" && timeout 300 ./mvnw -B -q dependency:copy -Dartifact="tools.profiler:async-profiler:$AP_VERSION" \
+      -DoutputDirectory="$BIN" -Dmdep.overWriteIfNewer=true)
+    (cd "$BIN" && mkdir -p "async-profiler-$AP_VERSION" && unzip -o -q "async-profiler-$AP_VERSION.jar" "$AP_ARCH/*" -d "async-profiler-$AP_VERSION")
   fi
 fi
 
