@@ -107,30 +107,31 @@ function get(url, timeoutMs = 1000) {
   });
 }
 const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+// utime + stime in seconds from a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat file
+function statCpuSec(path) {
+  const stat = readFileSync(path, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+}
 // CPU seconds of a JVM's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre"): how far from warm it still is
 function jitCpuSec(pid) {
-  let ticks = 0;
+  let sec = 0;
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       try {
-        if (!/^C[12] Compiler/.test(readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8"))) continue;
-        const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-        const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
-        ticks += Number(f[11]) + Number(f[12]);
-      } catch {}
+        if (/^C[12] Compiler/.test(readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8"))) sec += statCpuSec(`/proc/${pid}/task/${tid}/stat`);
+      } catch {} // a thread that ended meanwhile
     }
   } catch {
     return null;
   }
-  return ticks / CLK_TCK;
+  return sec;
 }
 function procSample(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const cpuSec = (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime + stime
+    const cpuSec = statCpuSec(`/proc/${pid}/stat`);
     const threads = Number(/Threads:\s+(\d+)/.exec(status)[1]);
     return { rssMiB: rssKiB / 1024, cpuSec, threads };
   } catch {
