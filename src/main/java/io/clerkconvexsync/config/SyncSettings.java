@@ -57,7 +57,7 @@ public record SyncSettings(
      * @throws InvalidSettingException naming the first setting that is missing or malformed
      */
     public static SyncSettings load(Function<String, Optional<String>> lookup) {
-        Reader r = new Reader(lookup);
+        SettingsReader r = new SettingsReader(lookup);
         Path dataDir = Path.of(r.required(DATA_DIR, "DATA_DIR"));
         SyncSettings settings = new SyncSettings(
                 secrets(r.required(WEBHOOK_SECRET, "CLERK_WEBHOOK_SECRET")),
@@ -112,7 +112,7 @@ public record SyncSettings(
 
     /** The JDBC URL of the runtime's state alone, for tools that need nothing else. */
     public static String storageUrl(Function<String, Optional<String>> lookup) {
-        Reader r = new Reader(lookup);
+        SettingsReader r = new SettingsReader(lookup);
         return r.optional("storage.jdbc-url").orElseGet(() -> h2Url(Path.of(r.required(DATA_DIR, "DATA_DIR"))));
     }
 
@@ -123,7 +123,7 @@ public record SyncSettings(
      * @throws InvalidSettingException when it is set but too short or holds white space
      */
     public static Optional<String> adminToken(Function<String, Optional<String>> lookup) {
-        Optional<String> token = new Reader(lookup).optional(ADMIN_TOKEN);
+        Optional<String> token = new SettingsReader(lookup).optional(ADMIN_TOKEN);
         if (token.isPresent() && token.get().length() < MIN_ADMIN_TOKEN_LENGTH) {
             throw new InvalidSettingException("ADMIN_TOKEN", "must be at least " + MIN_ADMIN_TOKEN_LENGTH
                     + " characters (e.g. openssl rand -hex 32)");
@@ -136,12 +136,12 @@ public record SyncSettings(
 
     /** The webhook listener's port; 0 when the server picks one. */
     public static int webhookPort(Function<String, Optional<String>> lookup) {
-        return new Reader(lookup).nonNegativeInt("camel.server.port");
+        return new SettingsReader(lookup).nonNegativeInt("camel.server.port");
     }
 
     /** The management port, where health, metrics and the admin API are served. */
     public static int managementPort(Function<String, Optional<String>> lookup) {
-        return new Reader(lookup).positiveInt(MANAGEMENT_PORT);
+        return new SettingsReader(lookup).positiveInt(MANAGEMENT_PORT);
     }
 
     /** The signing secrets alone, for tools that need nothing else; fails like {@link #load} when they are wrong. */
@@ -190,52 +190,5 @@ public record SyncSettings(
                     "points at .convex.site (HTTP actions); the functions API is the .convex.cloud URL of the same deployment");
         }
         return uri;
-    }
-
-    /** Property lookups that name the setting (or its environment variable) when it is wrong. */
-    private record Reader(Function<String, Optional<String>> lookup) {
-        String required(String key, String env) {
-            return optional(key).orElseThrow(() -> new InvalidSettingException(env != null ? env : key, "is not set"));
-        }
-
-        Optional<String> optional(String key) {
-            return lookup.apply(key).map(String::trim).filter(v -> !v.isEmpty());
-        }
-
-        int positiveInt(String key) {
-            int value = integer(key);
-            if (value <= 0) {
-                throw new InvalidSettingException(key, "must be greater than 0");
-            }
-            return value;
-        }
-
-        int nonNegativeInt(String key) {
-            int value = integer(key);
-            if (value < 0) {
-                throw new InvalidSettingException(key, "must not be negative");
-            }
-            return value;
-        }
-
-        double multiplier(String key) {
-            try {
-                double value = Double.parseDouble(required(key, null));
-                if (value < 1.0) {
-                    throw new InvalidSettingException(key, "must be at least 1.0");
-                }
-                return value;
-            } catch (NumberFormatException e) {
-                throw new InvalidSettingException(key, "must be a number");
-            }
-        }
-
-        private int integer(String key) {
-            try {
-                return Integer.parseInt(required(key, null));
-            } catch (NumberFormatException e) {
-                throw new InvalidSettingException(key, "must be a whole number");
-            }
-        }
     }
 }

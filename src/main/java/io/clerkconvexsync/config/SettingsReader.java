@@ -1,0 +1,85 @@
+package io.clerkconvexsync.config;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Property lookups that name the setting (or its environment variable) when it is wrong. Every settings record
+ * (one per capability: webhook and Convex in {@link SyncSettings}, and the others beside it) reads through this,
+ * so that they all fail the same way, at startup, with exit code 2.
+ *
+ * @param lookup resolves a property key to its value (placeholders already resolved), empty when unset
+ */
+public record SettingsReader(Function<String, Optional<String>> lookup) {
+
+    public String required(String key, String env) {
+        return optional(key).orElseThrow(() -> new InvalidSettingException(env != null ? env : key, "is not set"));
+    }
+
+    public Optional<String> optional(String key) {
+        return lookup.apply(key).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    public int positiveInt(String key) {
+        int value = integer(key);
+        if (value <= 0) {
+            throw new InvalidSettingException(key, "must be greater than 0");
+        }
+        return value;
+    }
+
+    public int nonNegativeInt(String key) {
+        int value = integer(key);
+        if (value < 0) {
+            throw new InvalidSettingException(key, "must not be negative");
+        }
+        return value;
+    }
+
+    public double multiplier(String key) {
+        try {
+            double value = Double.parseDouble(required(key, null));
+            if (value < 1.0) {
+                throw new InvalidSettingException(key, "must be at least 1.0");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(key, "must be a number");
+        }
+    }
+
+    /** A positive duration written in ISO-8601 ({@code PT30S}) or as a number and unit ({@code 30d}, {@code 15m}, {@code 10s}). */
+    public Duration positiveDuration(String key) {
+        String raw = required(key, null);
+        Duration value;
+        try {
+            value = raw.toUpperCase().startsWith("P") ? Duration.parse(raw) : shortDuration(raw);
+        } catch (RuntimeException e) {
+            throw new InvalidSettingException(key, "must be a duration such as 30d, 12h, 15m, 10s or PT30S");
+        }
+        if (value.isZero() || value.isNegative()) {
+            throw new InvalidSettingException(key, "must be greater than 0");
+        }
+        return value;
+    }
+
+    private static Duration shortDuration(String raw) {
+        long amount = Long.parseLong(raw.substring(0, raw.length() - 1).trim());
+        return switch (Character.toLowerCase(raw.charAt(raw.length() - 1))) {
+            case 'd' -> Duration.ofDays(amount);
+            case 'h' -> Duration.ofHours(amount);
+            case 'm' -> Duration.ofMinutes(amount);
+            case 's' -> Duration.ofSeconds(amount);
+            default -> throw new IllegalArgumentException("unit");
+        };
+    }
+
+    private int integer(String key) {
+        try {
+            return Integer.parseInt(required(key, null));
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(key, "must be a whole number");
+        }
+    }
+}
