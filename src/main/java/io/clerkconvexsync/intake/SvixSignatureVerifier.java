@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -134,8 +135,17 @@ public final class SvixSignatureVerifier implements Processor {
         return true;
     }
 
+    /**
+     * The first of {@code names} that is set. A header sent twice is refused rather than verified value by value:
+     * Svix sends each once (several signatures go space-separated in one svix-signature), so a second copy is not
+     * from Svix, and which copy an intermediary keeps is not something to bet a verification on.
+     */
     private static String header(Message message, List<String> names) {
         for (String name : names) {
+            if (message.getHeader(name) instanceof Collection<?> values && values.size() > 1) {
+                throw new WebhookRejectedException("duplicate_headers", name + " was sent more than once; send each"
+                        + " Svix header once");
+            }
             String value = message.getHeader(name, String.class);
             if (value != null && !value.isBlank()) {
                 return value;
