@@ -30,6 +30,8 @@ public final class SvixSignatureVerifier implements Processor {
     static final List<String> ID_HEADERS = List.of("svix-id", "webhook-id");
     static final List<String> TIMESTAMP_HEADERS = List.of("svix-timestamp", "webhook-timestamp");
     static final List<String> SIGNATURE_HEADERS = List.of("svix-signature", "webhook-signature");
+    /** Exchange property holding the svix-id as sent, before it is verified (the answer drops every header). */
+    public static final String CLAIMED_ID_PROPERTY = "clerkClaimedSvixId";
     /** Only v1 (HMAC-SHA256) is used by Clerk; v1a (ed25519) entries are skipped. */
     private static final String SIGNATURE_VERSION = "v1,";
     /** A svix-id is a short token (msg_...); anything longer is not from Svix and would not fit the stores. */
@@ -56,7 +58,9 @@ public final class SvixSignatureVerifier implements Processor {
         byte[] body = message.getBody(byte[].class);
         // converted once: the parser and the dead-letter store read these same bytes
         message.setBody(body);
-        verify(body, header(message, ID_HEADERS), header(message, TIMESTAMP_HEADERS), header(message, SIGNATURE_HEADERS));
+        String id = header(message, ID_HEADERS);
+        exchange.setProperty(CLAIMED_ID_PROPERTY, id); // for the log line, should the webhook be rejected
+        verify(body, id, header(message, TIMESTAMP_HEADERS), header(message, SIGNATURE_HEADERS));
     }
 
     /** Returns the body as text when the signature holds; throws {@link WebhookRejectedException} otherwise. */

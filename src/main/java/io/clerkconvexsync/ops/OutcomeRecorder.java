@@ -2,6 +2,7 @@ package io.clerkconvexsync.ops;
 
 import io.clerkconvexsync.Outcome;
 import io.clerkconvexsync.intake.ClerkEvent;
+import io.clerkconvexsync.intake.SvixSignatureVerifier;
 import io.clerkconvexsync.intake.WebhookRejectedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -45,14 +46,8 @@ public final class OutcomeRecorder implements Processor {
     }
 
     private static String claimedSvixId(Exchange exchange, ClerkEvent event) {
-        if (event != null) {
-            return event.svixId();
-        }
-        Object id = exchange.getMessage().getHeader("svix-id");
-        if (id == null) {
-            id = exchange.getMessage().getHeader("webhook-id");
-        }
-        String text = id == null ? null : id.toString();
-        return text == null || text.length() <= MAX_LOGGED_ID ? text : text.substring(0, MAX_LOGGED_ID) + "…";
+        String id = event != null ? event.svixId()
+                : exchange.getProperty(SvixSignatureVerifier.CLAIMED_ID_PROPERTY, String.class);
+        return id == null || id.length() <= MAX_LOGGED_ID ? id : id.substring(0, MAX_LOGGED_ID) + "…";
     }
 }
