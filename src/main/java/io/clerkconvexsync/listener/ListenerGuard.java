@@ -57,6 +57,8 @@ public final class ListenerGuard {
     /** Runs before every route Camel adds to a port's router. */
     private static final int FIRST = Integer.MIN_VALUE;
     private static final Logger LOG = LoggerFactory.getLogger(ListenerGuard.class);
+    /** Its name in the registry. */
+    public static final String NAME = "listenerGuard";
 
     /** Why a request or connection was turned away: the {@code reason} tag, the HTTP status, the log text. */
     enum Reason {
@@ -90,6 +92,7 @@ public final class ListenerGuard {
     private final Map<Reason, AtomicLong> unlogged = new EnumMap<>(Reason.class);
     private final Map<Reason, AtomicLong> loggedAt = new EnumMap<>(Reason.class);
     private volatile Vertx vertx;
+    private volatile boolean draining;
 
     ListenerGuard(ListenerSettings settings, CamelContext context, MeterRegistry registry) {
         this.settings = settings;
@@ -114,6 +117,7 @@ public final class ListenerGuard {
         GuardedVertx vertx = new GuardedVertx((VertxInternal) Vertx.vertx(new VertxOptions()), guard);
         guard.vertx = vertx;
         context.getRegistry().bind("vertx", vertx);
+        context.getRegistry().bind(NAME, guard);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
@@ -121,6 +125,14 @@ public final class ListenerGuard {
             }
         }, true, true);
         context.addStartupListener((camel, alreadyStarted) -> guard.guardRouters());
+    }
+
+    /**
+     * From now on new webhooks are answered 503 {@code shutting_down}: called on SIGTERM, a moment before Camel's
+     * context reports itself stopping, so that no webhook is taken in between.
+     */
+    public void stopTaking() {
+        draining = true;
     }
 
     /** Timeouts Vert.x itself enforces; HTTP/2 over clear text is off (Svix speaks HTTP/1.1). */
@@ -179,7 +191,7 @@ public final class ListenerGuard {
         if (deadlines != null) {
             deadlines.cancel(vertx);
         }
-        if (webhookPort && (context.isStopping() || context.isStopped())) {
+        if (webhookPort && (draining || context.isStopping() || context.isStopped())) {
             answer(rc, Reason.SHUTTING_DOWN, "this instance is shutting down; retry later");
             return;
         }
