@@ -19,12 +19,17 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,7 +152,7 @@ class ListenerProcessIT {
                 + "svix-timestamp: " + Instant.now().getEpochSecond() + "\r\nsvix-signature: v1,AAAA\r\nContent-Length: "
                 + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] body = new byte[size];
-        java.util.Arrays.fill(body, (byte) 'a');
+        Arrays.fill(body, (byte) 'a');
         ExecutorService threads = Executors.newFixedThreadPool(count);
         CountDownLatch go = new CountDownLatch(1);
         Map<String, Integer> seen = new ConcurrentHashMap<>();
@@ -213,6 +218,10 @@ class ListenerProcessIT {
             assertTrue(ms < 8_000, c.getKey() + " should be closed within the 2-3 s timeouts, was open " + ms + " ms");
         }
         assertTrue(signed.stream().allMatch(s -> "delivered".equals(s.outcome())), "meanwhile: " + signed);
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + management + "/observe/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("\nlistener_body_bytes 0.0"), "the bodies cut off by the timeouts gave their budget back");
     }
 
     /** Connects, sends {@code first}, then {@code trickle} every 0.5 s; the milliseconds until the server closed it. */
@@ -227,7 +236,7 @@ class ListenerProcessIT {
                     if (in.read(new byte[512]) < 0) {
                         break;
                     }
-                } catch (java.net.SocketTimeoutException stillOpen) {
+                } catch (SocketTimeoutException stillOpen) {
                     if (trickle != null) {
                         socket.getOutputStream().write(trickle);
                     }
