@@ -10,6 +10,7 @@ import io.clerkconvexsync.delivery.ConvexCallPreparer;
 import io.clerkconvexsync.delivery.DeadLetterChannel;
 import io.clerkconvexsync.intake.SvixSignatureVerifier;
 import io.clerkconvexsync.intake.WebhookReply;
+import io.clerkconvexsync.listener.ListenerGuard;
 import io.clerkconvexsync.ops.ConvexContact;
 import io.clerkconvexsync.ops.ConvexReadinessCheck;
 import io.clerkconvexsync.ops.DatabaseReadinessCheck;
@@ -46,6 +47,8 @@ public final class RuntimeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         SyncSettings settings = SyncSettings.load(context.getPropertiesComponent()::resolveProperty);
+        ListenerSettings listeners = ListenerSettings.load(context.getPropertiesComponent()::resolveProperty);
+        listeners.checkPortsFree();
         H2Network.keepLocal();
         Registry registry = context.getRegistry();
         Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
@@ -67,7 +70,11 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         registry.bind("processedWebhooks", processed);
         registry.bind("idempotentReceiver", new IdempotentReceiver(processed));
 
-        WebhookMetrics metrics = new WebhookMetrics(registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
+        MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (listeners.webhookEnabled() || listeners.managementEnabled()) {
+            ListenerGuard.install(context, listeners, meters);
+        }
+        WebhookMetrics metrics = new WebhookMetrics(meters);
         registry.bind("webhookMetrics", metrics);
         registry.bind("outcomeRecorder", new OutcomeRecorder(metrics));
         registry.bind("svixSignatureVerifier",
@@ -83,7 +90,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         metrics.watchDeadLetters(deadLetters);
         DeadLetterAdmin admin = new DeadLetterAdmin(deadLetters, new DeadLetterReplayer(context, deadLetters, metrics, clock));
         registry.bind(DEAD_LETTER_ADMIN, admin);
-        configureAdminApi(context, admin);
+        configureAdminApi(context, admin, listeners);
 
         // Health checks bound here are picked up by Camel's health-check registry and served at /observe/health/ready
         registry.bind("databaseReadiness", new DatabaseReadinessCheck(dataSource, clock));
@@ -97,17 +104,22 @@ public final class RuntimeConfiguration implements CamelConfiguration {
      * The admin API's beans and its platform-http component on the management port, only when ADMIN_TOKEN is set:
      * without them {@link AdminApiRoute} adds no route. The token lives in the guard alone, as a digest.
      */
-    private static void configureAdminApi(CamelContext context, DeadLetterAdmin admin) {
+    private static void configureAdminApi(CamelContext context, DeadLetterAdmin admin, ListenerSettings listeners) {
         var token = SyncSettings.adminToken(context.getPropertiesComponent()::resolveProperty);
         if (token.isEmpty()) {
             return;
         }
+        // The runtime proper (webhook listener on) would otherwise fail in Camel with an unclear error; the
+        // dead-letters replay command turns both listeners off on purpose and never serves the API.
+        if (listeners.webhookEnabled() && !listeners.managementEnabled()) {
+            throw new InvalidSettingException("ADMIN_TOKEN", "is set but camel.management.enabled is false: the admin API"
+                    + " is served on the management port; turn management on or leave ADMIN_TOKEN empty");
+        }
         PlatformHttpComponent managementHttp = new PlatformHttpComponent();
-        managementHttp.setEngine(new PortBoundEngine(
-                SyncSettings.managementPort(context.getPropertiesComponent()::resolveProperty)));
+        managementHttp.setEngine(new PortBoundEngine(listeners.managementPort()));
         // The webhook listener's component is told its port as well: beside a second platform-http component the
         // stock engine's discovery of the server port picks the management server.
-        int webhookPort = SyncSettings.webhookPort(context.getPropertiesComponent()::resolveProperty);
+        int webhookPort = listeners.webhookPort();
         if (webhookPort > 0) {
             context.getComponent("platform-http", PlatformHttpComponent.class).setEngine(new PortBoundEngine(webhookPort));
         }

@@ -120,9 +120,14 @@ public record SyncSettings(
      * The bearer token of the HTTP admin API, empty when the API is off (the default). Kept out of the record on
      * purpose: only the admin door needs it, and a record's toString would print it.
      *
-     * @throws InvalidSettingException when it is set but too short or holds white space
+     * @throws InvalidSettingException when it is set but too short, holds white space, or is only white space (which
+     *                                  would otherwise read as unset and turn the API off without a word)
      */
     public static Optional<String> adminToken(Function<String, Optional<String>> lookup) {
+        if (lookup.apply(ADMIN_TOKEN).filter(v -> !v.isEmpty() && v.isBlank()).isPresent()) {
+            throw new InvalidSettingException("ADMIN_TOKEN", "is only white space; leave it empty to turn the admin API"
+                    + " off, or set a token (e.g. openssl rand -hex 32)");
+        }
         Optional<String> token = new SettingsReader(lookup).optional(ADMIN_TOKEN);
         if (token.isPresent() && token.get().length() < MIN_ADMIN_TOKEN_LENGTH) {
             throw new InvalidSettingException("ADMIN_TOKEN", "must be at least " + MIN_ADMIN_TOKEN_LENGTH
@@ -132,16 +137,6 @@ public record SyncSettings(
             throw new InvalidSettingException("ADMIN_TOKEN", "contains white space");
         }
         return token;
-    }
-
-    /** The webhook listener's port; 0 when the server picks one. */
-    public static int webhookPort(Function<String, Optional<String>> lookup) {
-        return new SettingsReader(lookup).nonNegativeInt("camel.server.port");
-    }
-
-    /** The management port, where health, metrics and the admin API are served. */
-    public static int managementPort(Function<String, Optional<String>> lookup) {
-        return new SettingsReader(lookup).positiveInt(MANAGEMENT_PORT);
     }
 
     /** The signing secrets alone, for tools that need nothing else; fails like {@link #load} when they are wrong. */

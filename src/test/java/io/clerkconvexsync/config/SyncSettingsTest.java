@@ -124,4 +124,13 @@ class SyncSettingsTest {
         assertFalse(tooShort.getMessage().contains("short-secret"), "the value must not be in the message");
         assertThrows(InvalidSettingException.class, () -> SyncSettings.adminToken(key -> Optional.of("0123456789 abcdef")));
     }
+
+    @Test
+    void refusesAnAdminTokenOfWhiteSpaceAloneRatherThanTurningTheApiOff() {
+        InvalidSettingException e = assertThrows(InvalidSettingException.class,
+                () -> SyncSettings.adminToken(key -> Optional.of("   ")));
+        assertEquals("ADMIN_TOKEN", e.setting());
+        assertTrue(e.getMessage().contains("only white space"), e.getMessage());
+        assertTrue(SyncSettings.adminToken(key -> Optional.of("")).isEmpty(), "empty: the API is off");
+    }
 }
