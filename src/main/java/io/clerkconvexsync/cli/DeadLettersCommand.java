@@ -6,16 +6,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clerkconvexsync.Application;
 import io.clerkconvexsync.admin.DeadLetterAdmin;
 import io.clerkconvexsync.config.H2Network;
+import io.clerkconvexsync.config.InvalidSettingException;
 import io.clerkconvexsync.config.RuntimeConfiguration;
-import io.clerkconvexsync.config.SyncSettings;
+import io.clerkconvexsync.config.StorageSettings;
 import io.clerkconvexsync.store.DeadLetter;
 import io.clerkconvexsync.store.DeadLetterFilter;
 import io.clerkconvexsync.store.DeadLetterStore;
 import io.clerkconvexsync.store.JdbcDeadLetterStore;
+import io.clerkconvexsync.store.StoreDatabase;
+import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
-import org.h2.jdbcx.JdbcConnectionPool;
 
 import java.io.PrintStream;
 import java.util.HashMap;
@@ -54,28 +56,35 @@ public final class DeadLettersCommand {
         if (request.isEmpty()) {
             return 64;
         }
-        H2Network.keepLocal();
-        String url;
-        try (CamelContext context = new DefaultCamelContext()) {
-            context.getPropertiesComponent().setLocation(Application.PROPERTY_LOCATIONS);
-            url = SyncSettings.storageUrl(context.getPropertiesComponent()::resolveProperty);
-        }
-        if (url.startsWith("jdbc:h2:file:")) {
-            url += ";IFEXISTS=TRUE"; // a wrong DATA_DIR must say so, not show an empty new database
-        }
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
-        try {
+        try (HikariDataSource pool = openStore()) {
             DeadLetterStore store = new JdbcDeadLetterStore(pool);
             if (!"replay".equals(request.get().command())) {
                 return run(request.get(), new DeadLetterAdmin(store, null), store, System.out, System.err);
             }
+        } catch (InvalidSettingException e) {
+            throw e; // exit code 2, naming the setting
         } catch (RuntimeException e) {
-            System.err.println("Cannot read the dead-letter store (is DATA_DIR right?): " + rootMessage(e));
+            System.err.println("Cannot read the dead-letter store (is DATA_DIR or STORAGE_JDBC_URL right?): " + rootMessage(e));
             return 1;
-        } finally {
-            pool.dispose();
         }
         return replay(request.get(), args);
+    }
+
+    /**
+     * The store the runtime uses (same settings, same credentials), its schema brought up to date. An embedded
+     * database that does not exist is an error: a wrong DATA_DIR must say so, not show an empty new database.
+     */
+    static HikariDataSource openStore() throws Exception {
+        H2Network.keepLocal();
+        StorageSettings storage;
+        try (CamelContext context = new DefaultCamelContext()) {
+            context.getPropertiesComponent().setLocation(Application.PROPERTY_LOCATIONS);
+            storage = StorageSettings.load(context.getPropertiesComponent()::resolveProperty);
+        }
+        if (storage.embedded() && !StoreDatabase.existsIn(storage.dataDir())) {
+            throw new IllegalStateException("no database in DATA_DIR " + storage.dataDir().toAbsolutePath());
+        }
+        return StoreDatabase.open(storage);
     }
 
     /** Boots the runtime without its listeners, replays, stops. */

@@ -17,10 +17,13 @@ import io.clerkconvexsync.ops.OutcomeRecorder;
 import io.clerkconvexsync.ops.WebhookMetrics;
 import io.clerkconvexsync.routing.ExtensionRoutes;
 import io.clerkconvexsync.routing.UserEventTranslator;
-import io.clerkconvexsync.store.EmbeddedDatabase;
+import io.clerkconvexsync.store.StoreDatabase;
 import io.clerkconvexsync.store.IdempotentReceiver;
 import io.clerkconvexsync.store.JdbcDeadLetterStore;
+import io.clerkconvexsync.store.JdbcLeaseStore;
 import io.clerkconvexsync.store.JdbcProcessedWebhooks;
+import io.clerkconvexsync.store.ProcessedRetention;
+import io.clerkconvexsync.store.RetentionRoute;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -31,9 +34,10 @@ import org.apache.camel.support.service.ServiceSupport;
 import com.zaxxer.hikari.HikariDataSource;
 
 import java.time.Clock;
+import java.util.UUID;
 
 /**
- * Builds every bean once, from validated {@link SyncSettings}. A missing or malformed setting stops startup here,
+ * Builds every bean once, from validated {@link SyncSettings} and {@link StorageSettings}. A missing or malformed setting stops startup here,
  * before any port is opened, with a message that names it.
  */
 public final class RuntimeConfiguration implements CamelConfiguration {
@@ -46,6 +50,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         SyncSettings settings = SyncSettings.load(context.getPropertiesComponent()::resolveProperty);
+        StorageSettings storage = StorageSettings.load(context.getPropertiesComponent()::resolveProperty);
         H2Network.keepLocal();
         Registry registry = context.getRegistry();
         Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
@@ -54,8 +59,9 @@ public final class RuntimeConfiguration implements CamelConfiguration {
             registry.bind(CLOCK, clock);
         }
         registry.bind("syncSettings", settings);
+        registry.bind("storageSettings", storage);
 
-        HikariDataSource dataSource = EmbeddedDatabase.open(settings);
+        HikariDataSource dataSource = StoreDatabase.open(storage);
         registry.bind("dataSource", dataSource);
         context.addService(new ServiceSupport() {
             @Override
@@ -66,6 +72,10 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         JdbcProcessedWebhooks processed = new JdbcProcessedWebhooks(dataSource, clock);
         registry.bind("processedWebhooks", processed);
         registry.bind("idempotentReceiver", new IdempotentReceiver(processed));
+        JdbcLeaseStore leases = new JdbcLeaseStore(dataSource);
+        registry.bind("leaseStore", leases);
+        registry.bind(RetentionRoute.BEAN, new ProcessedRetention(dataSource, leases, clock, storage,
+                "retention-" + UUID.randomUUID()));
 
         WebhookMetrics metrics = new WebhookMetrics(registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
         registry.bind("webhookMetrics", metrics);

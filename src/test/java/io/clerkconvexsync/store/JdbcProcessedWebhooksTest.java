@@ -1,16 +1,19 @@
 package io.clerkconvexsync.store;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.clerkconvexsync.support.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,22 +24,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Engine.class)
 class JdbcProcessedWebhooksTest {
 
+    @Parameter
+    TestDatabase.Engine engine;
+    TestDatabase database;
     HikariDataSource dataSource;
     JdbcProcessedWebhooks store;
 
     @BeforeEach
     void open() {
-        dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl("jdbc:h2:mem:processed-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        dataSource.setMaximumPoolSize(8);
+        database = TestDatabase.create(engine);
+        dataSource = database.open();
         store = new JdbcProcessedWebhooks(dataSource, Clock.systemUTC());
     }
 
     @AfterEach
     void close() {
-        dataSource.close();
+        database.close();
     }
 
     @Test
