@@ -42,6 +42,7 @@ public final class DeadLettersCommand {
               show   <id>                   one as JSON: error text, headers kept, body as received, history
               replay [<id> | filters]       send through the delivery step again (all without a filter)
               purge  <id> | filters | --all delete for good
+            """ + DeadLetterTransferCommand.USAGE + "\n" + """
             filters: --type <clerk event type> --error-kind <kind> --since <instant> --until <instant> --id <id>
                      (instants as ISO-8601, e.g. 2026-01-02T03:04:05Z, bounding the last failure)""";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -52,6 +53,9 @@ public final class DeadLettersCommand {
     }
 
     public static int run(String[] args) throws Exception {
+        if (DeadLetterTransferCommand.handles(args)) {
+            return transfer(args);
+        }
         Optional<Request> request = parse(args, System.err);
         if (request.isEmpty()) {
             return 64;
@@ -68,6 +72,23 @@ public final class DeadLettersCommand {
             return 1;
         }
         return replay(request.get(), args);
+    }
+
+    private static int transfer(String[] args) throws Exception {
+        String problem = DeadLetterTransferCommand.usageError(args);
+        if (!problem.isEmpty()) {
+            System.err.println(problem);
+            System.err.println(USAGE);
+            return 64;
+        }
+        try (HikariDataSource pool = openStore()) {
+            return DeadLetterTransferCommand.run(args, new JdbcDeadLetterStore(pool), System.out, System.err);
+        } catch (InvalidSettingException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            System.err.println("Cannot use the dead-letter store (is DATA_DIR or STORAGE_JDBC_URL right?): " + rootMessage(e));
+            return 1;
+        }
     }
 
     /**
