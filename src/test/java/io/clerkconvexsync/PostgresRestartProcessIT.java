@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,8 +67,9 @@ class PostgresRestartProcessIT {
                 AtomicInteger counter = new AtomicInteger();
                 String template = SignedWebhooks.payload("user.created.json");
                 ExecutorService senders = Executors.newFixedThreadPool(2);
+                List<Future<?>> sending = new ArrayList<>();
                 for (JarRuntime instance : List.of(a, b)) {
-                    senders.submit(() -> {
+                    sending.add(senders.submit(() -> {
                         SignedWebhooks clerk = instance.clerk(SECRET);
                         while (running.get()) {
                             String userId = USER_ID + "_" + counter.incrementAndGet();
@@ -77,12 +80,13 @@ class PostgresRestartProcessIT {
                             sent.add(new Sent(id, userId, r.statusCode(), outcome, after));
                         }
                         return null;
-                    });
+                    }));
                 }
+                BooleanSupplier sendersFailed = () -> sending.stream().anyMatch(Future::isDone);
                 try {
-                    await(() -> count(sent, 200, false) >= 20, "deliveries before the stop");
+                    await(() -> count(sent, 200, false) >= 20, "deliveries before the stop", sendersFailed, sending, sent);
                     postgres.stop();
-                    await(() -> count(sent, 503, false) >= 4, "503s while PostgreSQL is down");
+                    await(() -> count(sent, 503, false) >= 4, "503s while PostgreSQL is down", sendersFailed, sending, sent);
                     a.awaitStatus("/observe/health/ready", 503, Duration.ofSeconds(30));
                     b.awaitStatus("/observe/health/ready", 503, Duration.ofSeconds(30));
 
@@ -90,7 +94,8 @@ class PostgresRestartProcessIT {
                     restarted.set(true);
                     a.awaitStatus("/observe/health/ready", 200, Duration.ofSeconds(60));
                     b.awaitStatus("/observe/health/ready", 200, Duration.ofSeconds(60));
-                    await(() -> count(sent, 200, true) >= 20, "deliveries after the restart, without restarting the instances");
+                    await(() -> count(sent, 200, true) >= 20, "deliveries after the restart, without restarting the instances",
+                            sendersFailed, sending, sent);
                 } finally {
                     running.set(false);
                     senders.shutdown();
@@ -128,11 +133,22 @@ class PostgresRestartProcessIT {
         return ids;
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    /** Waits for the condition; fails at once, with the sender's exception, when a sender stopped. */
+    private static void await(BooleanSupplier condition, String what, BooleanSupplier sendersFailed,
+                              List<Future<?>> sending, Queue<Sent> sent) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean()) {
+            if (sendersFailed.getAsBoolean()) {
+                for (Future<?> f : sending) {
+                    if (f.isDone()) {
+                        f.get(); // throws the sender's failure
+                    }
+                }
+            }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within 60 s");
+                throw new AssertionError("no " + what + " within 60 s; answers so far by status: "
+                        + sent.stream().collect(java.util.stream.Collectors.groupingBy(Sent::status,
+                                java.util.stream.Collectors.counting())));
             }
             TimeUnit.MILLISECONDS.sleep(50); // polling interval, not a wait for a result
         }

@@ -115,8 +115,9 @@ public final class DeadLettersCommand {
         main.addOverrideProperty("camel.server.enabled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
         // By route id: the webhook listener and the admin API (its beans may exist when ADMIN_TOKEN is in the
-        // environment; an empty override does not replace an {{env:...}} value) are not started here.
-        main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "clerk-webhook,admin-*");
+        // environment; an empty override does not replace an {{env:...}} value) are not started here, nor is the
+        // retention sweep, which is the running instances' work.
+        main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "clerk-webhook,admin-*,storage-retention");
         main.start();
         try {
             CamelContext context = main.getCamelContext();
