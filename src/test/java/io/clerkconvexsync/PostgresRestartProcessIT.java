@@ -102,6 +102,8 @@ class PostgresRestartProcessIT {
                     assertTrue(senders.awaitTermination(60, TimeUnit.SECONDS), "senders stop");
                 }
 
+                System.out.println("PostgresRestartProcessIT answers by status: " + sent.stream().collect(
+                        java.util.stream.Collectors.groupingBy(Sent::status, java.util.stream.Collectors.counting())));
                 Set<String> inConvex = new HashSet<>();
                 for (ConvexStandIn.Request r : convex.requests()) {
                     inConvex.add(JSON.readTree(r.body()).path("args").path("user").path("id").asText());

@@ -1,7 +1,7 @@
 package io.clerkconvexsync.cli;
 
 import io.clerkconvexsync.store.DeadLetterStore;
-import io.clerkconvexsync.store.DeadLetterTransfer;
+import io.clerkconvexsync.admin.DeadLetterTransfer;
 
 import java.io.BufferedReader;
 import java.io.IOException;

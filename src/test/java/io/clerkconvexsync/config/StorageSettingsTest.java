@@ -2,10 +2,16 @@ package io.clerkconvexsync.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,15 +21,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StorageSettingsTest {
     static final String PASSWORD = "s3cret-db-password";
 
+    /** application.properties as shipped, each {{env:NAME:default}} at its default. */
     private static Map<String, String> shipped() {
+        Properties file = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of("application.properties"))) {
+            file.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Map<String, String> p = new HashMap<>();
-        p.put("storage.data-dir", "./data");
-        p.put("storage.max-connections", "16");
-        p.put("storage.connection-timeout-ms", "3000");
-        p.put("storage.query-timeout-ms", "5000");
-        p.put("storage.processed-retention", "30d");
-        p.put("storage.retention-batch-size", "1000");
-        p.put("storage.retention-interval", "1h");
+        file.stringPropertyNames().forEach(key -> p.put(key,
+                file.getProperty(key).trim().replaceAll("^\\{\\{env:[A-Z_]+:(.*)}}$", "$1")));
         return p;
     }
 

@@ -1,12 +1,8 @@
 package io.clerkconvexsync.store;
 
-import io.clerkconvexsync.support.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
+import io.clerkconvexsync.support.OnBothDatabases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,26 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.Engine.class)
-class JdbcDeadLetterStoreTest {
+class JdbcDeadLetterStoreTest extends OnBothDatabases {
     static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
     static final Duration STALE = Duration.ofMinutes(5);
 
-    @Parameter
-    TestDatabase.Engine engine;
-    TestDatabase database;
     JdbcDeadLetterStore store;
 
     @BeforeEach
     void open() {
-        database = TestDatabase.create(engine);
         store = new JdbcDeadLetterStore(database.open());
-    }
-
-    @AfterEach
-    void close() {
-        database.close();
     }
 
     long store(String svixId, String type, Instant at) {

@@ -1,12 +1,8 @@
 package io.clerkconvexsync.store;
 
-import io.clerkconvexsync.support.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
+import io.clerkconvexsync.support.OnBothDatabases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,26 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.Engine.class)
-class JdbcLeaseStoreTest {
+class JdbcLeaseStoreTest extends OnBothDatabases {
     static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
     static final Duration TTL = Duration.ofSeconds(30);
 
-    @Parameter
-    TestDatabase.Engine engine;
-    TestDatabase database;
     LeaseStore leases;
 
     @BeforeEach
     void open() {
-        database = TestDatabase.create(engine);
         leases = new JdbcLeaseStore(database.open());
-    }
-
-    @AfterEach
-    void close() {
-        database.close();
     }
 
     @Test

@@ -1,13 +1,9 @@
 package io.clerkconvexsync.store;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.clerkconvexsync.support.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
+import io.clerkconvexsync.support.OnBothDatabases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,26 +20,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.Engine.class)
-class JdbcProcessedWebhooksTest {
+class JdbcProcessedWebhooksTest extends OnBothDatabases {
 
-    @Parameter
-    TestDatabase.Engine engine;
-    TestDatabase database;
     HikariDataSource dataSource;
     JdbcProcessedWebhooks store;
 
     @BeforeEach
     void open() {
-        database = TestDatabase.create(engine);
         dataSource = database.open();
         store = new JdbcProcessedWebhooks(dataSource, Clock.systemUTC());
-    }
-
-    @AfterEach
-    void close() {
-        database.close();
     }
 
     @Test

@@ -2,13 +2,9 @@ package io.clerkconvexsync.store;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.clerkconvexsync.config.StorageSettings;
-import io.clerkconvexsync.support.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
+import io.clerkconvexsync.support.OnBothDatabases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,23 +26,17 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.Engine.class)
-class ProcessedRetentionTest {
+class ProcessedRetentionTest extends OnBothDatabases {
     static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     static final int OLD = 250;
     static final int RECENT = 40;
 
-    @Parameter
-    TestDatabase.Engine engine;
-    TestDatabase database;
     HikariDataSource dataSource;
     StorageSettings settings;
 
     @BeforeEach
     void open() throws Exception {
-        database = TestDatabase.create(engine);
         dataSource = database.open();
         StorageSettings s = database.settings();
         // small batches, so that a sweep takes several
@@ -68,11 +58,6 @@ class ProcessedRetentionTest {
         ps.setString(1, id);
         ps.setTimestamp(2, Timestamp.from(at));
         ps.addBatch();
-    }
-
-    @AfterEach
-    void close() {
-        database.close();
     }
 
     @Test

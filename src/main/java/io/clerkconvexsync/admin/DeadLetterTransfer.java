@@ -1,10 +1,11 @@
-package io.clerkconvexsync.store;
+package io.clerkconvexsync.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clerkconvexsync.store.DeadLetter;
+import io.clerkconvexsync.store.DeadLetterFailure;
+import io.clerkconvexsync.store.DeadLetterStore;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,7 +19,8 @@ import java.util.Map;
 
 /**
  * Moves dead letters between stores (the embedded H2 to a shared PostgreSQL) and keeps them as a backup: one JSON
- * object per line, each a dead letter with its history and without the store's id (the importing store gives its own).
+ * object per line, each a dead letter with its history as {@code dead-letters show} prints it; its id is ignored on
+ * import (the importing store gives its own).
  * An import stores nothing until every line has been read and understood, and skips the svix-ids the store already
  * holds, so running it twice imports nothing twice.
  */
@@ -47,7 +49,7 @@ public final class DeadLetterTransfer {
     public int exportTo(PrintStream out) throws IOException {
         int count = 0;
         for (DeadLetter d : store.list()) {
-            out.println(JSON.writeValueAsString(toJson(d, store.history(d.id()))));
+            out.println(JSON.writeValueAsString(DeadLetterAdmin.full(d, store.history(d.id()))));
             count++;
         }
         out.flush();
@@ -83,33 +85,6 @@ public final class DeadLetterTransfer {
     private record Entry(DeadLetter deadLetter, List<DeadLetterFailure> history) {
     }
 
-    static ObjectNode toJson(DeadLetter d, List<DeadLetterFailure> history) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("svixId", d.svixId());
-        o.put("eventType", d.eventType());
-        o.put("function", d.function());
-        o.put("errorKind", d.errorKind());
-        o.put("httpStatus", d.httpStatus());
-        o.put("error", d.error());
-        o.put("errorDetail", d.errorDetail());
-        o.put("body", d.body());
-        o.set("headers", JSON.valueToTree(d.headers()));
-        o.put("attempts", d.attempts());
-        o.put("firstFailedAt", d.firstFailedAt().toString());
-        o.put("lastFailedAt", d.lastFailedAt().toString());
-        ArrayNode failures = o.putArray("history");
-        for (DeadLetterFailure f : history) {
-            ObjectNode h = failures.addObject();
-            h.put("failedAt", f.failedAt().toString());
-            h.put("source", f.source());
-            h.put("errorKind", f.errorKind());
-            h.put("httpStatus", f.httpStatus());
-            h.put("error", f.error());
-            h.put("attempts", f.attempts());
-        }
-        return o;
-    }
-
     private static Entry parse(int line, String text) {
         JsonNode o;
         try {
@@ -122,7 +97,7 @@ public final class DeadLetterTransfer {
         }
         Map<String, String> headers = new LinkedHashMap<>();
         o.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
-        DeadLetter d = new DeadLetter(0, text(o, "svixId", line), text(o, "eventType", line), optionalText(o, "function"),
+        DeadLetter d = new DeadLetter(0, text(o, "svixId", line), text(o, "type", line), optionalText(o, "function"),
                 text(o, "errorKind", line), number(o, "httpStatus", line), text(o, "error", line),
                 optionalText(o, "errorDetail"), text(o, "body", line), headers, number(o, "attempts", line),
                 instant(o, "firstFailedAt", line), instant(o, "lastFailedAt", line));

@@ -1,5 +1,8 @@
-package io.clerkconvexsync.store;
+package io.clerkconvexsync.admin;
 
+import io.clerkconvexsync.store.DeadLetter;
+import io.clerkconvexsync.store.DeadLetterFailure;
+import io.clerkconvexsync.store.JdbcDeadLetterStore;
 import io.clerkconvexsync.support.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,9 +72,9 @@ class DeadLetterTransferTest {
     @Test
     void aMalformedLineIsNamedAndNothingIsImported() throws Exception {
         JdbcDeadLetterStore into = new JdbcDeadLetterStore(h2.open());
-        String good = DeadLetterTransfer.toJson(new DeadLetter(0, "msg_ok", "user.created", null, "rejected", 400, "bad",
+        String good = DeadLetterAdmin.full(new DeadLetter(0, "msg_ok", "user.created", null, "rejected", 400, "bad",
                 null, "{}", Map.of(), 1, T0, T0), List.of()).toString();
-        String input = good + "\n\n{\"svixId\":\"msg_x\",\"eventType\":\"user.created\",\"secret\":\"whsec_do_not_echo\"}\n";
+        String input = good + "\n\n{\"svixId\":\"msg_x\",\"type\":\"user.created\",\"secret\":\"whsec_do_not_echo\"}\n";
         var e = assertThrows(DeadLetterTransfer.MalformedLineException.class,
                 () -> new DeadLetterTransfer(into).importFrom(reader(input)));
         assertTrue(e.getMessage().startsWith("line 3: "), e.getMessage());
