@@ -78,6 +78,8 @@ public final class StoreDatabase {
             config.addDataSourceProperty("loginTimeout", Long.toString(connectSeconds));
             config.addDataSourceProperty("socketTimeout", Long.toString(answerSeconds));
             config.addDataSourceProperty("ApplicationName", "clerk-convex-sync");
+            // a group commit of processed svix-ids (JdbcProcessedWebhooks) goes out as one multi-row INSERT
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
         return config;
     }
