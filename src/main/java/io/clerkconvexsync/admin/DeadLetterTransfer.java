@@ -9,7 +9,7 @@ import io.clerkconvexsync.store.DeadLetterStore;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ public final class DeadLetterTransfer {
     }
 
     /** Writes every dead letter, oldest first, one per line. @return how many */
-    public int exportTo(PrintStream out) throws IOException {
+    public int exportTo(PrintWriter out) throws IOException {
         int count = 0;
         for (DeadLetter d : store.list()) {
             out.println(JSON.writeValueAsString(DeadLetterAdmin.full(d, store.history(d.id()))));

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -47,7 +47,7 @@ class DeadLetterTransferTest {
                 null, "{}", Map.of(), 1, T0.plusSeconds(5), T0.plusSeconds(5)));
 
         ByteArrayOutputStream exported = new ByteArrayOutputStream();
-        assertEquals(2, new DeadLetterTransfer(source).exportTo(new PrintStream(exported, true, StandardCharsets.UTF_8)));
+        assertEquals(2, new DeadLetterTransfer(source).exportTo(new PrintWriter(exported, true, StandardCharsets.UTF_8)));
         String lines = exported.toString(StandardCharsets.UTF_8);
         assertEquals(2, lines.lines().count(), "one line per dead letter");
 
