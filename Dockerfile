@@ -14,9 +14,12 @@ COPY routes/ routes/
 RUN mkdir -m 700 data && chown clerk:clerk data
 
 USER 10001:10001
+# TZ: the store's timestamps (claims, leases, processed ids) are written in the JVM's time zone, so every instance
+# sharing one database must run in the same one
 ENV PORT=8080 \
     MANAGEMENT_PORT=9876 \
-    DATA_DIR=/app/data
+    DATA_DIR=/app/data \
+    TZ=UTC
 # Webhooks from Clerk; health, metrics and the admin API (keep this one off the public load balancer)
 EXPOSE 8080 9876
 ENTRYPOINT ["java", "@jvm.options", "-jar", "clerk-convex-sync.jar"]
