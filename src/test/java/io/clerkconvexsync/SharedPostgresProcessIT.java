@@ -79,7 +79,7 @@ class SharedPostgresProcessIT {
         if (database != null) {
             database.close();
         }
-        for (String name : List.of("a.log", "b.log")) {
+        for (String name : List.of("a.log", "b.log", "cli-list.log")) {
             Path log = work.resolve(name);
             if (Files.exists(log)) {
                 assertFalse(Files.readString(log).contains(DB_PASSWORD), name + " contains the database password");
@@ -107,6 +107,9 @@ class SharedPostgresProcessIT {
         String id = SignedWebhooks.newId();
         assertEquals("dead_lettered", outcome(a.clerk(SECRET).send(id, SignedWebhooks.payload("user.updated.json")).body()));
         long deadLetter = idOf(b, id);
+        JarRuntime.Result listed = JarRuntime.command(env("cli"), work.resolve("cli-list.log"), "dead-letters", "list");
+        assertEquals(0, listed.exitCode(), listed.output());
+        assertTrue(listed.output().contains(id), "the CLI on the shared store lists it too: " + listed.output());
 
         convex.reset();
         JsonNode replay = JSON.readTree(b.management("POST", "/dead-letters/" + deadLetter + "/replay", ADMIN_TOKEN).body());

@@ -6,9 +6,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,16 +30,36 @@ public final class JarRuntime implements AutoCloseable {
     /** Starts the jar with exactly {@code env} (plus PATH, PORT and MANAGEMENT_PORT) and waits until it is healthy. */
     public JarRuntime(Map<String, String> env, Path log) throws Exception {
         this.log = log;
+        Map<String, String> withPorts = new HashMap<>(env);
+        withPorts.put("PORT", Integer.toString(port));
+        withPorts.put("MANAGEMENT_PORT", Integer.toString(management));
+        process = start(withPorts, log);
+        awaitStatus("/observe/health", 200, Duration.ofSeconds(90));
+    }
+
+    /** A command of the jar ({@code dead-letters list}, ...) run to its end with exactly {@code env} (plus PATH). */
+    public static Result command(Map<String, String> env, Path log, String... args) throws Exception {
+        Process p = start(env, log, args);
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", args) + " did not end within 90 s; see " + log);
+        }
+        return new Result(p.exitValue(), Files.readString(log));
+    }
+
+    /** How a command ended, and what it printed (standard output and error together). */
+    public record Result(int exitCode, String output) {
+    }
+
+    private static Process start(Map<String, String> env, Path log, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString()));
+        command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
         builder.environment().put("PATH", System.getenv("PATH"));
-        builder.environment().put("PORT", Integer.toString(port));
-        builder.environment().put("MANAGEMENT_PORT", Integer.toString(management));
-        process = builder.start();
-        awaitStatus("/observe/health", 200, Duration.ofSeconds(90));
+        return builder.start();
     }
 
     /** Webhooks signed with {@code secret}, to this instance. */
