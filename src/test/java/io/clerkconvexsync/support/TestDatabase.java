@@ -12,7 +12,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -35,7 +35,7 @@ public final class TestDatabase implements AutoCloseable {
     private final Engine engine;
     private final String name;
     private final StorageSettings settings;
-    private final List<HikariDataSource> pools = new ArrayList<>();
+    private final List<HikariDataSource> pools = new CopyOnWriteArrayList<>(); // instances may open at once
 
     private TestDatabase(Engine engine, String name, StorageSettings settings) {
         this.engine = engine;
