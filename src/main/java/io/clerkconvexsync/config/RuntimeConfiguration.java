@@ -17,13 +17,13 @@ import io.clerkconvexsync.ops.OutcomeRecorder;
 import io.clerkconvexsync.ops.WebhookMetrics;
 import io.clerkconvexsync.routing.ExtensionRoutes;
 import io.clerkconvexsync.routing.UserEventTranslator;
-import io.clerkconvexsync.store.StoreDatabase;
 import io.clerkconvexsync.store.IdempotentReceiver;
 import io.clerkconvexsync.store.JdbcDeadLetterStore;
 import io.clerkconvexsync.store.JdbcLeaseStore;
 import io.clerkconvexsync.store.JdbcProcessedWebhooks;
 import io.clerkconvexsync.store.ProcessedRetention;
 import io.clerkconvexsync.store.RetentionRoute;
+import io.clerkconvexsync.store.StoreDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -37,8 +37,8 @@ import java.time.Clock;
 import java.util.UUID;
 
 /**
- * Builds every bean once, from validated {@link SyncSettings} and {@link StorageSettings}. A missing or malformed setting stops startup here,
- * before any port is opened, with a message that names it.
+ * Builds every bean once, from validated {@link SyncSettings} and {@link StorageSettings}. A missing or malformed
+ * setting stops startup here, before any port is opened, with a message that names it.
  */
 public final class RuntimeConfiguration implements CamelConfiguration {
 

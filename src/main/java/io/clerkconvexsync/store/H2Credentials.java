@@ -42,19 +42,21 @@ public final class H2Credentials {
                 return read(file);
             }
             String password = HexFormat.of().formatHex(randomBytes());
+            // written aside first and moved into place last: no file ever holds a password the database does not have
             Path pending = Files.createTempFile(dataDir, PASSWORD_FILE, ".new", FileModes.ownerOnlyFile());
-            Files.writeString(pending, password, StandardCharsets.US_ASCII);
-            FileModes.ownerOnly(pending);
-            if (Files.exists(dataDir.resolve(DATABASE_FILE))) {
-                setOnExistingDatabase(jdbcUrl, password);
-            }
             try {
+                Files.writeString(pending, password, StandardCharsets.US_ASCII);
+                FileModes.ownerOnly(pending);
+                if (Files.exists(dataDir.resolve(DATABASE_FILE))) {
+                    setOnExistingDatabase(jdbcUrl, password);
+                }
                 Files.move(pending, file, StandardCopyOption.ATOMIC_MOVE);
+                return password;
             } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException raced) {
-                Files.deleteIfExists(pending);
                 return read(file);
+            } finally {
+                Files.deleteIfExists(pending);
             }
-            return password;
         } catch (IOException e) {
             throw new InvalidSettingException("DATA_DIR", "cannot hold the database password file " + PASSWORD_FILE
                     + " (" + e.getClass().getSimpleName() + ")");
