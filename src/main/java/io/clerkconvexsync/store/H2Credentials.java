@@ -4,11 +4,9 @@ import io.clerkconvexsync.config.InvalidSettingException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -50,10 +48,10 @@ public final class H2Credentials {
                 if (Files.exists(dataDir.resolve(DATABASE_FILE))) {
                     setOnExistingDatabase(jdbcUrl, password);
                 }
-                Files.move(pending, file, StandardCopyOption.ATOMIC_MOVE);
+                publish(pending, file);
                 return password;
-            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException raced) {
-                return read(file);
+            } catch (FileAlreadyExistsException raced) {
+                return read(file); // another process on the same DATA_DIR got there first
             } finally {
                 Files.deleteIfExists(pending);
             }
@@ -63,7 +61,16 @@ public final class H2Credentials {
         }
     }
 
-    private static byte[] randomBytes() {
+    /** A hard link appears at once and never replaces an existing file, so of two racing processes one wins. */
+    private static void publish(Path pending, Path file) throws IOException {
+        try {
+            Files.createLink(file, pending);
+        } catch (UnsupportedOperationException noHardLinks) {
+            Files.move(pending, file);
+        }
+    }
+
+        private static byte[] randomBytes() {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         return bytes;
