@@ -18,10 +18,13 @@ import io.clerkconvexsync.ops.OutcomeRecorder;
 import io.clerkconvexsync.ops.WebhookMetrics;
 import io.clerkconvexsync.routing.ExtensionRoutes;
 import io.clerkconvexsync.routing.UserEventTranslator;
-import io.clerkconvexsync.store.EmbeddedDatabase;
 import io.clerkconvexsync.store.IdempotentReceiver;
 import io.clerkconvexsync.store.JdbcDeadLetterStore;
+import io.clerkconvexsync.store.JdbcLeaseStore;
 import io.clerkconvexsync.store.JdbcProcessedWebhooks;
+import io.clerkconvexsync.store.ProcessedRetention;
+import io.clerkconvexsync.store.RetentionRoute;
+import io.clerkconvexsync.store.StoreDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -32,10 +35,11 @@ import org.apache.camel.support.service.ServiceSupport;
 import com.zaxxer.hikari.HikariDataSource;
 
 import java.time.Clock;
+import java.util.UUID;
 
 /**
- * Builds every bean once, from validated {@link SyncSettings}. A missing or malformed setting stops startup here,
- * before any port is opened, with a message that names it.
+ * Builds every bean once, from validated {@link SyncSettings} and {@link StorageSettings}. A missing or malformed
+ * setting stops startup here, before any port is opened, with a message that names it.
  */
 public final class RuntimeConfiguration implements CamelConfiguration {
 
@@ -49,6 +53,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         SyncSettings settings = SyncSettings.load(context.getPropertiesComponent()::resolveProperty);
         ListenerSettings listeners = ListenerSettings.load(context.getPropertiesComponent()::resolveProperty);
         listeners.checkPortsFree();
+        StorageSettings storage = StorageSettings.load(context.getPropertiesComponent()::resolveProperty);
         H2Network.keepLocal();
         Registry registry = context.getRegistry();
         Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
@@ -57,8 +62,9 @@ public final class RuntimeConfiguration implements CamelConfiguration {
             registry.bind(CLOCK, clock);
         }
         registry.bind("syncSettings", settings);
+        registry.bind("storageSettings", storage);
 
-        HikariDataSource dataSource = EmbeddedDatabase.open(settings);
+        HikariDataSource dataSource = StoreDatabase.open(storage);
         registry.bind("dataSource", dataSource);
         context.addService(new ServiceSupport() {
             @Override
@@ -69,6 +75,10 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         JdbcProcessedWebhooks processed = new JdbcProcessedWebhooks(dataSource, clock);
         registry.bind("processedWebhooks", processed);
         registry.bind("idempotentReceiver", new IdempotentReceiver(processed));
+        JdbcLeaseStore leases = new JdbcLeaseStore(dataSource);
+        registry.bind("leaseStore", leases);
+        registry.bind(RetentionRoute.BEAN, new ProcessedRetention(dataSource, leases, clock, storage,
+                "retention-" + UUID.randomUUID()));
 
         MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
         if (listeners.webhookEnabled() || listeners.managementEnabled()) {
