@@ -8,7 +8,7 @@
 // writes bench/results/<stamp>/results.json and the "Latest run" section of BENCHMARKS.md.
 // Every wait is bounded; every process it starts is stopped on the way out (also on Ctrl-C).
 import { spawn, execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync, mkdtempSync, createWriteStream, copyFileSync, openSync, closeSync, readdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync, mkdtempSync, createWriteStream, openSync, closeSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
@@ -330,9 +330,10 @@ async function sutStart(name, round) {
   for (const s of segs) s.files = await presign("webhook", warmMix(), cfg.rateGuess * s.seconds, `${prefix}-warm${s.end}`, hostPort, secret);
   try {
     if (isRuntime(name)) {
-      // run a copy, so that a rebuild of target/ during the run cannot change the jar under the JVM
-      const jar = join(scratch, "clerk-convex-sync.jar");
-      if (!existsSync(jar)) copyFileSync(cfg.jar, jar);
+      // the jar in place, by the path the README gives (relative to the repository root): the class-data-sharing
+      // archive that jvm.options names is valid for that path only. A jar rebuilt during the run ends the run.
+      if (jarStamp() !== results.jarStamp) throw new Error(`${cfg.jar} changed during the run (rebuilt?): its figures would mix two builds`);
+      const jar = relative(ROOT, cfg.jar);
       const diag = round === 1 && name === "runtime";
       // deep Camel/Vert.x stacks: keep 256 frames in JFR samples so the runtime's own frames are on them
       const args = [...(cfg.jfr && diag ? ["-XX:FlightRecorderOptions=stackdepth=256"] : []), ...(cfg.nmt && diag ? ["-XX:NativeMemoryTracking=summary"] : []),
@@ -345,7 +346,7 @@ async function sutStart(name, round) {
       }
       child = start(id, "java", args, { cwd: ROOT, env: runEnv });
       healthUrl = `http://127.0.0.1:${mgmt}/observe/health`;
-      r.command = `java ${args.join(" ").replace(jar, relative(ROOT, cfg.jar))}`;
+      r.command = `java ${args.join(" ")}`;
     } else {
       child = start(id, process.execPath, [join(BENCH, "peer", "server.js")], { cwd: join(BENCH, "peer"), env: baseEnv });
       healthUrl = `http://127.0.0.1:${port}/health`;
@@ -667,6 +668,8 @@ function updateBenchmarksMd(res, section) {
   writeFileSync(file, md);
 }
 
+const jarStamp = () => { const s = statSync(cfg.jar); return `${s.size}:${s.mtimeMs}`; };
+
 // ---------- main ----------
 async function main() {
   const t0 = Date.now();
@@ -674,7 +677,10 @@ async function main() {
   results.date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   results.commit = sh("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]);
   results.command = cfg.command;
-  if (SUTS.some(isRuntime) && !existsSync(cfg.jar)) throw new Error(`runtime jar ${cfg.jar} is missing (run.sh builds it)`);
+  if (SUTS.some(isRuntime)) {
+    if (!existsSync(cfg.jar)) throw new Error(`runtime jar ${cfg.jar} is missing (run.sh builds it)`);
+    results.jarStamp = jarStamp();
+  }
   if (SUTS.includes("runtime-pg")) psql("SELECT 1");
   standinPort = await freePort();
   standin = start("standin", cfg.standinBin, [String(standinPort)]);
