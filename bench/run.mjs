@@ -297,10 +297,11 @@ async function ceilingPhase() {
 }
 
 // PostgreSQL for the runtime-pg target: a fresh database per start, dropped afterwards
-function psql(sql) {
-  const r = spawnSync("psql", ["-h", cfg.pg.host, "-p", String(cfg.pg.port), "-U", cfg.pg.user, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+function psql(sql, db = "postgres") {
+  const r = spawnSync("psql", ["-h", cfg.pg.host, "-p", String(cfg.pg.port), "-U", cfg.pg.user, "-d", db, "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
     { env: { ...env, PGPASSWORD: cfg.pg.password }, timeout: 30000 });
   if (r.status !== 0) throw new Error(`psql ${sql}: ${(r.stderr || r.error || "").toString().trim()}`);
+  return r.stdout.toString().trim();
 }
 
 // Cold start and warm-up in segments: the first 10 s and the first 60 s after healthy are the cold-start figures,
@@ -372,6 +373,10 @@ async function sutStart(name, round) {
     r.threadsAtHealthy = s0.threads;
     r.busyBeforeStartCores = +quiet.busyCores.toFixed(2);
     log(`${id}: healthy after ${r.startupSec} s, RSS ${r.rssAtHealthyMiB} MiB; warm-up ${cfg.warmup} s (${warmMix()})`);
+    // a runtime that ignored STORAGE_JDBC_URL would be measured on H2 under the PostgreSQL label
+    if (pgDb && psql("SELECT count(*) FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')", pgDb) === "0") {
+      throw new Error(`${id} created no table in the PostgreSQL database ${pgDb}: does this runtime read STORAGE_JDBC_URL?`);
+    }
 
     // cold start and warm-up
     mark = "warmup";
