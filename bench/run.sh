@@ -78,6 +78,8 @@ if [[ "$TARGETS" == *runtime* ]] || [ "${STORE:-h2}" = "postgres" ]; then
   stale=""
   if [ -f "$JAR" ] && [ "$JAR" = "$ROOT/target/clerk-convex-sync.jar" ]; then
     stale=$(find "$ROOT/src/main" "$ROOT/pom.xml" "$ROOT/application.properties" -newer "$JAR" -print -quit 2>/dev/null)
+    # the class-data-sharing archive that jvm.options maps is made by the same build
+    [ -f "$ROOT/target/clerk-convex-sync.jsa" ] || stale="target/clerk-convex-sync.jsa missing"
   fi
   if [ ! -f "$JAR" ] || [ -n "$stale" ]; then
     [ -f "$ROOT/pom.xml" ] || { echo "no pom.xml at $ROOT: the runtime cannot be built yet (use --targets ceiling,peer)" >&2; exit 1; }
