@@ -639,7 +639,7 @@ function render(res) {
     const c = calls.reduce((t, a) => t + a.convexCalls, 0), ok = calls.reduce((t, a) => t + a.ok, 0), q = calls.reduce((t, a) => t + a.queryString, 0);
     lines.push(`${name}: ${f0(c)} calls reached the Convex stand-in during the measurements (${f0(ok)} webhooks answered 2xx, each of which makes one call)${q ? `; ${f0(q)} of them had a query string on /api/mutation (see the stand-in log)` : ""}.`, "");
   }
-  const gen = SUTS.map((n) => {
+  const gen = SUTS.filter((n) => Object.keys(S[n].mixes).length).map((n) => {
     const a = Object.values(S[n].mixes);
     return `${n}: wrk ${median(a.map((x) => x.wrkCores?.median)).toFixed(2)} cores, stand-in ${median(a.map((x) => x.standinCores?.median)).toFixed(2)} cores`;
   });
