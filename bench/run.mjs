@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Benchmark orchestrator (started by bench/run.sh, which installs and builds what is missing first).
-// One run: Convex stand-in up -> ceiling (wrk straight at the stand-in) -> runtime jar -> reference peer,
-// each with a warm-up then a fixed-time measurement at fixed concurrency over keep-alive connections,
-// with distinct freshly signed user.updated events. Prints the figures and the runtime/peer ratios,
+// One run: Convex stand-in up -> ceiling (wrk straight at the stand-in) -> ROUNDS rounds, each starting the runtime
+// jar and the reference peer afresh in alternating order (and, with --store postgres, a second runtime on
+// PostgreSQL). Each start: the first answers after healthy are the cold-start figures, the rest of WARMUP warms it
+// up, then every event mix is measured back to back (DURATION s each) at fixed concurrency over keep-alive
+// connections, with distinct freshly signed events. Prints medians and spreads per mix and the runtime/peer ratios,
 // writes bench/results/<stamp>/results.json and the "Latest run" section of BENCHMARKS.md.
 // Every wait is bounded; every process it starts is stopped on the way out (also on Ctrl-C).
 import { spawn, execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync, mkdtempSync, createWriteStream, copyFileSync, openSync, closeSync, readdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync, mkdtempSync, createWriteStream, openSync, closeSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
-import { tmpdir, totalmem } from "node:os";
+import { tmpdir, totalmem, availableParallelism } from "node:os";
 import net from "node:net";
 import http from "node:http";
 
@@ -19,12 +21,22 @@ const ROOT = resolve(BENCH, "..");
 const env = process.env;
 const int = (v, d) => (v === undefined || v === "" ? d : Number.parseInt(v, 10));
 
+const MIXES = {
+  padded: "user.updated padded to ~3 KB",
+  docs: "user.updated shaped like Clerk's documentation example (~1.5 KB)",
+  mix: "60 % user.updated, 30 % user.created, 10 % user.deleted (0.5-1.5 KB)",
+};
 const cfg = {
-  duration: int(env.DURATION, 60),
+  duration: int(env.DURATION, 30),
   warmup: int(env.WARMUP, 60),
+  rounds: int(env.ROUNDS, 3),
+  mixes: (env.MIXES || Object.keys(MIXES).join(",")).split(",").map((s) => s.trim()).filter(Boolean),
   concurrency: int(env.CONCURRENCY, 32),
   wrkThreads: int(env.WRK_THREADS, 1),
   targets: (env.TARGETS || "ceiling,runtime,peer").split(",").map((s) => s.trim()).filter(Boolean),
+  // postgres: one more runtime per round, on a fresh PostgreSQL database, beside the one on H2
+  store: env.STORE || "h2",
+  pg: { host: env.PGHOST || "127.0.0.1", port: int(env.PGPORT, 5432), user: env.PGUSER || "postgres", password: env.PGPASSWORD ?? "" },
   jar: resolve(ROOT, env.JAR || "target/clerk-convex-sync.jar"),
   // the README runs the jar with the JVM options in jvm.options; BENCH_JAVA_OPTS replaces them (empty for none)
   javaOpts: (env.BENCH_JAVA_OPTS ?? `@${join(ROOT, "jvm.options")}`).split(/\s+/).filter(Boolean),
@@ -33,12 +45,21 @@ const cfg = {
   profilerLib: env.PROFILE === "1" ? env.ASYNC_PROFILER_LIB : null,
   nmt: env.NMT === "1",
   writeMd: env.WRITE_MD ? env.WRITE_MD === "1" : env.JFR !== "1" && env.NMT !== "1" && env.PROFILE !== "1",
-  rateGuess: int(env.RATE_GUESS, 20000),
+  rateGuess: int(env.RATE_GUESS, 16000),
+  // longest wait for a quiet machine before a target starts (s); between two mixes of one start at most 15 s
+  quietWait: int(env.QUIET_WAIT, 120),
   standinBin: env.STANDIN_BIN || join(BENCH, "results", ".bin", "convex-standin"),
   command: env.BENCH_COMMAND || "bench/run.sh",
 };
-if (cfg.duration + 60 > 280) throw new Error("DURATION must stay below 220 s: signatures are made just before a phase and must be fresh (+-300 s) when sent");
-for (const t of cfg.targets) if (!["ceiling", "runtime", "peer"].includes(t)) throw new Error(`unknown target ${t}`);
+// signatures must be fresh (Svix: +-300 s) when sent: the warm-up's are made before the target starts, each mix's just before it
+if (cfg.duration > 220 || cfg.warmup > 200) throw new Error("DURATION must stay at most 220 s and WARMUP at most 200 s: events are signed before a phase and must be fresh (+-300 s) when sent");
+if (!(cfg.rounds >= 1)) throw new Error("ROUNDS must be at least 1");
+for (const m of cfg.mixes) if (!MIXES[m]) throw new Error(`unknown mix ${m} (${Object.keys(MIXES).join(", ")})`);
+if (!["h2", "postgres"].includes(cfg.store)) throw new Error(`unknown store ${cfg.store} (h2, postgres)`);
+for (const t of cfg.targets) if (!["ceiling", "runtime", "peer", "runtime-pg"].includes(t)) throw new Error(`unknown target ${t}`);
+if (cfg.store === "postgres" && !cfg.targets.includes("runtime-pg")) cfg.targets.push("runtime-pg");
+const SUTS = cfg.targets.filter((t) => t !== "ceiling");
+const isRuntime = (name) => name.startsWith("runtime");
 
 const stamp = new Date().toISOString().replace(/[:.]/g, "-").replace(/Z$/, "Z");
 const outDir = join(BENCH, "results", stamp);
@@ -173,28 +194,33 @@ const tag = () => {
   const a = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   return [...randomBytes(7)].map((b) => a[b % 62]).join("");
 };
-async function presign(mode, total, prefix, hostPort, secret) {
+// Signing is the slow part of a phase change: each wrk thread's events are split into parts signed in parallel,
+// one signer per core (replay.lua reads the parts in order)
+const SIGNERS = Math.max(1, Math.min(availableParallelism(), 4));
+async function presign(mode, mix, total, prefix, hostPort, secret) {
   const per = Math.ceil(total / cfg.wrkThreads);
+  const parts = per >= 50000 ? SIGNERS : 1;
   const t0 = Date.now();
-  // one signer per wrk thread file, in parallel (the machine is otherwise idle while it signs)
   const jobs = [];
   for (let i = 0; i < cfg.wrkThreads; i++) {
-    const args = [join(BENCH, "loadgen", "presign.mjs"), "--mode", mode, "--count", String(per), "--out", `${prefix}.${i}`,
-      "--host", hostPort, "--tag", tag()];
-    if (secret) args.push("--secret", secret);
-    const c = start(`presign-${mode}-${i}`, process.execPath, args);
-    jobs.push(c.exited);
+    for (let p = 0; p < parts; p++) {
+      const args = [join(BENCH, "loadgen", "presign.mjs"), "--mode", mode, "--mix", mix, "--count", String(Math.ceil(per / parts)),
+        "--out", `${prefix}.${i}.${p}`, "--host", hostPort, "--tag", tag()];
+      if (secret) args.push("--secret", secret);
+      jobs.push(start(`presign-${mode}-${i}-${p}`, process.execPath, args).exited);
+    }
   }
   const codes = await Promise.all(jobs);
   if (codes.some((c) => c.code !== 0)) throw new Error(`presign failed: ${JSON.stringify(codes)}`);
-  log(`signed ${per * cfg.wrkThreads} ${mode} requests in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(`signed ${Math.ceil(per / parts) * parts * cfg.wrkThreads} ${mode} requests (${mix}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return { prefix, parts };
 }
-function cleanupPrefix(prefix) {
-  for (let i = 0; i < cfg.wrkThreads; i++) rmSync(`${prefix}.${i}`, { force: true });
+function cleanup(files) {
+  for (let i = 0; i < cfg.wrkThreads; i++) for (let p = 0; p < files.parts; p++) rmSync(`${files.prefix}.${i}.${p}`, { force: true });
 }
-async function wrk(url, prefix, seconds, label) {
+async function wrk(url, files, seconds, label) {
   const args = ["-t", String(cfg.wrkThreads), "-c", String(cfg.concurrency), "-d", `${seconds}s`, "--timeout", "10s",
-    "-s", join(BENCH, "loadgen", "replay.lua"), url, "--", prefix];
+    "-s", join(BENCH, "loadgen", "replay.lua"), url, "--", files.prefix, String(files.parts)];
   const c = start(`wrk-${label}`, "wrk", args, { captureStdout: true });
   let out = "";
   c.stdout.on("data", (d) => (out += d));
@@ -217,57 +243,11 @@ async function wrk(url, prefix, seconds, label) {
 }
 
 // ---------- the phases ----------
-const results = { stamp, config: { ...cfg, javaOpts: cfg.javaOpts.join(" ") }, phases: {} };
+const results = { stamp, config: { ...cfg, javaOpts: cfg.javaOpts.join(" "), pg: { ...cfg.pg, password: undefined } }, phases: {}, runs: [] };
 let standin, standinPort;
 async function standinStats() {
   const r = await get(`http://127.0.0.1:${standinPort}/stats`);
   return r && r.status === 200 ? JSON.parse(r.body) : null;
-}
-
-async function measured(name, url, prefix, sutPid, mode, hostPort, secret, count, hooks = {}) {
-  // wait for a quiet machine before signing, so that the wait never ages the signatures
-  const quiet = await waitQuiet(`${name} measurement`, [standin.pid, ...(sutPid ? [sutPid] : [])]);
-  await presign(mode, count, prefix, hostPort, secret);
-  if (hooks.onStart) hooks.onStart();
-  const before = { sut: sutPid ? procSample(sutPid) : null, jit: sutPid ? jitCpuSec(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats(), busy: machineBusySec() };
-  log(`${name}: measuring ${cfg.duration} s at ${cfg.concurrency} connections`);
-  const r = await wrk(url, prefix, cfg.duration, `${name}-measure`);
-  const busyEnd = machineBusySec();
-  if (hooks.onEnd) hooks.onEnd();
-  const after = { sut: sutPid ? procSample(sutPid) : null, jit: sutPid ? jitCpuSec(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats() };
-  cleanupPrefix(prefix);
-  r.convexCalls = after.stats.ok - before.stats.ok;
-  r.standinBad = after.stats.bad + after.stats.other - before.stats.bad - before.stats.other;
-  r.convexCallsWithQueryString = after.stats.query - before.stats.query;
-  r.standinCpuSec = after.standin.cpuSec - before.standin.cpuSec;
-  if (before.sut && after.sut) r.sutCpuSec = after.sut.cpuSec - before.sut.cpuSec;
-  r.sutCpuUsPerEvent = r.sutCpuSec && r.ok ? (r.sutCpuSec * 1e6) / r.ok : null;
-  // a JVM's JIT still compiling during the measurement means the warm-up was too short for this machine
-  if (before.jit !== null && after.jit !== null && before.jit + after.jit > 0) r.jitCores = +((after.jit - before.jit) / r.seconds).toFixed(3);
-  otherCpu(r, quiet, before.busy, busyEnd);
-  r.presigned = count;
-  return r;
-}
-
-async function ceilingPhase() {
-  const prefix = join(scratch, "ceiling");
-  const hostPort = `127.0.0.1:${standinPort}`;
-  // the stand-in does not deduplicate, so the ceiling may replay its (wrapping) file
-  await presign("ceiling", 100000, prefix, hostPort, null);
-  log(`ceiling: warm-up 5 s`);
-  await wrk(`http://${hostPort}`, prefix, 5, "ceiling-warmup");
-  const quiet = await waitQuiet("ceiling measurement", [standin.pid]);
-  const before = { standin: procSample(standin.pid), stats: await standinStats(), busy: machineBusySec() };
-  log(`ceiling: measuring ${cfg.duration} s at ${cfg.concurrency} connections`);
-  const r = await wrk(`http://${hostPort}`, prefix, cfg.duration, "ceiling-measure");
-  const busyEnd = machineBusySec();
-  const after = { standin: procSample(standin.pid), stats: await standinStats() };
-  cleanupPrefix(prefix);
-  r.convexCalls = after.stats.ok - before.stats.ok;
-  r.standinBad = after.stats.bad + after.stats.other - before.stats.bad - before.stats.other;
-  r.standinCpuSec = after.standin.cpuSec - before.standin.cpuSec;
-  otherCpu(r, quiet, before.busy, busyEnd);
-  return r;
 }
 
 // CPU that none of the benchmark's processes used during the measurement (other work on a shared machine)
@@ -281,38 +261,104 @@ function otherCpu(r, quiet, busyStart, busyEnd) {
   if (r.disturbed) log(`warning: other processes used ${r.otherCpuCores} cores during this measurement: its figures are disturbed`);
 }
 
-async function sutPhase(name) {
+// One measurement: wrk at `url` for DURATION s with the events in `files`, the target's and the stand-in's CPU and
+// the stand-in's call counts read before and after
+async function measure(label, url, files, sutPid, quiet, hooks = {}) {
+  if (hooks.onStart) hooks.onStart();
+  const before = { sut: sutPid ? procSample(sutPid) : null, jit: sutPid ? jitCpuSec(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats(), busy: machineBusySec() };
+  log(`${label}: measuring ${cfg.duration} s at ${cfg.concurrency} connections`);
+  const r = await wrk(url, files, cfg.duration, `${label}-measure`.replace(/[^\w.-]+/g, "-"));
+  const busyEnd = machineBusySec();
+  if (hooks.onEnd) hooks.onEnd();
+  const after = { sut: sutPid ? procSample(sutPid) : null, jit: sutPid ? jitCpuSec(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats() };
+  r.convexCalls = after.stats.ok - before.stats.ok;
+  r.standinBad = after.stats.bad + after.stats.other - before.stats.bad - before.stats.other;
+  r.convexCallsWithQueryString = after.stats.query - before.stats.query;
+  r.standinCpuSec = after.standin.cpuSec - before.standin.cpuSec;
+  if (before.sut && after.sut) r.sutCpuSec = after.sut.cpuSec - before.sut.cpuSec;
+  r.sutCpuUsPerEvent = r.sutCpuSec && r.ok ? (r.sutCpuSec * 1e6) / r.ok : null;
+  // a JVM's JIT still compiling during the measurement means the warm-up was too short for this machine
+  if (before.jit !== null && after.jit !== null && before.jit + after.jit > 0) r.jitCores = +((after.jit - before.jit) / r.seconds).toFixed(3);
+  otherCpu(r, quiet, before.busy, busyEnd);
+  return r;
+}
+
+async function ceilingPhase() {
+  const prefix = join(scratch, "ceiling");
+  const hostPort = `127.0.0.1:${standinPort}`;
+  // the stand-in does not deduplicate, so the ceiling may replay its (wrapping) file; the largest bodies
+  const files = await presign("ceiling", cfg.mixes.includes("padded") ? "padded" : cfg.mixes[0], 100000, prefix, hostPort, null);
+  log(`ceiling: warm-up 5 s`);
+  await wrk(`http://${hostPort}`, files, 5, "ceiling-warmup");
+  const quiet = await waitQuiet("ceiling measurement", [standin.pid], cfg.quietWait);
+  const r = await measure("ceiling", `http://${hostPort}`, files, null, quiet);
+  cleanup(files);
+  return r;
+}
+
+// PostgreSQL for the runtime-pg target: a fresh database per start, dropped afterwards
+function psql(sql, db = "postgres") {
+  const r = spawnSync("psql", ["-h", cfg.pg.host, "-p", String(cfg.pg.port), "-U", cfg.pg.user, "-d", db, "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+    { env: { ...env, PGPASSWORD: cfg.pg.password }, timeout: 30000 });
+  if (r.status !== 0) throw new Error(`psql ${sql}: ${(r.stderr || r.error || "").toString().trim()}`);
+  return r.stdout.toString().trim();
+}
+
+// Cold start and warm-up in segments: the first 10 s and the first 60 s after healthy are the cold-start figures,
+// the last 5 s a probe whose rate sizes the first measurement
+function warmupSegments() {
+  const ends = [...new Set([10, 60, cfg.warmup - 5, cfg.warmup].filter((s) => s > 0 && s <= cfg.warmup))].sort((a, b) => a - b);
+  return ends.map((end, i) => ({ end, seconds: end - (i ? ends[i - 1] : 0) }));
+}
+const warmMix = () => (cfg.mixes.includes("mix") ? "mix" : cfg.mixes[0]);
+
+async function sutStart(name, round) {
   const secret = `whsec_${randomBytes(24).toString("base64")}`;
   const port = await freePort();
   const mgmt = await freePort();
+  const hostPort = `127.0.0.1:${port}`;
+  const url = `http://${hostPort}`;
+  const id = `${name}-r${round}`;
+  const prefix = join(scratch, id);
   const dataDir = mkdtempSync(join(tmpdir(), `bench-${name}-data-`));
   const baseEnv = { ...env, CLERK_WEBHOOK_SECRET: secret, CONVEX_URL: `http://127.0.0.1:${standinPort}`, PORT: String(port),
     CONVEX_DEPLOY_KEY: "prod:bench-standin|benchdeploykey0000000000000000000000000000" };
-  let child, healthUrl, cmdline, jfrFile, profileFile;
-  if (name === "runtime") {
-    // run a copy, so that a rebuild of target/ during the run cannot change the jar under the JVM
-    const jar = join(scratch, "clerk-convex-sync.jar");
-    copyFileSync(cfg.jar, jar);
-    // deep Camel/Vert.x stacks: keep 256 frames in JFR samples so the runtime's own frames are on them
-    const args = [...(cfg.jfr ? ["-XX:FlightRecorderOptions=stackdepth=256"] : []), ...(cfg.nmt ? ["-XX:NativeMemoryTracking=summary"] : []),
-      ...cfg.javaOpts, "-jar", jar];
-    child = start("runtime", "java", args, { cwd: ROOT, env: { ...baseEnv, MANAGEMENT_PORT: String(mgmt), DATA_DIR: dataDir } });
-    healthUrl = `http://127.0.0.1:${mgmt}/observe/health`;
-    cmdline = `java ${args.join(" ").replace(jar, relative(ROOT, cfg.jar))}`;
-  } else {
-    child = start("peer", process.execPath, [join(BENCH, "peer", "server.js")], { cwd: join(BENCH, "peer"), env: baseEnv });
-    healthUrl = `http://127.0.0.1:${port}/health`;
-    cmdline = "node bench/peer/server.js";
-  }
-  const t0 = process.hrtime.bigint();
-  const r = { command: cmdline, rss: [], phaseMarks: {} };
-  const elapsed = () => Number(process.hrtime.bigint() - t0) / 1e9;
-  let mark = "startup";
-  const sampler = setInterval(() => {
-    const s = procSample(child.pid);
-    if (s) r.rss.push({ t: +elapsed().toFixed(2), mark, rssMiB: +s.rssMiB.toFixed(1), cpuSec: s.cpuSec, threads: s.threads });
-  }, 1000);
+  const r = { name, round, rss: [], mixes: {}, mixOrder: [] };
+  let child, healthUrl, pgDb, mark = "startup", sampler;
+  const quiet = await waitQuiet(`${id} start`, [standin.pid], cfg.quietWait);
+  // the warm-up's events are signed before the target starts, so that its first requests follow its first healthy answer
+  const segs = warmupSegments();
+  for (const s of segs) s.files = await presign("webhook", warmMix(), cfg.rateGuess * s.seconds, `${prefix}-warm${s.end}`, hostPort, secret);
   try {
+    if (isRuntime(name)) {
+      // the jar in place, by the path the README gives (relative to the repository root): the class-data-sharing
+      // archive that jvm.options names is valid for that path only. A jar rebuilt during the run ends the run.
+      if (jarStamp() !== results.jarStamp) throw new Error(`${cfg.jar} changed during the run (rebuilt?): its figures would mix two builds`);
+      const jar = relative(ROOT, cfg.jar);
+      const diag = round === 1 && name === "runtime";
+      // deep Camel/Vert.x stacks: keep 256 frames in JFR samples so the runtime's own frames are on them
+      const args = [...(cfg.jfr && diag ? ["-XX:FlightRecorderOptions=stackdepth=256"] : []), ...(cfg.nmt && diag ? ["-XX:NativeMemoryTracking=summary"] : []),
+        ...cfg.javaOpts, "-jar", jar];
+      const runEnv = { ...baseEnv, MANAGEMENT_PORT: String(mgmt), DATA_DIR: dataDir };
+      if (name === "runtime-pg") {
+        pgDb = `bench_${tag().toLowerCase()}`;
+        psql(`CREATE DATABASE ${pgDb}`);
+        Object.assign(runEnv, { STORAGE_JDBC_URL: `jdbc:postgresql://${cfg.pg.host}:${cfg.pg.port}/${pgDb}`, STORAGE_USERNAME: cfg.pg.user, STORAGE_PASSWORD: cfg.pg.password });
+      }
+      child = start(id, "java", args, { cwd: ROOT, env: runEnv });
+      healthUrl = `http://127.0.0.1:${mgmt}/observe/health`;
+      r.command = `java ${args.join(" ")}`;
+    } else {
+      child = start(id, process.execPath, [join(BENCH, "peer", "server.js")], { cwd: join(BENCH, "peer"), env: baseEnv });
+      healthUrl = `http://127.0.0.1:${port}/health`;
+      r.command = "node bench/peer/server.js";
+    }
+    const t0 = process.hrtime.bigint();
+    const elapsed = () => Number(process.hrtime.bigint() - t0) / 1e9;
+    sampler = setInterval(() => {
+      const s = procSample(child.pid);
+      if (s) r.rss.push({ t: +elapsed().toFixed(2), mark, rssMiB: +s.rssMiB.toFixed(1), cpuSec: s.cpuSec, threads: s.threads });
+    }, 1000);
     // time from process start to the first healthy answer (polled every 20 ms, at most 60 s)
     let healthy = false;
     while (elapsed() < 60 && child.exitCode === null) {
@@ -320,105 +366,124 @@ async function sutPhase(name) {
       if (h && h.status === 200) { healthy = true; break; }
       await sleep(20);
     }
-    if (!healthy) throw new Error(`${name} not healthy within 60 s (see ${join(outDir, name + ".log")})`);
+    if (!healthy) throw new Error(`${id} not healthy within 60 s (see ${join(outDir, id + ".log")})`);
     r.startupSec = +elapsed().toFixed(3);
     const s0 = procSample(child.pid);
     r.rssAtHealthyMiB = +s0.rssMiB.toFixed(1);
     r.threadsAtHealthy = s0.threads;
-    log(`${name}: healthy after ${r.startupSec} s, RSS ${r.rssAtHealthyMiB} MiB`);
+    r.busyBeforeStartCores = +quiet.busyCores.toFixed(2);
+    log(`${id}: healthy after ${r.startupSec} s, RSS ${r.rssAtHealthyMiB} MiB; warm-up ${cfg.warmup} s (${warmMix()})`);
+    // a runtime that ignored STORAGE_JDBC_URL would be measured on H2 under the PostgreSQL label
+    if (pgDb && psql("SELECT count(*) FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')", pgDb) === "0") {
+      throw new Error(`${id} created no table in the PostgreSQL database ${pgDb}: does this runtime read STORAGE_JDBC_URL?`);
+    }
 
-    const hostPort = `127.0.0.1:${port}`;
-    const url = `http://${hostPort}`;
-    const prefix = join(scratch, name);
-    // warm-up with its own distinct events (sized from RATE_GUESS; a wrap here only resends warm-up ids).
-    // Its last 5 s are a separate probe whose rate sizes the measurement's events (the JIT is still speeding
-    // the JVM up during the first seconds, so the whole warm-up's mean would undersize it).
-    const probeSec = cfg.warmup >= 10 ? 5 : 0;
-    const warmSec = cfg.warmup - probeSec;
+    // cold start and warm-up
     mark = "warmup";
-    log(`${name}: warm-up ${cfg.warmup} s`);
-    let w = null, probe = null;
-    if (warmSec > 0) {
-      await presign("webhook", cfg.rateGuess * warmSec, `${prefix}-warm`, hostPort, secret);
-      w = await wrk(url, `${prefix}-warm`, warmSec, `${name}-warmup`);
-      cleanupPrefix(`${prefix}-warm`);
+    const busy0 = machineBusySec(), cpu0 = procSample(child.pid).cpuSec, sc0 = procSample(standin.pid).cpuSec;
+    let okSum = 0, secSum = 0, wraps = 0, errors = 0, wrkCpu = 0;
+    r.cold = {};
+    for (const s of segs) {
+      const w = await wrk(url, s.files, s.seconds, `${id}-warm${s.end}`);
+      cleanup(s.files);
+      okSum += w.ok; secSum += w.seconds; wraps += w.wraps; errors += w.errorsTotal; wrkCpu += w.wrkCpuSec || 0;
+      s.eventsPerSec = w.eventsPerSec;
+      if (s.end === 10) r.cold.first10EventsPerSec = +(okSum / secSum).toFixed(0);
+      if (s.end === 60) r.cold.first60EventsPerSec = +(okSum / secSum).toFixed(0);
+      s.files = undefined;
     }
-    if (probeSec > 0) {
-      await presign("webhook", cfg.rateGuess * probeSec, `${prefix}-probe`, hostPort, secret);
-      probe = await wrk(url, `${prefix}-probe`, probeSec, `${name}-probe`);
-      cleanupPrefix(`${prefix}-probe`);
-    }
-    const last = probe || w;
-    r.warmup = { seconds: cfg.warmup, eventsPerSec: w ? w.eventsPerSec : null, probeEventsPerSec: probe ? probe.eventsPerSec : null,
-      errorsTotal: (w ? w.errorsTotal : 0) + (probe ? probe.errorsTotal : 0), wraps: (w ? w.wraps : 0) + (probe ? probe.wraps : 0) };
-    log(`${name}: warm-up ${w ? w.eventsPerSec.toFixed(0) : "-"} events/s, last ${probeSec} s ${probe ? probe.eventsPerSec.toFixed(0) : "-"} events/s, ${r.warmup.errorsTotal} errors`);
+    const busy1 = machineBusySec();
+    r.cold.wraps = wraps; // resent svix-ids (cheaper answers from the dedup store) would flatter the cold-start figures
+    r.warmup = { seconds: cfg.warmup, mix: warmMix(), eventsPerSec: okSum / secSum, errorsTotal: errors, segments: segs.map(({ end, seconds, eventsPerSec }) => ({ end, seconds, eventsPerSec })) };
+    const warmOther = Math.max(0, busy1 - busy0 - (procSample(child.pid).cpuSec - cpu0) - (procSample(standin.pid).cpuSec - sc0) - wrkCpu) / secSum;
+    r.cold.otherCpuCores = +warmOther.toFixed(2);
+    log(`${id}: cold start ${f0(r.cold.first10EventsPerSec)} events/s in the first 10 s, ${f0(r.cold.first60EventsPerSec)} in the first 60 s; last 5 s ${f0(segs[segs.length - 1].eventsPerSec)}; ${errors} errors`);
 
-    // measurement: enough distinct events for three times the probe's rate; a run that ran out is redone once, bigger
-    // (the redo is recorded in results.json as measureAttempts)
-    let count = Math.ceil(Math.max(last ? last.eventsPerSec : 0, 500) * 3 * cfg.duration) + 2000 * cfg.wrkThreads;
-    let m;
-    for (let attempt = 1; attempt <= 2; attempt++) {
-      mark = "presign";
-      r.rss = r.rss.filter((x) => x.mark !== "measure"); // a redone measurement replaces the samples of the first
-      m = await measured(name, url, prefix, child.pid, "webhook", hostPort, secret, count, {
-        onStart: () => {
-          if (cfg.jfr && name === "runtime") {
-            jfrFile = join(outDir, "runtime.jfr");
-            sh("jcmd", [String(child.pid), "JFR.start", "name=bench", "settings=profile"]);
-          }
-          // jcmd hands the agent its options only when they are quoted inside the argument
-          if (cfg.profilerLib && name === "runtime") sh("jcmd", [String(child.pid), "JVMTI.agent_load", cfg.profilerLib, '"start,event=cpu,interval=1ms"']);
-          r.rssAtMeasureStartMiB = +procSample(child.pid).rssMiB.toFixed(1);
-          if (cfg.nmt && name === "runtime") writeFileSync(join(outDir, "runtime-nmt-start.txt"), sh("jcmd", [String(child.pid), "VM.native_memory", "summary"]));
-          mark = "measure";
-        },
-        onEnd: () => {
-          mark = "after";
-          if (cfg.nmt && name === "runtime") writeFileSync(join(outDir, "runtime-nmt-end.txt"), sh("jcmd", [String(child.pid), "VM.native_memory", "summary"]));
-          if (cfg.jfr && name === "runtime") sh("jcmd", [String(child.pid), "JFR.stop", "name=bench", `filename=${jfrFile}`]);
-          if (cfg.profilerLib && name === "runtime") {
-            profileFile = join(outDir, "runtime-profile.collapsed");
-            sh("jcmd", [String(child.pid), "JVMTI.agent_load", cfg.profilerLib, `"stop,file=${profileFile},collapsed"`]);
-          }
-        },
-      });
-      r.measureAttempts = attempt;
-      if (m.wraps === 0) break;
-      log(`${name}: ran out of pre-signed events (${m.wraps} wraps); redoing with more`);
-      count = Math.ceil(count * 2.5);
+    // each mix back to back, in an order that rotates with the round
+    let lastRate = segs[segs.length - 1].eventsPerSec;
+    const order = cfg.mixes.map((_, i) => cfg.mixes[(i + round - 1) % cfg.mixes.length]);
+    for (const mix of order) {
+      const q = await waitQuiet(`${id} ${mix}`, [standin.pid, child.pid], Math.min(15, cfg.quietWait));
+      // enough distinct events for 2.5 times the last rate seen; a run that ran out is redone once, bigger
+      let count = Math.ceil(Math.max(lastRate, 500) * 2.5 * cfg.duration) + 2000 * cfg.wrkThreads;
+      let m;
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        mark = "presign";
+        r.rss = r.rss.filter((x) => x.mark !== `measure:${mix}`); // a redone measurement replaces the samples of the first
+        const files = await presign("webhook", mix, count, `${prefix}-${mix}`, hostPort, secret);
+        const diag = round === 1 && name === "runtime";
+        const out = (what) => join(outDir, `runtime-${mix}-${what}`);
+        let rssStart;
+        m = await measure(`${id} ${mix}`, url, files, child.pid, q, {
+          onStart: () => {
+            if (diag && cfg.jfr) sh("jcmd", [String(child.pid), "JFR.start", `name=bench-${mix}`, "settings=profile"]);
+            // jcmd hands the agent its options only when they are quoted inside the argument
+            if (diag && cfg.profilerLib) sh("jcmd", [String(child.pid), "JVMTI.agent_load", cfg.profilerLib, '"start,event=cpu,interval=1ms"']);
+            if (diag && cfg.nmt) writeFileSync(out("nmt-start.txt"), sh("jcmd", [String(child.pid), "VM.native_memory", "summary"]));
+            rssStart = +procSample(child.pid).rssMiB.toFixed(1);
+            mark = `measure:${mix}`;
+          },
+          onEnd: () => {
+            mark = "after";
+            if (diag && cfg.nmt) writeFileSync(out("nmt-end.txt"), sh("jcmd", [String(child.pid), "VM.native_memory", "summary"]));
+            if (diag && cfg.jfr) sh("jcmd", [String(child.pid), "JFR.stop", `name=bench-${mix}`, `filename=${out("profile.jfr")}`]);
+            if (diag && cfg.profilerLib) sh("jcmd", [String(child.pid), "JVMTI.agent_load", cfg.profilerLib, `"stop,file=${out("profile.collapsed")},collapsed"`]);
+          },
+        });
+        cleanup(files);
+        m.rssAtMeasureStartMiB = rssStart;
+        m.measureAttempts = attempt;
+        m.presigned = count;
+        if (m.wraps === 0) break;
+        log(`${id} ${mix}: ran out of pre-signed events (${m.wraps} wraps); redoing with more`);
+        count = Math.ceil(count * 2.5);
+      }
+      const sEnd = procSample(child.pid);
+      m.rssAtEndMiB = +sEnd.rssMiB.toFixed(1);
+      m.threadsAtEnd = sEnd.threads;
+      // flatness over the measurement window: mean RSS of its last third vs its first third
+      const ms = r.rss.filter((x) => x.mark === `measure:${mix}`);
+      const third = Math.max(1, Math.floor(ms.length / 3));
+      const mean = (a) => a.reduce((s, x) => s + x.rssMiB, 0) / a.length;
+      m.rssSamplesMiB = ms.map((x) => x.rssMiB);
+      m.rssMeasureFirstThirdMiB = +mean(ms.slice(0, third)).toFixed(1);
+      m.rssMeasureLastThirdMiB = +mean(ms.slice(-third)).toFixed(1);
+      m.rssMeasureMaxMiB = Math.max(...m.rssSamplesMiB);
+      m.rssGrowthPct = +((100 * (m.rssMeasureLastThirdMiB - m.rssMeasureFirstThirdMiB)) / m.rssMeasureFirstThirdMiB).toFixed(1);
+      r.mixes[mix] = m;
+      r.mixOrder.push(mix);
+      lastRate = Math.max(lastRate, m.eventsPerSec);
+      log(`${id} ${mix}: ${m.eventsPerSec.toFixed(0)} events/s, p99 ${ms_(m.latency_us.p99)} ms, p99.9 ${ms_(m.latency_us.p999)} ms, errors ${m.errorsTotal}, RSS ${m.rssAtMeasureStartMiB} -> ${m.rssAtEndMiB} MiB, JIT ${m.jitCores ?? "-"} cores, other ${m.otherCpuCores} cores`);
     }
-    mark = "after";
-    Object.assign(r, m);
-    const sEnd = procSample(child.pid);
-    r.rssAtEndMiB = +sEnd.rssMiB.toFixed(1);
-    r.threadsAtEnd = sEnd.threads;
-    // flatness over the measurement window: mean RSS of its last third vs its first third
-    const ms = r.rss.filter((x) => x.mark === "measure");
-    const third = Math.max(1, Math.floor(ms.length / 3));
-    const mean = (a) => a.reduce((s, x) => s + x.rssMiB, 0) / a.length;
-    r.rssMeasureFirstThirdMiB = +mean(ms.slice(0, third)).toFixed(1);
-    r.rssMeasureLastThirdMiB = +mean(ms.slice(-third)).toFixed(1);
-    r.rssMeasureMaxMiB = Math.max(...ms.map((x) => x.rssMiB));
-    r.rssGrowthPct = +((100 * (r.rssMeasureLastThirdMiB - r.rssMeasureFirstThirdMiB)) / r.rssMeasureFirstThirdMiB).toFixed(1);
-    log(`${name}: ${r.eventsPerSec.toFixed(0)} events/s, p50 ${r.latency_us.p50} us, p99 ${r.latency_us.p99} us, errors ${r.errorsTotal}, RSS ${r.rssAtMeasureStartMiB} -> ${r.rssAtEndMiB} MiB`);
   } finally {
     clearInterval(sampler);
+    for (const s of segs) if (s.files) cleanup(s.files);
     await stop(child);
     rmSync(dataDir, { recursive: true, force: true });
+    if (pgDb) {
+      try { psql(`DROP DATABASE IF EXISTS ${pgDb} WITH (FORCE)`); } catch (e) { log(`warning: ${e.message}`); }
+    }
   }
-  if (jfrFile && existsSync(jfrFile)) {
-    r.jfr = jfrFile;
-    const hot = sh(process.execPath, [join(BENCH, "profile", "hotspots.mjs"), jfrFile]);
-    writeFileSync(join(outDir, "runtime-hotspots.txt"), hot + "\n");
-    log(`JFR hot spots (also in ${join(outDir, "runtime-hotspots.txt")}):\n${hot}`);
-  }
-  if (profileFile && existsSync(profileFile)) {
-    r.profile = profileFile;
-    const hot = sh(process.execPath, [join(BENCH, "profile", "collapsed.mjs"), profileFile]);
-    writeFileSync(join(outDir, "runtime-profile.txt"), hot + "\n");
-    log(`CPU profile (async-profiler; also in ${join(outDir, "runtime-profile.txt")}):\n${hot}`);
-  }
+  summariseDiagnostics(name, round);
   return r;
+}
+
+function summariseDiagnostics(name, round) {
+  if (round !== 1 || name !== "runtime") return;
+  for (const mix of cfg.mixes) {
+    const jfr = join(outDir, `runtime-${mix}-profile.jfr`);
+    if (existsSync(jfr)) {
+      const hot = sh(process.execPath, [join(BENCH, "profile", "hotspots.mjs"), jfr]);
+      writeFileSync(join(outDir, `runtime-${mix}-hotspots.txt`), hot + "\n");
+      log(`JFR hot spots, ${mix} (also in runtime-${mix}-hotspots.txt):\n${hot}`);
+    }
+    const col = join(outDir, `runtime-${mix}-profile.collapsed`);
+    if (existsSync(col)) {
+      const hot = sh(process.execPath, [join(BENCH, "profile", "collapsed.mjs"), col]);
+      writeFileSync(join(outDir, `runtime-${mix}-profile.txt`), hot + "\n");
+      log(`CPU profile, ${mix} (async-profiler; also in runtime-${mix}-profile.txt):\n${hot}`);
+    }
+  }
 }
 
 // ---------- report ----------
@@ -435,72 +500,155 @@ function machine() {
   };
 }
 const f0 = (x) => (x === null || x === undefined || Number.isNaN(x) ? "n/a" : Math.round(x).toLocaleString("en-US"));
-const ms = (us) => (us === undefined ? "n/a" : (us / 1000).toFixed(2));
+const ms_ = (us) => (us === undefined || us === null ? "n/a" : (us / 1000).toFixed(2));
 const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : "n/a");
+const median = (xs) => {
+  const a = xs.filter((x) => x !== null && x !== undefined && !Number.isNaN(x)).sort((p, q) => p - q);
+  if (!a.length) return null;
+  return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+};
+// median and spread (min-max) of one figure over the rounds
+function stat(xs) {
+  const a = xs.filter((x) => x !== null && x !== undefined && !Number.isNaN(x));
+  return a.length ? { median: median(a), min: Math.min(...a), max: Math.max(...a), n: a.length } : null;
+}
+const fmt = (s, f) => (!s ? "n/a" : s.n === 1 ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`);
+const LABEL = { runtime: "runtime (jar, H2)", "runtime-pg": "runtime (jar, PostgreSQL)", peer: "peer (Node + svix)" };
 
-function targets(rt, peer) {
-  if (!rt || !peer) return null;
-  return [
-    ["events/s >= 2x peer", `${ratio(rt.eventsPerSec, peer.eventsPerSec)}x`, rt.eventsPerSec >= 2 * peer.eventsPerSec],
-    ["p99 <= peer p99", `${ms(rt.latency_us.p99)} ms vs ${ms(peer.latency_us.p99)} ms`, rt.latency_us.p99 <= peer.latency_us.p99],
-    ["zero errors", `${rt.errorsTotal} (wrk) + ${rt.standinBad} (stand-in)`, rt.errorsTotal === 0 && rt.standinBad === 0],
-    ["RSS flat over the measurement (last third within 10% of first third)",
-      `${rt.rssMeasureFirstThirdMiB} -> ${rt.rssMeasureLastThirdMiB} MiB (${rt.rssGrowthPct >= 0 ? "+" : ""}${rt.rssGrowthPct}%)`, rt.rssGrowthPct <= 10],
-    ["healthy within 3 s of JVM start", `${rt.startupSec} s`, rt.startupSec <= 3],
-  ];
+// per target and mix: the figures of every round, with median and spread
+function summarise(runs) {
+  const sum = {};
+  for (const name of SUTS) {
+    const mine = runs.filter((r) => r.name === name);
+    const s = (sum[name] = { starts: mine.length, mixes: {} });
+    s.startupSec = stat(mine.map((r) => r.startupSec));
+    s.rssAtHealthyMiB = stat(mine.map((r) => r.rssAtHealthyMiB));
+    s.first10 = stat(mine.map((r) => r.cold?.first10EventsPerSec));
+    s.first60 = stat(mine.map((r) => r.cold?.first60EventsPerSec));
+    s.coldWraps = mine.reduce((t, r) => t + (r.cold?.wraps || 0), 0);
+    s.coldOtherMax = Math.max(0, ...mine.map((r) => r.cold?.otherCpuCores || 0));
+    for (const mix of cfg.mixes) {
+      const ms = mine.map((r) => r.mixes[mix]).filter(Boolean);
+      if (!ms.length) continue;
+      s.mixes[mix] = {
+        rounds: ms.length,
+        eventsPerSec: stat(ms.map((m) => m.eventsPerSec)),
+        p50: stat(ms.map((m) => m.latency_us.p50)),
+        p99: stat(ms.map((m) => m.latency_us.p99)),
+        p999: stat(ms.map((m) => m.latency_us.p999)),
+        max: stat(ms.map((m) => m.latency_us.max)),
+        errors: ms.reduce((t, m) => t + m.errorsTotal + m.standinBad, 0),
+        cpuUs: stat(ms.map((m) => m.sutCpuUsPerEvent)),
+        rssEnd: stat(ms.map((m) => m.rssAtEndMiB)),
+        rssGrowth: stat(ms.map((m) => m.rssGrowthPct)),
+        jit: stat(ms.map((m) => m.jitCores)),
+        other: stat(ms.map((m) => m.otherCpuCores)),
+        disturbed: ms.filter((m) => m.disturbed).length,
+        redone: ms.filter((m) => m.measureAttempts > 1).length,
+        convexCalls: ms.reduce((t, m) => t + m.convexCalls, 0),
+        ok: ms.reduce((t, m) => t + m.ok, 0),
+        queryString: ms.reduce((t, m) => t + (m.convexCallsWithQueryString || 0), 0),
+        wrkCores: stat(ms.map((m) => (m.wrkCpuSec || 0) / m.seconds)),
+        standinCores: stat(ms.map((m) => m.standinCpuSec / m.seconds)),
+      };
+    }
+  }
+  // runtime / peer of the same round: the spread of the ratio itself
+  for (const mix of cfg.mixes) {
+    const rs = [];
+    for (let round = 1; round <= cfg.rounds; round++) {
+      const a = runs.find((r) => r.name === "runtime" && r.round === round)?.mixes[mix];
+      const b = runs.find((r) => r.name === "peer" && r.round === round)?.mixes[mix];
+      if (a && b) rs.push(a.eventsPerSec / b.eventsPerSec);
+    }
+    if (sum.runtime?.mixes[mix]) sum.runtime.mixes[mix].ratioPerRound = stat(rs);
+  }
+  return sum;
+}
+
+const RSS_LIMIT_MIB = 256;
+// the issue's targets, per mix, on the medians over the rounds
+function targets(S) {
+  const rt = S.runtime, pe = S.peer;
+  if (!rt) return null;
+  const rows = [];
+  for (const mix of pe ? cfg.mixes : []) {
+    const a = rt.mixes[mix], b = pe.mixes[mix];
+    if (!a || !b) continue;
+    rows.push([mix, "events/s >= 2x peer", `${ratio(a.eventsPerSec.median, b.eventsPerSec.median)}x (per round ${fmt(a.ratioPerRound, (x) => x.toFixed(2))})`, a.eventsPerSec.median >= 2 * b.eventsPerSec.median]);
+    rows.push([mix, "p99 <= peer p99", `${ms_(a.p99.median)} ms vs ${ms_(b.p99.median)} ms`, a.p99.median <= b.p99.median]);
+    rows.push([mix, "p99.9 <= peer p99.9", `${ms_(a.p999.median)} ms vs ${ms_(b.p999.median)} ms`, a.p999.median <= b.p999.median]);
+    rows.push([mix, "zero errors", `${a.errors} over ${a.rounds} rounds`, a.errors === 0]);
+    rows.push([mix, `RSS at end <= ${RSS_LIMIT_MIB} MiB`, `${fmt(a.rssEnd, (x) => x.toFixed(1))} MiB`, a.rssEnd.median <= RSS_LIMIT_MIB]);
+    rows.push([mix, "RSS flat (last third within 10% of first third)", `${fmt(a.rssGrowth, (x) => `${x >= 0 ? "+" : ""}${x.toFixed(1)}%`)}`, a.rssGrowth.median <= 10]);
+  }
+  rows.push(["all", "healthy within 3 s of start", `${fmt(rt.startupSec, (x) => `${x.toFixed(2)} s`)}`, rt.startupSec.median <= 3]);
+  if (rt.first60 && pe?.first60) rows.push(["all", "first 60 s after healthy >= peer's (cold start)", `${fmt(rt.first60, f0)} vs ${fmt(pe.first60, f0)} events/s`, rt.first60.median >= pe.first60.median]);
+  const pg = S["runtime-pg"];
+  if (pg) {
+    for (const mix of cfg.mixes) {
+      const a = pg.mixes[mix], h = rt.mixes[mix];
+      if (a && h) rows.push([mix, "PostgreSQL >= 75% of H2 events/s", `${(100 * a.eventsPerSec.median / h.eventsPerSec.median).toFixed(0)}% (p99 ${ms_(a.p99.median)} vs ${ms_(h.p99.median)} ms)`, a.eventsPerSec.median >= 0.75 * h.eventsPerSec.median]);
+    }
+  }
+  return rows;
 }
 
 function render(res) {
-  const P = res.phases;
-  const m = res.machine;
-  const rows = [];
-  const row = (label, r, extra = {}) => rows.push(`| ${label} | ${f0(r.eventsPerSec)} | ${ms(r.latency_us.p50)} | ${ms(r.latency_us.p99)} | ${ms(r.latency_us.p999)} | ${ms(r.latency_us.max)} | ${r.errorsTotal}${r.standinBad ? ` (+${r.standinBad} stand-in)` : ""} | ${f0(r.ok)} | ${extra.cpu ?? "n/a"} | ${extra.rss ?? "n/a"} | ${extra.start ?? "n/a"} |`);
-  if (P.ceiling) row("ceiling: wrk -> stand-in", P.ceiling, { cpu: `stand-in ${((P.ceiling.standinCpuSec * 1e6) / P.ceiling.ok).toFixed(1)}` });
-  for (const n of ["runtime", "peer"]) {
-    const r = P[n];
-    if (!r) continue;
-    row(n === "runtime" ? "runtime (jar)" : "peer (Node + svix)", r, {
-      cpu: r.sutCpuUsPerEvent ? r.sutCpuUsPerEvent.toFixed(0) : "n/a",
-      rss: `${r.rssAtHealthyMiB} / ${r.rssAtMeasureStartMiB} / ${r.rssAtEndMiB}`,
-      start: `${r.startupSec} s`,
-    });
-  }
+  const S = res.summary, m = res.machine, C = res.config, P = res.phases;
   const lines = [];
+  const rest = C.warmup >= 60 ? "" : ` (a warm-up under 60 s has no first-60-s figure)`;
   lines.push(`## Latest run: ${res.date}`, "");
-  lines.push(`Command: \`${res.command}\` (duration ${res.config.duration} s after a ${res.config.warmup} s warm-up, ${res.config.concurrency} keep-alive connections, wrk ${res.config.wrkThreads} thread(s); commit ${res.commit}${res.config.javaOpts ? `; BENCH_JAVA_OPTS=${res.config.javaOpts}` : ""}).`, "");
+  lines.push(`Command: \`${res.command}\` (${C.rounds} rounds; each round starts ${SUTS.join(", ")} afresh, in alternating order; each start: ${C.warmup} s warm-up with the realistic mix${rest}, then ${C.mixes.length} mix(es) measured back to back, ${C.duration} s each, ${C.concurrency} keep-alive connections, wrk ${C.wrkThreads} thread(s); commit ${res.commit}${C.javaOpts ? `; JVM options ${C.javaOpts.replace(ROOT + "/", "")}` : ""}; took ${Math.round(res.tookSec / 60)} min).`, "");
   lines.push(`Machine: ${m.nproc} cores (${m.cpu}), ${m.memGiB} GiB, Linux ${m.kernel}; ${m.java}; Node ${m.node}; ${m.wrk}. Nothing pinned: all processes share the cores.`, "");
-  lines.push("| target | events/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | events | CPU us/event | RSS MiB healthy / measure start / end | healthy after |");
-  lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |");
-  lines.push(...rows, "");
-  if (P.runtime && P.peer) {
-    const rt = P.runtime, pe = P.peer;
-    lines.push(`Runtime / peer: events/s **${ratio(rt.eventsPerSec, pe.eventsPerSec)}x**, p50 ${ratio(rt.latency_us.p50, pe.latency_us.p50)}x, p99 ${ratio(rt.latency_us.p99, pe.latency_us.p99)}x, p99.9 ${ratio(rt.latency_us.p999, pe.latency_us.p999)}x, CPU per event ${ratio(rt.sutCpuUsPerEvent, pe.sutCpuUsPerEvent)}x, RSS at end ${ratio(rt.rssAtEndMiB, pe.rssAtEndMiB)}x.`, "");
-    lines.push("| target (2 cores, 32 connections) | measured | met |", "| --- | --- | --- |");
-    for (const [t, v, ok] of targets(rt, pe)) lines.push(`| ${t} | ${v} | ${ok ? "yes" : "**no**"} |`);
+  lines.push(`Medians over the rounds, spread (min–max) in brackets. Mixes: ${C.mixes.map((x) => `**${x}**: ${MIXES[x]}`).join("; ")}.`, "");
+  lines.push("| mix | target | events/s | p50 ms | p99 ms | p99.9 ms | errors | CPU us/event | RSS MiB at end | RSS growth | JIT cores | other CPU cores |");
+  lines.push("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const mix of C.mixes) {
+    for (const name of SUTS) {
+      const a = S[name]?.mixes[mix];
+      if (!a) continue;
+      lines.push(`| ${mix} | ${LABEL[name]} | ${fmt(a.eventsPerSec, f0)} | ${ms_(a.p50.median)} | ${fmt(a.p99, ms_)} | ${fmt(a.p999, ms_)} | ${a.errors} | ${fmt(a.cpuUs, f0)} | ${fmt(a.rssEnd, (x) => x.toFixed(0))} | ${fmt(a.rssGrowth, (x) => `${x >= 0 ? "+" : ""}${x.toFixed(1)}%`)} | ${isRuntime(name) ? fmt(a.jit, (x) => x.toFixed(2)) : "n/a"} | ${fmt(a.other, (x) => x.toFixed(2))} |`);
+    }
+  }
+  lines.push("");
+  if (P.ceiling) lines.push(`Ceiling (wrk straight at the Convex stand-in, ${C.mixes.includes("padded") ? "padded" : C.mixes[0]} bodies): ${f0(P.ceiling.eventsPerSec)} requests/s, p99 ${ms_(P.ceiling.latency_us.p99)} ms, stand-in ${((P.ceiling.standinCpuSec * 1e6) / P.ceiling.ok).toFixed(1)} us of CPU per request, other processes ${P.ceiling.otherCpuCores} cores.`, "");
+  lines.push("Cold start (each start of each round; the first 10 s and the first 60 s of the realistic mix after the first healthy answer):", "");
+  lines.push("| target | healthy after | RSS MiB at healthy | events/s, first 10 s | events/s, first 60 s |", "| --- | ---: | ---: | ---: | ---: |");
+  for (const name of SUTS) {
+    const s = S[name];
+    lines.push(`| ${LABEL[name]} | ${fmt(s.startupSec, (x) => `${x.toFixed(2)} s`)} | ${fmt(s.rssAtHealthyMiB, (x) => x.toFixed(0))} | ${fmt(s.first10, f0)} | ${fmt(s.first60, f0)} |`);
+  }
+  lines.push("");
+  const wraps = SUTS.filter((n) => S[n].coldWraps);
+  if (wraps.length) lines.push(`The warm-up ran out of events for ${wraps.join(", ")} (RATE_GUESS too low): some svix-ids were resent and answered from the dedup store, which flatters its cold-start figures.`, "");
+  const tg = targets(S);
+  if (tg) {
+    lines.push("| mix | target (2 cores, 32 connections) | measured | met |", "| --- | --- | --- | --- |");
+    for (const [mix, t, v, ok] of tg) lines.push(`| ${mix} | ${t} | ${v} | ${ok ? "yes" : "**no**"} |`);
     lines.push("");
   }
-  if (P.runtime) {
-    const s = P.runtime.rss.filter((x) => x.mark === "measure");
-    const step = Math.max(1, Math.round(s.length / 12));
-    const pts = s.filter((_, i) => i % step === 0 || i === s.length - 1).map((x) => `${x.rssMiB.toFixed(0)}`);
-    if (P.runtime.measureAttempts > 1) lines.push(`The runtime's measurement was redone once (the first ran out of pre-signed events): it had ${cfg.duration} s more warm-up than the peer${P.peer?.measureAttempts > 1 ? " (the peer's too)" : ""}.`, "");
-    lines.push(`Runtime RSS during the measurement (MiB, every ~${step} s): ${pts.join(", ")}; threads ${P.runtime.threadsAtHealthy} at healthy, ${P.runtime.threadsAtEnd} at end.`, "");
-    const w = P.runtime.warmup;
-    if (P.runtime.jitCores !== undefined) lines.push(`Runtime warm-up: ${f0(w?.eventsPerSec)} events/s over its first ${cfg.warmup >= 10 ? cfg.warmup - 5 : cfg.warmup} s, ${f0(w?.probeEventsPerSec)} in its last 5 s; the JIT compiler threads used ${P.runtime.jitCores} cores during the measurement (near 0: warm).`, "");
+  const rtRuns = res.runs.filter((r) => r.name === "runtime");
+  if (rtRuns.length) {
+    const r = rtRuns[0];
+    const pts = r.mixOrder.map((mix) => `${mix} ${r.mixes[mix].rssSamplesMiB.filter((_, i, a) => i % Math.max(1, Math.round(a.length / 6)) === 0 || i === a.length - 1).map((x) => x.toFixed(0)).join(", ")}`);
+    lines.push(`Runtime RSS during round 1's measurements (MiB, in the order measured): ${pts.join("; ")}; threads ${r.threadsAtHealthy} at healthy, ${r.mixes[r.mixOrder[r.mixOrder.length - 1]].threadsAtEnd} at end.`, "");
   }
-  const gen = [];
-  for (const n of ["ceiling", "runtime", "peer"]) {
-    const r = P[n];
-    if (r && r.wrkCpuSec) gen.push(`${n}: wrk ${(r.wrkCpuSec / r.seconds).toFixed(2)} cores, stand-in ${(r.standinCpuSec / r.seconds).toFixed(2)} cores`);
+  for (const name of SUTS) {
+    const calls = C.mixes.map((mix) => S[name].mixes[mix]).filter(Boolean);
+    const c = calls.reduce((t, a) => t + a.convexCalls, 0), ok = calls.reduce((t, a) => t + a.ok, 0), q = calls.reduce((t, a) => t + a.queryString, 0);
+    lines.push(`${name}: ${f0(c)} calls reached the Convex stand-in during the measurements (${f0(ok)} webhooks answered 2xx, each of which makes one call)${q ? `; ${f0(q)} of them had a query string on /api/mutation (see the stand-in log)` : ""}.`, "");
   }
-  for (const n of ["runtime", "peer"]) {
-    const r = P[n];
-    if (r) lines.push(`${n}: ${f0(r.convexCalls)} calls reached the Convex stand-in during the measurement (${f0(r.ok)} webhooks answered 2xx)${r.convexCallsWithQueryString ? `; ${f0(r.convexCallsWithQueryString)} of them had a query string on /api/mutation (see the stand-in log)` : ""}.`, "");
-  }
-  if (gen.length) lines.push(`Load generator and stand-in CPU during each measurement: ${gen.join("; ")}.`, "");
-  const other = ["ceiling", "runtime", "peer"].filter((n) => P[n]).map((n) => `${n} ${P[n].otherCpuCores}`);
-  if (other.length) lines.push(`CPU used by processes outside the benchmark during each measurement (cores; above 0.2 marks a disturbed run): ${other.join(", ")}${["ceiling", "runtime", "peer"].some((n) => P[n]?.disturbed) ? " — **disturbed: the machine was shared, rerun on a quiet machine**" : ""}.`, "");
-  lines.push(`Every event is a distinct user.updated (${"~3"} KB body, new svix-id, signed at most ${res.config.duration + 30} s before it is sent); raw figures: bench/results/${res.stamp}/results.json (not committed).`);
+  const gen = SUTS.filter((n) => Object.keys(S[n].mixes).length).map((n) => {
+    const a = Object.values(S[n].mixes);
+    return `${n}: wrk ${median(a.map((x) => x.wrkCores?.median)).toFixed(2)} cores, stand-in ${median(a.map((x) => x.standinCores?.median)).toFixed(2)} cores`;
+  });
+  lines.push(`Load generator and stand-in CPU during the measurements (medians): ${gen.join("; ")}.`, "");
+  const all = res.runs.flatMap((r) => Object.values(r.mixes));
+  const disturbed = all.filter((x) => x.disturbed).length + (P.ceiling?.disturbed ? 1 : 0);
+  const maxOther = Math.max(0, ...all.map((x) => x.otherCpuCores), P.ceiling?.otherCpuCores || 0);
+  lines.push(`CPU used by processes outside the benchmark (cores; above 0.2 marks a disturbed measurement): at most ${maxOther.toFixed(2)} during a measurement, at most ${Math.max(...SUTS.map((n) => S[n].coldOtherMax)).toFixed(2)} during a cold start; ${disturbed} of ${all.length + (P.ceiling ? 1 : 0)} measurements disturbed${disturbed ? " — **the machine was shared: rerun on a quiet machine before quoting these figures**" : ""}.`, "");
+  lines.push(`Every event is distinct (new user id and svix-id, signed at most ${Math.max(C.warmup + 40, C.duration + 30)} s before it is sent); raw figures: bench/results/${res.stamp}/results.json (not committed).`);
   return lines.join("\n");
 }
 
@@ -512,30 +660,55 @@ function updateBenchmarksMd(res, section) {
     md = `# Benchmarks\n\nHow to reproduce: \`bench/run.sh\` (see bench/README.md).\n\n${START}\n${END}\n\n## Run history\n\n| date | commit | runtime events/s | peer events/s | ratio | runtime p99 ms | peer p99 ms | ceiling events/s | runtime errors | runtime healthy after | runtime RSS start -> end MiB | other processes' CPU, runtime / peer (cores) |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n${HIST}\n` + md;
   }
   md = md.replace(new RegExp(`${START}[\\s\\S]*?${END}`), `${START}\n${section}\n${END}`);
-  const P = res.phases;
-  const hist = `| ${res.date} | ${res.commit} | ${f0(P.runtime?.eventsPerSec)} | ${f0(P.peer?.eventsPerSec)} | ${P.runtime && P.peer ? ratio(P.runtime.eventsPerSec, P.peer.eventsPerSec) : "n/a"} | ${P.runtime ? ms(P.runtime.latency_us.p99) : "n/a"} | ${P.peer ? ms(P.peer.latency_us.p99) : "n/a"} | ${f0(P.ceiling?.eventsPerSec)} | ${P.runtime ? P.runtime.errorsTotal : "n/a"} | ${P.runtime ? P.runtime.startupSec + " s" : "n/a"} | ${P.runtime ? `${P.runtime.rssAtMeasureStartMiB} -> ${P.runtime.rssAtEndMiB}` : "n/a"} | ${P.runtime?.otherCpuCores ?? "n/a"} / ${P.peer?.otherCpuCores ?? "n/a"}${["ceiling", "runtime", "peer"].some((n) => P[n]?.disturbed) ? " (disturbed)" : ""} |`;
-  md = md.replace(HIST, `${hist}\n${HIST}`);
+  // one history row per mix, medians over the rounds (rows before the mixes were single runs of the padded events)
+  const S = res.summary, P = res.phases;
+  const rows = cfg.mixes.map((mix) => {
+    const a = S.runtime?.mixes[mix], b = S.peer?.mixes[mix];
+    const rssStart = median(res.runs.filter((r) => r.name === "runtime").map((r) => r.mixes[mix]?.rssAtMeasureStartMiB));
+    const other = (n) => (S[n]?.mixes[mix]?.other ? S[n].mixes[mix].other.max.toFixed(2) : "n/a");
+    const dist = SUTS.some((n) => S[n]?.mixes[mix]?.disturbed) || P.ceiling?.disturbed;
+    return `| ${res.date} | ${res.commit}, ${mix}, median of ${cfg.rounds} | ${f0(a?.eventsPerSec.median)} | ${f0(b?.eventsPerSec.median)} | ${a && b ? ratio(a.eventsPerSec.median, b.eventsPerSec.median) : "n/a"} | ${a ? ms_(a.p99.median) : "n/a"} | ${b ? ms_(b.p99.median) : "n/a"} | ${f0(P.ceiling?.eventsPerSec)} | ${a ? a.errors : "n/a"} | ${S.runtime ? `${S.runtime.startupSec.median.toFixed(3)} s` : "n/a"} | ${a ? `${rssStart?.toFixed(1)} -> ${a.rssEnd.median.toFixed(1)}` : "n/a"} | ${other("runtime")} / ${other("peer")}${dist ? " (disturbed)" : ""} |`;
+  });
+  md = md.replace(HIST, `${rows.join("\n")}\n${HIST}`);
   writeFileSync(file, md);
 }
 
+const jarStamp = () => { const s = statSync(cfg.jar); return `${s.size}:${s.mtimeMs}`; };
+
 // ---------- main ----------
 async function main() {
+  const t0 = Date.now();
   results.machine = machine();
   results.date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   results.commit = sh("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]);
   results.command = cfg.command;
-  if (cfg.targets.includes("runtime") && !existsSync(cfg.jar)) throw new Error(`runtime jar ${cfg.jar} is missing (run.sh builds it)`);
+  if (SUTS.some(isRuntime)) {
+    if (!existsSync(cfg.jar)) throw new Error(`runtime jar ${cfg.jar} is missing (run.sh builds it)`);
+    results.jarStamp = jarStamp();
+  }
+  if (SUTS.includes("runtime-pg")) psql("SELECT 1");
   standinPort = await freePort();
   standin = start("standin", cfg.standinBin, [String(standinPort)]);
   for (let i = 0; i < 100 && !(await standinStats()); i++) await sleep(50);
   if (!(await standinStats())) throw new Error("Convex stand-in did not start");
   log(`Convex stand-in on 127.0.0.1:${standinPort}; results in ${outDir}`);
-  for (const t of cfg.targets) {
-    results.phases[t] = t === "ceiling" ? await ceilingPhase() : await sutPhase(t);
-    if (t === "ceiling") log(`ceiling: ${results.phases.ceiling.eventsPerSec.toFixed(0)} requests/s, p99 ${results.phases.ceiling.latency_us.p99} us`);
+  if (cfg.targets.includes("ceiling")) {
+    results.phases.ceiling = await ceilingPhase();
+    log(`ceiling: ${results.phases.ceiling.eventsPerSec.toFixed(0)} requests/s, p99 ${results.phases.ceiling.latency_us.p99} us`);
+  }
+  // alternate the order of the targets from round to round, so that neither always follows the other
+  for (let round = 1; round <= cfg.rounds; round++) {
+    const order = round % 2 ? SUTS : [...SUTS].reverse();
+    for (const name of order) {
+      log(`round ${round}/${cfg.rounds}: ${name}`);
+      results.runs.push(await sutStart(name, round));
+      writeFileSync(join(outDir, "results.json"), JSON.stringify(results, null, 2)); // a partial run keeps what it measured
+    }
   }
   await stop(standin);
   rmSync(scratch, { recursive: true, force: true });
+  results.tookSec = (Date.now() - t0) / 1000;
+  results.summary = summarise(results.runs);
   writeFileSync(join(outDir, "results.json"), JSON.stringify(results, null, 2));
   const section = render(results);
   console.log("\n" + section + "\n");
@@ -543,8 +716,9 @@ async function main() {
     updateBenchmarksMd(results, section);
     log("BENCHMARKS.md updated");
   }
-  const tg = targets(results.phases.runtime, results.phases.peer);
-  if (tg) log(tg.every((x) => x[2]) ? "all targets met" : `targets missed: ${tg.filter((x) => !x[2]).map((x) => x[0]).join("; ")}`);
+  const tg = targets(results.summary);
+  if (tg) log(tg.every((x) => x[3]) ? "all targets met" : `targets missed: ${tg.filter((x) => !x[3]).map((x) => `${x[0]}: ${x[1]}`).join("; ")}`);
+  log(`took ${(results.tookSec / 60).toFixed(1)} min`);
 }
 
 main().then(

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # One command for the whole benchmark (see bench/README.md):
-#   bench/run.sh [--duration S] [--warmup S] [--concurrency N] [--targets ceiling,runtime,peer]
-#                [--wrk-threads N] [--jfr] [--profile] [--nmt] [--no-md]
-# The same options can be given as environment variables: DURATION, WARMUP, CONCURRENCY, TARGETS,
-# WRK_THREADS, JFR=1, PROFILE=1 (async-profiler CPU profile of the runtime's measurement), NMT=1 (native memory summaries of the runtime at measurement start and end), WRITE_MD=0, BENCH_JAVA_OPTS (JVM options for the runtime, default @jvm.options as the README runs it),
-# RATE_GUESS (events/s the warm-up file is sized for, default 20000).
+#   bench/run.sh [--rounds N] [--mixes padded,docs,mix] [--duration S] [--warmup S] [--concurrency N]
+#                [--targets ceiling,runtime,peer] [--store h2|postgres] [--wrk-threads N] [--quiet-wait S]
+#                [--jfr] [--profile] [--nmt] [--no-md]
+# The same options can be given as environment variables: ROUNDS (default 3), MIXES, DURATION (s per mix, default 30),
+# WARMUP (s per start, default 60), CONCURRENCY, TARGETS, STORE (postgres: one more runtime per round on a fresh
+# PostgreSQL database at PGHOST:PGPORT, default 127.0.0.1:5432, user PGUSER, default postgres), WRK_THREADS,
+# QUIET_WAIT, JFR=1, PROFILE=1 (async-profiler), NMT=1 (native memory summaries), WRITE_MD=0,
+# BENCH_JAVA_OPTS (JVM options for the runtime, default @jvm.options as the README runs it), RATE_GUESS.
 # It installs what is missing (wrk from Debian, the peer's npm packages, the stand-in built with gcc,
 # the runtime jar with ./mvnw), then runs bench/run.mjs. Every step is bounded in time; every process
 # it starts is stopped at the end.
@@ -15,6 +18,10 @@ cmd="bench/run.sh${*:+ $*}"
 
 while [ $# -gt 0 ]; do
   case "$1" in
+    --rounds) export ROUNDS="$2"; shift 2 ;;
+    --mixes) export MIXES="$2"; shift 2 ;;
+    --store) export STORE="$2"; shift 2 ;;
+    --quiet-wait) export QUIET_WAIT="$2"; shift 2 ;;
     --duration) export DURATION="$2"; shift 2 ;;
     --warmup) export WARMUP="$2"; shift 2 ;;
     --concurrency) export CONCURRENCY="$2"; shift 2 ;;
@@ -24,7 +31,7 @@ while [ $# -gt 0 ]; do
     --profile) export PROFILE=1; shift ;;
     --nmt) export NMT=1; shift ;;
     --no-md) export WRITE_MD=0; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -62,12 +69,17 @@ fi
 
 # runtime jar: build it if it is not there, or older than the sources it is built from (a stale jar would be
 # measured without the latest changes)
-if [[ "$TARGETS" == *runtime* ]]; then
+if [ "${STORE:-h2}" = "postgres" ]; then
+  command -v psql >/dev/null || { log "installing the PostgreSQL client (Debian package)"; apt_install postgresql-client; }
+fi
+if [[ "$TARGETS" == *runtime* ]] || [ "${STORE:-h2}" = "postgres" ]; then
   JAR="${JAR:-target/clerk-convex-sync.jar}"
   case "$JAR" in /*) ;; *) JAR="$ROOT/$JAR" ;; esac
   stale=""
   if [ -f "$JAR" ] && [ "$JAR" = "$ROOT/target/clerk-convex-sync.jar" ]; then
     stale=$(find "$ROOT/src/main" "$ROOT/pom.xml" "$ROOT/application.properties" -newer "$JAR" -print -quit 2>/dev/null)
+    # the class-data-sharing archive that jvm.options maps is made by the same build
+    [ -f "$ROOT/target/clerk-convex-sync.jsa" ] || stale="target/clerk-convex-sync.jsa missing"
   fi
   if [ ! -f "$JAR" ] || [ -n "$stale" ]; then
     [ -f "$ROOT/pom.xml" ] || { echo "no pom.xml at $ROOT: the runtime cannot be built yet (use --targets ceiling,peer)" >&2; exit 1; }
@@ -90,8 +102,8 @@ if [ "${PROFILE:-}" = "1" ]; then
   fi
 fi
 
-# pre-signed events live on disk under bench/results/ for the length of a phase (~3.3 KB each)
+# pre-signed events live on disk under bench/results/ for the length of a phase (1.5-3.3 KB each)
 free_gib=$(df -Pk "$BENCH" | awk 'NR==2 {print int($4/1048576)}')
-[ "$free_gib" -ge 8 ] || log "warning: only ${free_gib} GiB free; a fast target needs up to ~rate*2*duration*3.3 KB of pre-signed events"
+[ "$free_gib" -ge 8 ] || log "warning: only ${free_gib} GiB free; a start needs up to RATE_GUESS*WARMUP*2 KB and a mix rate*2.5*DURATION*3.3 KB of pre-signed events"
 
 exec node "$BENCH/run.mjs"

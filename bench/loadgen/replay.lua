@@ -1,8 +1,10 @@
 -- wrk script: replays pre-signed requests written by presign.mjs, one new record per request.
--- usage: wrk -t T -c C -d D -s replay.lua URL -- <file prefix> <wrap|nowrap>
--- Thread i reads "<prefix>.<i>"; each record is "<len>\n<raw request>". At end of file the thread starts
--- over (needed for the ceiling, where the stand-in does not care); in nowrap phases the orchestrator treats
--- any wrap as an invalid run (it would resend svix-ids, which the runtime answers from its dedup store).
+-- usage: wrk -t T -c C -d D -s replay.lua URL -- <file prefix> <parts>
+-- Thread i reads "<prefix>.<i>.0", "<prefix>.<i>.1", ... up to <parts> - 1 (the parts are signed in parallel, one
+-- signer per core); each record is "<len>\n<raw request>". The event mix (which event types, in which order) is
+-- the order of the records: presign.mjs shuffles them. After the last part the thread starts over at the first
+-- (needed for the ceiling, where the stand-in does not care); in measurements the orchestrator treats any wrap
+-- as an invalid run (it would resend svix-ids, which the runtime answers from its dedup store).
 -- done() prints one line "WRK_RESULT {json}" with counts, errors and latency percentiles in microseconds.
 local next_tid = 0
 local threads = {}
@@ -13,19 +15,30 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+local function open_part(p)
+  part = p
+  if f then f:close() end
+  f = assert(io.open(prefix .. "." .. tid .. "." .. p, "rb"))
+  f:setvbuf("full", 1048576)
+end
+
 function init(args)
   prefix = args[1]
-  f = assert(io.open(prefix .. "." .. tid, "rb"))
-  f:setvbuf("full", 1048576)
+  parts = tonumber(args[2] or "1")
   sent = 0
   wraps = 0
+  open_part(0)
 end
 
 function request()
   local len = f:read("*l")
-  if not len then
-    wraps = wraps + 1
-    f:seek("set", 0)
+  while not len do
+    if part + 1 < parts then
+      open_part(part + 1)
+    else
+      wraps = wraps + 1
+      open_part(0)
+    end
     len = f:read("*l")
   end
   sent = sent + 1
