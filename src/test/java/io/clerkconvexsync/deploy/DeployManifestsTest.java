@@ -126,6 +126,11 @@ class DeployManifestsTest {
                 "the Deployment runs as the image's user");
         assertTrue(dockerfile.contains("\"@jvm.options\"") && dockerfile.contains("jvm.options ./"),
                 "the jar runs with the repository's jvm.options");
+        Matcher archive = Pattern.compile("-XX:SharedArchiveFile=(\\S+)").matcher(Files.readString(Path.of("jvm.options")));
+        if (archive.find()) {
+            assertTrue(dockerfile.contains("-XX:ArchiveClassesAtExit=" + archive.group(1)),
+                    "the image makes the class-data-sharing archive that jvm.options names: " + archive.group(1));
+        }
         assertTrue(Pattern.compile("(?m)^EXPOSE " + port("webhook") + " " + port("management") + "$").matcher(dockerfile).find(),
                 "both ports are exposed");
     }
