@@ -96,6 +96,21 @@ class JarProcessIT {
         assertTrue(result.output().contains("CONVEX_URL"), result.output());
     }
 
+    @Test
+    void anUnreachableDatabaseAtStartupIsOneLineAndExit1WithoutThePassword() throws Exception {
+        Map<String, String> env = env(Path.of("unused"), AvailablePortFinder.getNextAvailable(),
+                AvailablePortFinder.getNextAvailable());
+        env.put("STORAGE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + AvailablePortFinder.getNextAvailable() + "/nothing");
+        env.put("STORAGE_USERNAME", "clerk");
+        env.put("STORAGE_PASSWORD", "db-password-never-printed");
+        Result result = runToExit(env);
+        assertEquals(1, result.exitCode(), "an unreachable database exits 1: " + result.output());
+        assertTrue(result.output().contains("Cannot start: the database named by STORAGE_JDBC_URL cannot be reached"),
+                result.output());
+        assertFalse(result.output().contains("\tat "), "no stack trace: " + result.output());
+        assertFalse(result.output().contains("db-password-never-printed"), "the password must not be printed");
+    }
+
     /** Everything answered 2xx before a kill -9 is still known after a restart: delivered ids and dead letters. */
     @Test
     void killMinus9LosesNoEventThatWasAnswered2xx() throws Exception {

@@ -1,6 +1,7 @@
 package io.clerkconvexsync.cli;
 
 import io.clerkconvexsync.config.InvalidSettingException;
+import io.clerkconvexsync.store.StoreException;
 import io.clerkconvexsync.ops.LogFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,6 +28,8 @@ import java.util.concurrent.Callable;
 public final class Cli implements Callable<Integer> {
     /** Bad usage: an unknown command or option, a missing or malformed argument. */
     public static final int USAGE = 64;
+    /** The command ran but failed (not found, not delivered, no connection, the database unreachable at startup). */
+    public static final int FAILED = 1;
     /** A setting is missing or malformed. */
     public static final int INVALID_SETTING = 2;
 
@@ -54,12 +57,19 @@ public final class Cli implements Callable<Integer> {
         CommandLine cli = new CommandLine(command);
         cli.setParameterExceptionHandler(Cli::badUsage);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            InvalidSettingException invalid = invalidSetting(e);
-            if (invalid == null) {
-                throw e;
+            InvalidSettingException invalid = cause(e, InvalidSettingException.class);
+            if (invalid != null) {
+                commandLine.getErr().println(invalid.getMessage());
+                return INVALID_SETTING;
             }
-            commandLine.getErr().println(invalid.getMessage());
-            return INVALID_SETTING;
+            // The database unreachable or refusing at startup: one line with the driver's reason, not a stack trace;
+            // exit 1 (not 2) because the settings may be right and an orchestrator's restart then gets it going.
+            StoreException store = cause(e, StoreException.class);
+            if (store != null) {
+                commandLine.getErr().println("Cannot start: " + store.getMessage() + ": " + DeadLettersCommand.rootMessage(store));
+                return FAILED;
+            }
+            throw e;
         });
         return cli;
     }
@@ -80,10 +90,10 @@ public final class Cli implements Callable<Integer> {
         return USAGE;
     }
 
-    static InvalidSettingException invalidSetting(Throwable e) {
+    static <T extends Throwable> T cause(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InvalidSettingException invalid) {
-                return invalid;
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;

@@ -339,7 +339,8 @@ public final class DeadLettersCommand implements Callable<Integer> {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    /** The first line of the innermost cause's message: the driver's own reason, which never holds a password. */
+    static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) {
             t = t.getCause();

@@ -4,6 +4,7 @@ import io.clerkconvexsync.config.InvalidSettingException;
 import io.clerkconvexsync.config.StorageSettings;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -31,7 +32,13 @@ public final class StoreDatabase {
      * @throws StoreException when the database cannot be reached or migrated
      */
     public static HikariDataSource open(StorageSettings settings) {
-        HikariDataSource dataSource = new HikariDataSource(poolConfig(settings));
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(poolConfig(settings));
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new StoreException(settings.embedded() ? "the H2 database in DATA_DIR cannot be opened"
+                    : "the database named by STORAGE_JDBC_URL cannot be reached or refused the login", e.getCause());
+        }
         try {
             SchemaMigrations.migrate(dataSource);
             if (settings.embedded()) {
