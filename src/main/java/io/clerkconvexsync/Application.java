@@ -4,10 +4,11 @@ import io.clerkconvexsync.cli.DeadLettersCommand;
 import io.clerkconvexsync.cli.SendTestEvent;
 import io.clerkconvexsync.config.InvalidSettingException;
 import io.clerkconvexsync.ops.GracefulShutdown;
+import io.clerkconvexsync.reconcile.ReconcileCommand;
 import org.apache.camel.main.Main;
 
 /**
- * Starts the runtime, or runs one of its command-line tools ({@code send-test-event}, {@code dead-letters}).
+ * Starts the runtime, or runs one of its command-line tools ({@code send-test-event}, {@code dead-letters}, {@code reconcile}).
  */
 public final class Application {
 
@@ -25,6 +26,9 @@ public final class Application {
             }
             if (args.length > 0 && DeadLettersCommand.COMMAND.equals(args[0])) {
                 System.exit(DeadLettersCommand.run(args));
+            }
+            if (args.length > 0 && ReconcileCommand.COMMAND.equals(args[0])) {
+                System.exit(ReconcileCommand.run(args));
             }
             Main main = new Main(Application.class);
             main.setPropertyPlaceholderLocations(PROPERTY_LOCATIONS);

@@ -23,7 +23,9 @@ public record ReconcileSettings(
         int concurrentBatches,
         double maxDeleteFraction,
         int maxDeletes,
-        Duration leaseTtl) {
+        Duration leaseTtl,
+        String upsertManyFunction,
+        String pageFunction) {
 
     public static final String SECRET_KEY = "reconcile.clerk-secret-key";
     public static final String SCHEDULE = "reconcile.schedule";
@@ -47,11 +49,18 @@ public record ReconcileSettings(
                 r.positiveInt("reconcile.concurrent-batches"),
                 fraction(r, "reconcile.max-delete-fraction"),
                 r.nonNegativeInt("reconcile.max-deletes"),
-                Duration.ofSeconds(r.positiveInt("reconcile.lease-seconds")));
+                Duration.ofSeconds(r.positiveInt("reconcile.lease-seconds")),
+                r.required("reconcile.upsert-many-function", null),
+                r.required("reconcile.page-function", null));
+        r.positiveInt("reconcile.clerk-timeout-ms"); // read by the Clerk endpoint's URI; checked here
         if (settings.clerkSecretKey.isPresent() && settings.clerkSecretKey.get().chars().anyMatch(Character::isWhitespace)) {
             throw new InvalidSettingException("CLERK_SECRET_KEY", "contains white space; paste the key exactly as Clerk's dashboard shows it");
         }
         if (settings.schedule.isPresent()) {
+            if (!org.quartz.CronExpression.isValidExpression(settings.schedule.get())) {
+                throw new InvalidSettingException("RECONCILE_SCHEDULE", "is not a Quartz cron expression with seconds, "
+                        + "e.g. 0 0 3 * * ? for 03:00 every day");
+            }
             settings.secretKey(); // a schedule without a key would fail every night: fail at startup instead
         }
         return settings;

@@ -20,7 +20,11 @@ import io.clerkconvexsync.routing.UserEventTranslator;
 import io.clerkconvexsync.store.EmbeddedDatabase;
 import io.clerkconvexsync.store.IdempotentReceiver;
 import io.clerkconvexsync.store.JdbcDeadLetterStore;
+import io.clerkconvexsync.store.JdbcLeaseStore;
 import io.clerkconvexsync.store.JdbcProcessedWebhooks;
+import io.clerkconvexsync.store.LeaseStore;
+import io.clerkconvexsync.reconcile.ReconcileMetrics;
+import io.clerkconvexsync.reconcile.Reconciler;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -67,7 +71,8 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         registry.bind("processedWebhooks", processed);
         registry.bind("idempotentReceiver", new IdempotentReceiver(processed));
 
-        WebhookMetrics metrics = new WebhookMetrics(registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
+        MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        WebhookMetrics metrics = new WebhookMetrics(meters);
         registry.bind("webhookMetrics", metrics);
         registry.bind("outcomeRecorder", new OutcomeRecorder(metrics));
         registry.bind("svixSignatureVerifier",
@@ -84,6 +89,13 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         DeadLetterAdmin admin = new DeadLetterAdmin(deadLetters, new DeadLetterReplayer(context, deadLetters, metrics, clock));
         registry.bind(DEAD_LETTER_ADMIN, admin);
         configureAdminApi(context, admin);
+
+        ReconcileSettings reconcile = ReconcileSettings.load(context.getPropertiesComponent()::resolveProperty);
+        registry.bind("reconcileSettings", reconcile);
+        LeaseStore leases = new JdbcLeaseStore(dataSource);
+        registry.bind("leaseStore", leases);
+        registry.bind(Reconciler.BEAN, new Reconciler(context, reconcile, settings, leases,
+                new ReconcileMetrics(meters, reconcile.schedule().isPresent(), clock.instant()), clock));
 
         // Health checks bound here are picked up by Camel's health-check registry and served at /observe/health/ready
         registry.bind("databaseReadiness", new DatabaseReadinessCheck(dataSource, clock));
