@@ -52,7 +52,9 @@ public record ReconcileSettings(
                 Duration.ofSeconds(r.positiveInt("reconcile.lease-seconds")),
                 r.required("reconcile.upsert-many-function", null),
                 r.required("reconcile.page-function", null));
-        r.positiveInt("reconcile.clerk-timeout-ms"); // read by the Clerk endpoint's URI; checked here
+        // read by ClerkApiRoute as placeholders; checked here like the others
+        r.positiveInt("reconcile.clerk-timeout-ms");
+        r.positiveInt("reconcile.clerk-rate-window-ms");
         if (settings.clerkSecretKey.isPresent() && settings.clerkSecretKey.get().chars().anyMatch(Character::isWhitespace)) {
             throw new InvalidSettingException("CLERK_SECRET_KEY", "contains white space; paste the key exactly as Clerk's dashboard shows it");
         }

@@ -20,8 +20,6 @@ import java.time.Duration;
 public final class ClerkApiRoute extends RouteBuilder {
     public static final String ENDPOINT = "direct:reconcile-clerk-api";
 
-    private static final long WINDOW_MS = 10_000;
-
     @BeanInject("reconcileSettings")
     ReconcileSettings settings;
 
@@ -32,7 +30,8 @@ public final class ClerkApiRoute extends RouteBuilder {
     @Override
     public void configure() {
         from(ENDPOINT).routeId("reconcile-clerk-api").errorHandler(noErrorHandler())
-                .throttle(constant(settings.clerkRequestsPer10s())).totalRequestsMode().timePeriodMillis(WINDOW_MS)
+                .throttle(constant(settings.clerkRequestsPer10s())).totalRequestsMode()
+                    .timePeriodMillis("{{reconcile.clerk-rate-window-ms}}")
                 .process(this::prepare)
                 .to("{{reconcile.clerk-api-url}}?throwExceptionOnFailure=false&responseTimeout={{reconcile.clerk-timeout-ms}}"
                         + "&soTimeout={{reconcile.clerk-timeout-ms}}")
