@@ -71,7 +71,7 @@ class OpsAssetsIT {
     void alertRulesUseOnlyExportedMetrics() throws Exception {
         JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(Path.of("ops/prometheus/alerts.yml").toFile());
         List<String> exprs = rules.findValues("expr").stream().map(JsonNode::asText).toList();
-        assertEquals(5, exprs.size(), "one rule each: dead letters, failure rate, rejections, auth failures, p99 latency");
+        assertEquals(6, exprs.size(), "one rule each: dead letters, failure rate, rejections, auth failures, p99 latency, stale reconcile");
         assertAllExported("ops/prometheus/alerts.yml", exprs);
     }
 
