@@ -76,7 +76,7 @@ class JarProcessIT {
         Map<String, String> env = env(Path.of("unused"), 0, 0);
         env.remove("CLERK_WEBHOOK_SECRET");
         Result result = runToExit(env);
-        assertNotEquals(0, result.exitCode(), "startup should fail");
+        assertEquals(2, result.exitCode(), "a missing setting exits 2: " + result.output());
         assertTrue(result.output().contains("CLERK_WEBHOOK_SECRET is not set"), result.output());
     }
 
@@ -169,6 +169,33 @@ class JarProcessIT {
             runtime.destroy();
             assertTrue(runtime.waitFor(30, TimeUnit.SECONDS), "SIGTERM should stop the runtime");
         }
+    }
+
+    @Test
+    void sendTestEventToNothingListeningOrAMalformedUrlIsOneLineAndExit1() throws Exception {
+        Map<String, String> env = env(Path.of("unused"), 0, 0);
+        int closed = AvailablePortFinder.getNextAvailable();
+        Result refused = runToExit(env, "send-test-event", "--url", "http://127.0.0.1:" + closed + "/clerk-webhook");
+        assertEquals(1, refused.exitCode(), refused.output());
+        assertTrue(refused.output().contains("send-test-event: no answer from http://127.0.0.1:" + closed
+                + "/clerk-webhook (ConnectException: connection refused)"), refused.output());
+        assertFalse(refused.output().contains("\tat "), "no stack trace: " + refused.output());
+
+        Result malformed = runToExit(env, "send-test-event", "--url", "::not a url");
+        assertEquals(1, malformed.exitCode(), malformed.output());
+        assertTrue(malformed.output().contains("--url '::not a url' is not an absolute http(s) URL"), malformed.output());
+        assertFalse(malformed.output().contains("\tat "), "no stack trace: " + malformed.output());
+    }
+
+    @Test
+    void helpListsTheCommandsAndAnUnknownOneIsNamed() throws Exception {
+        Map<String, String> env = env(Path.of("unused"), 0, 0);
+        Result help = runToExit(env, "--help");
+        assertEquals(0, help.exitCode(), help.output());
+        assertTrue(help.output().contains("send-test-event") && help.output().contains("dead-letters"), help.output());
+        Result unknown = runToExit(env, "dead-letters", "frobnicate");
+        assertEquals(64, unknown.exitCode(), unknown.output());
+        assertTrue(unknown.output().contains("Unknown command 'frobnicate'"), unknown.output());
     }
 
     /**

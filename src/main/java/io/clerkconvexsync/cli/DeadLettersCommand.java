@@ -16,12 +16,24 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
 import org.h2.jdbcx.JdbcConnectionPool;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * {@code dead-letters list|show|replay|purge}: the dead-letter store of DATA_DIR (or storage.jdbc-url), through the same
@@ -32,27 +44,45 @@ import java.util.Optional;
  * management port, no admin API), so a replay needs neither a running instance nor ADMIN_TOKEN, and goes through the
  * very same routing, redelivery and dead-letter step; claims in the database keep it from racing a running instance.
  */
-public final class DeadLettersCommand {
+@Command(name = DeadLettersCommand.COMMAND, description = "List, show, replay or purge the dead letters of DATA_DIR.",
+        subcommands = {DeadLettersCommand.ListCommand.class, DeadLettersCommand.ShowCommand.class,
+                DeadLettersCommand.ReplayCommand.class, DeadLettersCommand.PurgeCommand.class})
+public final class DeadLettersCommand implements Callable<Integer> {
     public static final String COMMAND = "dead-letters";
-    private static final String USAGE = """
-            usage: java -jar clerk-convex-sync.jar dead-letters <command>
-              list   [filters]              id, last failure, type, error kind, status, attempts, svix-id, error
-              show   <id>                   one as JSON: error text, headers kept, body as received, history
-              replay [<id> | filters]       send through the delivery step again (all without a filter)
-              purge  <id> | filters | --all delete for good
-            filters: --type <clerk event type> --error-kind <kind> --since <instant> --until <instant> --id <id>
-                     (instants as ISO-8601, e.g. 2026-01-02T03:04:05Z, bounding the last failure)""";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final Map<String, String> OPTIONS = Map.of("--type", "type", "--error-kind", "errorKind",
-            "--since", "since", "--until", "until", "--id", "id");
 
-    private DeadLettersCommand() {
+    /** The store to work on instead of DATA_DIR's (tests); null: the configured one. */
+    DeadLetterStore store;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "'" + COMMAND + "' needs a command: "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 
-    public static int run(String[] args) throws Exception {
-        Optional<Request> request = parse(args, System.err);
-        if (request.isEmpty()) {
-            return 64;
+    /** What a sub-command does with the store; its exit code. */
+    interface Action {
+        int run(DeadLetterAdmin admin, DeadLetterStore store, PrintWriter out, PrintWriter err) throws Exception;
+    }
+
+    /** The command line on a given store, printing to {@code out} and {@code err}; the exit code. */
+    static int run(String[] args, DeadLetterStore store, PrintStream out, PrintStream err) {
+        CommandLine cli = Cli.commandLine(new Cli());
+        ((DeadLettersCommand) cli.getSubcommands().get(COMMAND).getCommand()).store = store;
+        cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        return cli.execute(args);
+    }
+
+    /** Opens the configured store for reading and purging (no Camel context needed). */
+    int withStore(Action action) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (store != null) {
+            return action.run(new DeadLetterAdmin(store, null), store, out, err);
         }
         H2Network.keepLocal();
         String url;
@@ -65,93 +95,96 @@ public final class DeadLettersCommand {
         }
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
         try {
-            DeadLetterStore store = new JdbcDeadLetterStore(pool);
-            if (!"replay".equals(request.get().command())) {
-                return run(request.get(), new DeadLetterAdmin(store, null), store, System.out, System.err);
-            }
+            DeadLetterStore opened = new JdbcDeadLetterStore(pool);
+            return action.run(new DeadLetterAdmin(opened, null), opened, out, err);
         } catch (RuntimeException e) {
-            System.err.println("Cannot read the dead-letter store (is DATA_DIR right?): " + rootMessage(e));
+            err.println("Cannot read the dead-letter store (is DATA_DIR right?): " + rootMessage(e));
             return 1;
         } finally {
             pool.dispose();
         }
-        return replay(request.get(), args);
     }
 
-    /** Boots the runtime without its listeners, replays, stops. */
-    private static int replay(Request request, String[] args) throws Exception {
-        Main main = new Main(Application.class);
-        main.setPropertyPlaceholderLocations(Application.PROPERTY_LOCATIONS);
-        main.addOverrideProperty("camel.server.enabled", "false");
-        main.addOverrideProperty("camel.management.enabled", "false");
-        // By route id: the webhook listener and the admin API (its beans may exist when ADMIN_TOKEN is in the
-        // environment; an empty override does not replace an {{env:...}} value) are not started here.
-        main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "clerk-webhook,admin-*");
-        main.start();
+    /** Boots the runtime without its listeners, runs the action (a replay), stops. */
+    int withRuntime(Action action) throws Exception {
+        if (store != null) {
+            return withStore(action);
+        }
+        // checked first, without starting anything, so that a wrong DATA_DIR reads as it does for list
+        int readable = withStore((admin, s, out, err) -> {
+            s.count();
+            return 0;
+        });
+        if (readable != 0) {
+            return readable;
+        }
+        Main main = HeadlessRuntime.start();
         try {
             CamelContext context = main.getCamelContext();
             DeadLetterAdmin admin = context.getRegistry().lookupByNameAndType(RuntimeConfiguration.DEAD_LETTER_ADMIN,
                     DeadLetterAdmin.class);
-            DeadLetterStore store = context.getRegistry().lookupByNameAndType("deadLetterStore", DeadLetterStore.class);
-            return run(request, admin, store, System.out, System.err);
+            DeadLetterStore running = context.getRegistry().lookupByNameAndType("deadLetterStore", DeadLetterStore.class);
+            return action.run(admin, running, spec.commandLine().getOut(), spec.commandLine().getErr());
         } finally {
             main.stop();
         }
     }
 
-    /** A parsed command line: the sub-command and its filter. */
-    record Request(String command, DeadLetterFilter filter, boolean all) {
-    }
+    /** The filter options every sub-command but {@code show} takes. */
+    static final class Filters {
+        @Parameters(arity = "0..1", paramLabel = "<id>", description = "One dead letter, by id (also as #<id>).")
+        String positionalId;
+        @Option(names = "--id", paramLabel = "<id>", description = "One dead letter, by id.")
+        String id;
+        @Option(names = "--type", paramLabel = "<type>", description = "Clerk event type, e.g. user.created.")
+        String type;
+        @Option(names = "--error-kind", paramLabel = "<kind>", description = "Error kind, e.g. function_error.")
+        String errorKind;
+        @Option(names = "--since", paramLabel = "<instant>",
+                description = "Last failure at or after this ISO-8601 instant, e.g. 2026-01-02T03:04:05Z.")
+        String since;
+        @Option(names = "--until", paramLabel = "<instant>", description = "Last failure before this ISO-8601 instant.")
+        String until;
 
-    static Optional<Request> parse(String[] args, PrintStream err) {
-        if (args.length < 2 || !List.of("list", "show", "replay", "purge").contains(args[1])) {
-            err.println(USAGE);
-            return Optional.empty();
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        DeadLetterFilter filter() {
+            if (positionalId != null && id != null) {
+                throw new ParameterException(spec.commandLine(), "give the id once: <id> or --id");
+            }
+            Map<String, String> values = new HashMap<>();
+            put(values, "id", positionalId != null ? positionalId : id);
+            put(values, "type", type);
+            put(values, "errorKind", errorKind);
+            put(values, "since", since);
+            put(values, "until", until);
+            try {
+                return DeadLetterAdmin.filter(values);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
         }
-        Map<String, String> values = new HashMap<>();
-        boolean all = false;
-        try {
-            for (int i = 2; i < args.length; i++) {
-                String arg = args[i];
-                if ("--all".equals(arg)) {
-                    all = true;
-                } else if (OPTIONS.containsKey(arg) && i + 1 < args.length) {
-                    values.put(OPTIONS.get(arg), args[++i]);
-                } else if (arg.startsWith("--") && arg.contains("=") && OPTIONS.containsKey(arg.substring(0, arg.indexOf('=')))) {
-                    values.put(OPTIONS.get(arg.substring(0, arg.indexOf('='))), arg.substring(arg.indexOf('=') + 1));
-                } else if (!arg.startsWith("--") && !values.containsKey("id")) {
-                    values.put("id", Long.toString(DeadLetterAdmin.id(arg)));
-                } else {
-                    throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-                }
+
+        private static void put(Map<String, String> values, String name, String value) {
+            if (value != null) {
+                values.put(name, value);
             }
-            DeadLetterFilter filter = DeadLetterAdmin.filter(values);
-            String command = args[1];
-            if ("show".equals(command) && !filter.matchesOnlyId()) {
-                throw new IllegalArgumentException("show takes one id");
-            }
-            if ("purge".equals(command) && filter.matchesAll() && !all) {
-                throw new IllegalArgumentException("purge needs an id, a filter or --all");
-            }
-            return Optional.of(new Request(command, filter, all));
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println(USAGE);
-            return Optional.empty();
         }
     }
 
-    /** The command on a given store; exit code 0 on success, 1 for an unknown id or an undelivered replay, 64 on bad usage. */
-    static int run(String[] args, DeadLetterStore store, PrintStream out, PrintStream err) throws Exception {
-        Optional<Request> request = parse(args, err);
-        return request.isEmpty() ? 64 : run(request.get(), new DeadLetterAdmin(store, null), store, out, err);
-    }
+    @Command(name = "list", description = "id, last failure, type, error kind, status, attempts, svix-id, error; one per line.")
+    static final class ListCommand implements Callable<Integer> {
+        @ParentCommand
+        DeadLettersCommand parent;
+        @Mixin
+        Filters filters;
 
-    static int run(Request request, DeadLetterAdmin admin, DeadLetterStore store, PrintStream out, PrintStream err)
-            throws Exception {
-        switch (request.command()) {
-            case "list" -> {
-                List<DeadLetter> all = store.list(request.filter());
+        @Override
+        public Integer call() throws Exception {
+            DeadLetterFilter filter = filters.filter();
+            return parent.withStore((admin, store, out, err) -> {
+                List<DeadLetter> all = store.list(filter);
                 out.println("id\tlast_failed_at\ttype\terror_kind\thttp_status\tattempts\tsvix_id\terror");
                 for (DeadLetter d : all) {
                     out.println(d.id() + "\t" + d.lastFailedAt() + "\t" + d.eventType() + "\t" + d.errorKind() + "\t"
@@ -159,27 +192,82 @@ public final class DeadLettersCommand {
                 }
                 out.println(all.size() + " dead letter(s)");
                 return 0;
+            });
+        }
+    }
+
+    @Command(name = "show", description = "One as JSON: error text, headers kept, body as received, history. Exit 1 when"
+            + " there is no such id.")
+    static final class ShowCommand implements Callable<Integer> {
+        @ParentCommand
+        DeadLettersCommand parent;
+        @Parameters(paramLabel = "<id>", description = "The dead letter's id (also as #<id>).")
+        String id;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            long key;
+            try {
+                key = DeadLetterAdmin.id(id);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            case "show" -> {
-                long id = request.filter().id().orElseThrow();
-                Optional<ObjectNode> found = admin.show(id);
+            return parent.withStore((admin, store, out, err) -> {
+                Optional<ObjectNode> found = admin.show(key);
                 if (found.isEmpty()) {
-                    err.println("No dead letter #" + id);
+                    err.println("No dead letter #" + key);
                     return 1;
                 }
                 out.println(JSON.writeValueAsString(found.get()));
                 return 0;
-            }
-            case "replay" -> {
-                ObjectNode result = admin.replay(request.filter());
+            });
+        }
+    }
+
+    @Command(name = "replay", description = "Send through the delivery step again: the id, what the filters match, or"
+            + " all without a filter. Exit 1 unless every one was delivered.")
+    static final class ReplayCommand implements Callable<Integer> {
+        @ParentCommand
+        DeadLettersCommand parent;
+        @Mixin
+        Filters filters;
+
+        @Override
+        public Integer call() throws Exception {
+            DeadLetterFilter filter = filters.filter();
+            return parent.withRuntime((admin, store, out, err) -> {
+                ObjectNode result = admin.replay(filter);
                 out.println(JSON.writeValueAsString(result));
                 return result.get("delivered").asLong() == result.get("count").asLong() ? 0 : 1;
+            });
+        }
+    }
+
+    @Command(name = "purge", description = "Delete for good: the id, what the filters match, or all with --all. Exit 1"
+            + " when the id named is not there.")
+    static final class PurgeCommand implements Callable<Integer> {
+        @ParentCommand
+        DeadLettersCommand parent;
+        @Mixin
+        Filters filters;
+        @Option(names = "--all", description = "Every dead letter (needed when no id or filter is given).")
+        boolean all;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            DeadLetterFilter filter = filters.filter();
+            if (filter.matchesAll() && !all) {
+                throw new ParameterException(spec.commandLine(), "purge needs an id, a filter or --all");
             }
-            default -> {
-                ObjectNode result = admin.purge(request.filter());
+            return parent.withStore((admin, store, out, err) -> {
+                ObjectNode result = admin.purge(filter);
                 out.println(JSON.writeValueAsString(result));
-                return request.filter().matchesOnlyId() && result.get("count").asInt() == 0 ? 1 : 0;
-            }
+                return filter.matchesOnlyId() && result.get("count").asInt() == 0 ? 1 : 0;
+            });
         }
     }
 

@@ -5,10 +5,17 @@ import io.clerkconvexsync.Application;
 import io.clerkconvexsync.config.SyncSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,31 +24,42 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 
 /**
  * {@code send-test-event}: what Clerk's "Send test webhook" button does, from this machine: signs a sample Clerk event
  * with the configured signing secret and posts it to a running instance, so it can be tried without a public URL.
  */
-public final class SendTestEvent {
+@Command(name = SendTestEvent.COMMAND, description = "Sign a sample Clerk event with CLERK_WEBHOOK_SECRET and post it"
+        + " to a running instance; exit 0 when it is answered 2xx.")
+public final class SendTestEvent implements Callable<Integer> {
     public static final String COMMAND = "send-test-event";
-    private static final List<String> TYPES = List.of("user.created", "user.updated", "user.deleted");
+    static final List<String> TYPES = List.of("user.created", "user.updated", "user.deleted");
 
-    private SendTestEvent() {
+    @Parameters(arity = "0..1", paramLabel = "<type>", defaultValue = "user.created",
+            completionCandidates = Types.class, description = "Event type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    String type;
+
+    @Option(names = "--url", paramLabel = "<url>",
+            description = "Webhook URL (default: http://localhost:<PORT><clerk.webhook-path>).")
+    String url;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The sample types, for the help text. */
+    static final class Types implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return TYPES.iterator();
+        }
     }
 
-    public static int run(String[] args) throws Exception {
-        String type = "user.created";
-        String url = null;
-        for (int i = 1; i < args.length; i++) {
-            if ("--url".equals(args[i]) && i + 1 < args.length) {
-                url = args[++i];
-            } else if (TYPES.contains(args[i])) {
-                type = args[i];
-            } else {
-                System.err.println("usage: java -jar clerk-convex-sync.jar " + COMMAND + " [" + String.join("|", TYPES)
-                        + "] [--url http://localhost:8080/clerk-webhook]");
-                return 64;
-            }
+    @Override
+    public Integer call() throws Exception {
+        if (!TYPES.contains(type)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Unknown event type '" + type + "' (samples: " + String.join(", ", TYPES) + ")");
         }
         String secret;
         try (CamelContext context = new DefaultCamelContext()) {
@@ -53,19 +71,48 @@ public final class SendTestEvent {
                         + context.resolvePropertyPlaceholders("{{clerk.webhook-path}}");
             }
         }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        URI target;
+        try {
+            target = new URI(url);
+            if (!("http".equals(target.getScheme()) || "https".equals(target.getScheme())) || target.getHost() == null) {
+                throw new URISyntaxException(url, "not an absolute http(s) URL");
+            }
+        } catch (URISyntaxException e) {
+            err.println("send-test-event: --url '" + url + "' is not an absolute http(s) URL such as "
+                    + "http://localhost:8080/clerk-webhook");
+            return 1;
+        }
         String body = sample(type);
         String id = "msg_test_" + UUID.randomUUID().toString().replace("-", "");
         long timestamp = Instant.now().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+        HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/json")
                 .header("svix-id", id)
                 .header("svix-timestamp", Long.toString(timestamp))
                 .header("svix-signature", new Webhook(secret).sign(id, timestamp, body))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-        System.out.println("sent " + type + " svix-id " + id + " to " + url);
-        System.out.println("HTTP " + response.statusCode() + " " + response.body());
+        HttpResponse<String> response;
+        try {
+            response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            // one line: the instance is down or the URL is wrong; a stack trace would say no more
+            err.println("send-test-event: no answer from " + url + " (" + describe(e) + "); is the runtime running there?");
+            return 1;
+        }
+        out.println("sent " + type + " svix-id " + id + " to " + url);
+        out.println("HTTP " + response.statusCode() + " " + response.body());
         return response.statusCode() / 100 == 2 ? 0 : 1;
+    }
+
+    private static String describe(IOException e) {
+        String message = e instanceof java.net.ConnectException && e.getMessage() == null ? "connection refused" : e.getMessage();
+        if (message == null && e.getCause() != null) {
+            message = e.getCause().getMessage();
+        }
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     private static String sample(String type) throws IOException {

@@ -1,0 +1,26 @@
+package io.clerkconvexsync.cli;
+
+import io.clerkconvexsync.Application;
+import org.apache.camel.main.Main;
+
+/**
+ * The runtime's Camel context for a command-line tool (dead-letter replay, reconcile): the same beans, delivery
+ * step and database, without what must run in one place only. By route id: the webhook listener, the admin API
+ * (its beans may exist when ADMIN_TOKEN is in the environment; an empty override does not replace an {{env:...}}
+ * value) and the reconcile schedule are not started here.
+ */
+public final class HeadlessRuntime {
+    private HeadlessRuntime() {
+    }
+
+    /** A started runtime without listeners or schedule; stop it when done. */
+    public static Main start() throws Exception {
+        Main main = new Main(Application.class);
+        main.setPropertyPlaceholderLocations(Application.PROPERTY_LOCATIONS);
+        main.addOverrideProperty("camel.server.enabled", "false");
+        main.addOverrideProperty("camel.management.enabled", "false");
+        main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "clerk-webhook,admin-*,reconcile-schedule");
+        main.start();
+        return main;
+    }
+}

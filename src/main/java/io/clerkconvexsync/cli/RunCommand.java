@@ -1,0 +1,22 @@
+package io.clerkconvexsync.cli;
+
+import io.clerkconvexsync.Application;
+import io.clerkconvexsync.ops.GracefulShutdown;
+import org.apache.camel.main.Main;
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+
+/** {@code run} (the default): the runtime, until SIGTERM or Ctrl-C. */
+@Command(name = "run", description = "Start the runtime (the default): the webhook listener, delivery to Convex,"
+        + " health and metrics.")
+public final class RunCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws Exception {
+        Main main = new Main(Application.class);
+        main.setPropertyPlaceholderLocations(Application.PROPERTY_LOCATIONS);
+        GracefulShutdown.onSigterm(main);
+        return main.run(new String[0]);
+    }
+}
