@@ -94,8 +94,10 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         registry.bind("reconcileSettings", reconcile);
         LeaseStore leases = new JdbcLeaseStore(dataSource);
         registry.bind("leaseStore", leases);
-        registry.bind(Reconciler.BEAN, new Reconciler(context, reconcile, settings, leases,
-                new ReconcileMetrics(meters, reconcile.schedule().isPresent(), clock.instant()), clock));
+        Reconciler reconciler = new Reconciler(context, reconcile, settings, leases,
+                new ReconcileMetrics(meters, reconcile.schedule().isPresent(), clock.instant()), clock);
+        registry.bind(Reconciler.BEAN, reconciler);
+        context.addService(reconciler, true, true);
 
         // Health checks bound here are picked up by Camel's health-check registry and served at /observe/health/ready
         registry.bind("databaseReadiness", new DatabaseReadinessCheck(dataSource, clock));

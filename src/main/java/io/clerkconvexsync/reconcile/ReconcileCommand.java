@@ -42,7 +42,7 @@ public final class ReconcileCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Main main = HeadlessRuntime.start();
+        Main main = HeadlessRuntime.start(false);
         try {
             Reconciler reconciler = main.getCamelContext().getRegistry().lookupByNameAndType(Reconciler.BEAN, Reconciler.class);
             ReconcilePass pass = reconciler.run(new ReconcileOptions(dryRun, noDelete, allowMassDelete), line -> {

@@ -5,6 +5,7 @@ import io.clerkconvexsync.config.SyncSettings;
 import io.clerkconvexsync.store.LeaseStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +22,10 @@ import java.util.function.Consumer;
 /**
  * Starts reconcile passes, the same way for its three doors (CLI, admin API, schedule): at most one at a time across
  * every instance, through a lease in the shared database that the running pass renews and that lapses when its
- * instance dies. Remembers the current or last pass of this process for {@code GET /reconcile}.
+ * instance dies. Remembers the current or last pass of this process for {@code GET /reconcile}. A service of the Camel
+ * context: its threads start and stop with it.
  */
-public final class Reconciler {
+public final class Reconciler extends ServiceSupport {
     public static final String BEAN = "reconciler";
     static final String LEASE = "reconcile";
 
@@ -36,8 +38,8 @@ public final class Reconciler {
     private final ReconcileMetrics metrics;
     private final Clock clock;
     private volatile ReconcilePass latest;
-    private volatile ProducerTemplate template;
-    private volatile ScheduledExecutorService threads;
+    private ProducerTemplate template;
+    private ScheduledExecutorService threads;
 
     public Reconciler(CamelContext context, ReconcileSettings settings, SyncSettings sync, LeaseStore leases,
                       ReconcileMetrics metrics, Clock clock) {
@@ -74,7 +76,7 @@ public final class Reconciler {
     /** Starts a pass in the background (admin API) and returns it at once. */
     public ReconcilePass start(ReconcileOptions options) {
         ReconcilePass pass = begin(options);
-        threads().execute(() -> execute(pass, LOG::info));
+        threads.execute(() -> execute(pass, LOG::info));
         return pass;
     }
 
@@ -104,7 +106,7 @@ public final class Reconciler {
         String holder = holder(pass.id());
         Duration ttl = settings.leaseTtl();
         long every = Math.max(1, ttl.toMillis() / 3);
-        ScheduledFuture<?> renewal = threads().scheduleAtFixedRate(() -> {
+        ScheduledFuture<?> renewal = threads.scheduleAtFixedRate(() -> {
             try {
                 if (!leases.renew(LEASE, holder, clock.instant(), ttl)) {
                     pass.abort("the reconcile lock was lost to another instance (this one stalled longer than "
@@ -117,7 +119,7 @@ public final class Reconciler {
         LOG.info("Reconcile pass {} started{}{}", pass.id(), pass.toJson().get("dryRun").asBoolean() ? " (dry run)" : "",
                 pass.toJson().get("noDelete").asBoolean() ? " (no deletion sweep)" : "");
         try {
-            pass.run(new ClerkUsers(template(), settings), new ConvexUsers(template(), settings, sync), metrics, progress);
+            pass.run(new ClerkUsers(template, settings), new ConvexUsers(template, settings, sync), metrics, progress);
         } finally {
             renewal.cancel(false);
             try {
@@ -143,26 +145,16 @@ public final class Reconciler {
         return passId + "@" + host + "/" + ProcessHandle.current().pid();
     }
 
-    private ProducerTemplate template() {
-        if (template == null) {
-            synchronized (this) {
-                if (template == null) {
-                    template = context.createProducerTemplate();
-                }
-            }
-        }
-        return template;
+    /** Camel's own pool (the lease's renewal, passes started over HTTP) and the template, once Camel starts. */
+    @Override
+    protected void doStart() {
+        template = context.createProducerTemplate();
+        threads = context.getExecutorServiceManager().newScheduledThreadPool(this, "reconcile", 2);
     }
 
-    /** Camel's own pool, shut down with the context: the lease's renewal and passes started over HTTP. */
-    private ScheduledExecutorService threads() {
-        if (threads == null) {
-            synchronized (this) {
-                if (threads == null) {
-                    threads = context.getExecutorServiceManager().newScheduledThreadPool(this, "reconcile", 2);
-                }
-            }
-        }
-        return threads;
+    @Override
+    protected void doStop() throws Exception {
+        context.getExecutorServiceManager().shutdownNow(threads);
+        template.close();
     }
 }

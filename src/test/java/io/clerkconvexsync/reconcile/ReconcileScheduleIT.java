@@ -9,8 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,18 +33,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReconcileScheduleIT {
     static final TestRuntime RUNTIME = TestRuntime.prepare("it.schedule");
     static final ConvexStandIn CONVEX = RUNTIME.convex();
-    static final ClerkStandIn CLERK = clerk();
+    static final ClerkStandIn CLERK = ClerkStandIn.published("sk_test_scheduleKey0123456789", "it.schedule.clerk.url");
 
-    static ClerkStandIn clerk() {
-        try {
-            ClerkStandIn clerk = new ClerkStandIn("sk_test_scheduleKey0123456789");
-            clerk.addUsers("user_sched", 3);
-            System.setProperty("it.schedule.clerk.url", clerk.url());
-            CONVEX.keepUsers();
-            return clerk;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    static {
+        // ready before Camel starts: the first scheduled pass may come at once
+        CLERK.addUsers("user_sched", 3);
+        CONVEX.keepUsers();
     }
 
     @AfterAll

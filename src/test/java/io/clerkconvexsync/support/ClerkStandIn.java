@@ -7,8 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -47,14 +44,22 @@ public final class ClerkStandIn implements AutoCloseable {
 
     public ClerkStandIn(String secretKey) throws IOException {
         this.secretKey = secretKey;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.createContext("/", this::handle);
-        server.start();
+        server = LocalHttpServer.start(this::handle);
+    }
+
+    /** A stand-in whose URL is published as the system property {@code urlProperty}, for @CamelMainTest properties. */
+    public static ClerkStandIn published(String secretKey, String urlProperty) {
+        try {
+            ClerkStandIn clerk = new ClerkStandIn(secretKey);
+            System.setProperty(urlProperty, clerk.url());
+            return clerk;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return LocalHttpServer.url(server);
     }
 
     /** A User object as Clerk's Backend API returns it (the shape of a webhook's data). */
@@ -120,6 +125,12 @@ public final class ClerkStandIn implements AutoCloseable {
 
     public List<Request> requests() {
         return List.copyOf(requests);
+    }
+
+    /** No users, no scripted failures, no requests recorded. */
+    public synchronized void clear() {
+        reset();
+        users.clear();
     }
 
     public void reset() {
