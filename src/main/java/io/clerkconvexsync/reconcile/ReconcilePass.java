@@ -100,6 +100,7 @@ public final class ReconcilePass {
         } catch (RuntimeException e) {
             reason = "the pass failed inside the runtime: " + e;
         } finally {
+            batches.awaitAll(); // no Convex call may outlive the pass (and its lock)
             workers.shutdownNow();
             if (reason == null && failure.get() != null) {
                 reason = failure.get();
@@ -151,15 +152,15 @@ public final class ReconcilePass {
             page = convex.page(cursor);
             for (String externalId : page.ids()) {
                 convexUsers.incrementAndGet();
-                if (!seen.contains(externalId)) {
+                // past max-deletes the pass will delete nothing: count the rest, but keep no more ids in memory
+                if (!seen.contains(externalId) && candidates.incrementAndGet() <= keepAtMost()) {
                     missing.add(externalId);
                 }
             }
             cursor = page.cursor();
         } while (!page.done());
-        candidates.set(missing.size());
-        progress.accept("reconcile: Convex has " + convexUsers.get() + " users, " + missing.size() + " not listed by Clerk");
-        refuseMassDeletion(missing.size());
+        progress.accept("reconcile: Convex has " + convexUsers.get() + " users, " + candidates.get() + " not listed by Clerk");
+        refuseMassDeletion(candidates.get());
 
         List<ListedUser> stillInClerk = new ArrayList<>();
         for (String userId : missing) {
@@ -182,8 +183,12 @@ public final class ReconcilePass {
         metrics.users("kept", kept.get());
     }
 
+    private long keepAtMost() {
+        return options.allowMassDelete() ? Long.MAX_VALUE : settings.maxDeletes() + 1L;
+    }
+
     /** The wrong-key safety: a development key against a production deployment lists none of its users. */
-    private void refuseMassDeletion(int count) {
+    private void refuseMassDeletion(long count) {
         if (options.allowMassDelete()) {
             return;
         }
