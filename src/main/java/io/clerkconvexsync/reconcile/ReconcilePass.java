@@ -73,7 +73,7 @@ public final class ReconcilePass {
         failure.compareAndSet(null, why);
     }
 
-    /** Runs the pass in this thread; the summary tells how it ended. */
+    /** Runs the pass in this thread; the summary tells how it ended once {@link #finish} is called. */
     void run(ClerkUsers clerk, ConvexUsers convex, ReconcileMetrics metrics, Consumer<String> progress) {
         this.clerk = clerk;
         this.convex = convex;
@@ -106,9 +106,13 @@ public final class ReconcilePass {
                 reason = failure.get();
                 complete = false;
             }
-            finishedAt = clock.instant();
-            metrics.run(complete, finishedAt);
         }
+    }
+
+    /** Marks the pass ended, once its lock is released: until then it shows as running and no other may start. */
+    void finish(ReconcileMetrics metrics) {
+        finishedAt = clock.instant();
+        metrics.run(complete, finishedAt);
     }
 
     /** Lists Clerk page by page, oldest first, handing each full batch to Convex while the next page is read. */

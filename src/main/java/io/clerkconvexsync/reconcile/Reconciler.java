@@ -127,6 +127,7 @@ public final class Reconciler extends ServiceSupport {
             } catch (RuntimeException e) {
                 LOG.warn("Could not release the reconcile lock; it lapses in {} s: {}", ttl.toSeconds(), e.getMessage());
             }
+            pass.finish(metrics);
         }
         if (pass.complete()) {
             LOG.info("Reconcile pass {} complete: {}", pass.id(), pass.toJson());
