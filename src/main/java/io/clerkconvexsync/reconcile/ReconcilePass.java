@@ -12,7 +12,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +28,8 @@ import java.util.function.Consumer;
  * users when others are deleted during the listing) is kept and upserted. Too many candidates mean the wrong Clerk
  * instance, not deletions: then nothing is deleted at all.
  *
- * <p>Memory: one page of Clerk users, the batches in flight, and the set of ids seen.
+ * <p>Memory: two pages of Clerk users (the one being handed over, the next being read), the batches in flight, and
+ * the set of ids seen.
  */
 public final class ReconcilePass {
     private final String id;
@@ -77,11 +80,8 @@ public final class ReconcilePass {
     void run(ClerkUsers clerk, ConvexUsers convex, ReconcileMetrics metrics, Consumer<String> progress) {
         this.clerk = clerk;
         this.convex = convex;
-        ExecutorService workers = Executors.newFixedThreadPool(settings.concurrentBatches(), r -> {
-            Thread t = new Thread(r, "reconcile-batch-" + id);
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService workers = Executors.newFixedThreadPool(settings.concurrentBatches(),
+                r -> daemon(r, "reconcile-batch-" + id));
         Batches batches = new Batches(workers, metrics);
         try {
             Set<String> seen = list(batches, progress);
@@ -115,35 +115,66 @@ public final class ReconcilePass {
         metrics.run(complete, finishedAt);
     }
 
-    /** Lists Clerk page by page, oldest first, handing each full batch to Convex while the next page is read. */
+    /**
+     * Lists Clerk page by page, oldest first: the next page is read while this one is handed to Convex in batches,
+     * so at most two pages are held at once.
+     */
     private Set<String> list(Batches batches, Consumer<String> progress) {
         Set<String> seen = new HashSet<>();
         List<ListedUser> batch = new ArrayList<>(settings.batchSize());
         long started = System.nanoTime();
-        for (int offset = 0; ; ) {
-            goOn();
-            List<ListedUser> page = clerk.page(offset);
-            clerkPages.incrementAndGet();
-            for (ListedUser user : page) {
-                if (seen.add(user.id())) { // offset paging repeats a user when others are created before it
-                    clerkUsers.incrementAndGet();
-                    batch.add(user);
-                    if (batch.size() == settings.batchSize()) {
-                        batches.upsert(batch);
-                        batch = new ArrayList<>(settings.batchSize());
+        ExecutorService reader = Executors.newSingleThreadExecutor(r -> daemon(r, "reconcile-clerk-" + id));
+        try {
+            Future<List<ListedUser>> next = reader.submit(() -> clerk.page(0));
+            for (int offset = 0; ; ) {
+                List<ListedUser> page = await(next);
+                goOn();
+                clerkPages.incrementAndGet();
+                int following = offset + page.size();
+                boolean last = page.size() < settings.clerkPageSize();
+                if (!last) {
+                    next = reader.submit(() -> clerk.page(following));
+                }
+                for (ListedUser user : page) {
+                    if (seen.add(user.id())) { // offset paging repeats a user when others are created before it
+                        clerkUsers.incrementAndGet();
+                        batch.add(user);
+                        if (batch.size() == settings.batchSize()) {
+                            batches.upsert(batch);
+                            batch = new ArrayList<>(settings.batchSize());
+                        }
                     }
                 }
+                double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+                progress.accept(String.format("reconcile: Clerk page %d, %d users listed, %d upserted, %.0f users/s",
+                        clerkPages.get(), clerkUsers.get(), upsertedTotal(), clerkUsers.get() / seconds));
+                if (last) {
+                    break;
+                }
+                offset = following;
             }
-            offset += page.size();
-            double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-            progress.accept(String.format("reconcile: Clerk page %d, %d users listed, %d upserted, %.0f users/s",
-                    clerkPages.get(), clerkUsers.get(), upsertedTotal(), clerkUsers.get() / seconds));
-            if (page.size() < settings.clerkPageSize()) {
-                break;
-            }
+        } finally {
+            reader.shutdownNow();
         }
         batches.upsert(batch);
         return seen;
+    }
+
+    private static List<ListedUser> await(Future<List<ListedUser>> page) {
+        try {
+            return page.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new ReconcileException(String.valueOf(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReconcileException("interrupted while listing Clerk");
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
     /** Convex's users that Clerk did not list: deleted when Clerk answers 404 for them, else kept and upserted. */
