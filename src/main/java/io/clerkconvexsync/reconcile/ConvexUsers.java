@@ -86,6 +86,12 @@ final class ConvexUsers {
             reply = template.requestBody(ConvexDeliveryRoute.REQUEST_ENDPOINT, call, byte[].class);
         } catch (CamelExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof ConvexFailure.Permanent failure) {
+                // Convex's error text may quote user data: not repeated here; the function's logs in Convex have it
+                throw new ReconcileException(failure.getMessage() + ": check that the functions of convex/ are deployed "
+                        + "(a pass needs " + settings.upsertManyFunction() + " and " + settings.pageFunction()
+                        + ") and read the function's error in the Convex dashboard's logs");
+            }
             if (cause instanceof ConvexFailure failure) {
                 throw new ReconcileException(failure.getMessage());
             }

@@ -176,6 +176,21 @@ class ReconcileIT {
     }
 
     @Test
+    void stopsWithoutDeletingWhenConvexRefusesABatch() throws Exception {
+        CLERK.addUsers("user_c", 5);
+        table.put(ClerkStandIn.user("user_gone", "Gone", 5));
+        CONVEX.script(ConvexStandIn.Answer.functionError(200)); // e.g. upsertManyFromClerk not deployed
+
+        JsonNode summary = pass("");
+        assertFalse(summary.get("complete").asBoolean(), summary.toString());
+        String reason = summary.get("reason").asText();
+        assertTrue(reason.contains("users:upsertManyFromClerk failed (HTTP 200)") && reason.contains("deployed"),
+                "says what failed and what to check: " + reason);
+        assertFalse(reason.contains("first_name"), "Convex's error text, which may quote user data, is not repeated");
+        assertNotNull(table.get("user_gone"), "no sweep after a failed batch");
+    }
+
+    @Test
     void wrongKeySafetyDeletesNothingUnlessOverridden() throws Exception {
         CLERK.addUsers("user_w", 2);
         for (int i = 0; i < 5; i++) {
