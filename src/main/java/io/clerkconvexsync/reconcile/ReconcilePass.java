@@ -63,6 +63,10 @@ public final class ReconcilePass {
         return id;
     }
 
+    public ReconcileOptions options() {
+        return options;
+    }
+
     public boolean running() {
         return finishedAt == null;
     }

@@ -116,8 +116,8 @@ public final class Reconciler extends ServiceSupport {
                 pass.abort("the reconcile lock could not be renewed: " + e.getMessage());
             }
         }, every, every, TimeUnit.MILLISECONDS);
-        LOG.info("Reconcile pass {} started{}{}", pass.id(), pass.toJson().get("dryRun").asBoolean() ? " (dry run)" : "",
-                pass.toJson().get("noDelete").asBoolean() ? " (no deletion sweep)" : "");
+        LOG.info("Reconcile pass {} started{}{}", pass.id(), pass.options().dryRun() ? " (dry run)" : "",
+                pass.options().noDelete() ? " (no deletion sweep)" : "");
         try {
             pass.run(new ClerkUsers(template, settings), new ConvexUsers(template, settings, sync), metrics, progress);
         } finally {
