@@ -35,6 +35,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import com.zaxxer.hikari.HikariDataSource;
 
 import java.time.Clock;
+import java.util.Set;
 
 /**
  * Builds every bean once, from validated {@link SyncSettings}. A missing or malformed setting stops startup here,
@@ -104,7 +105,11 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         registry.bind("convexReadiness", new ConvexReadinessCheck(contact, settings.convexUnreachableAfter(),
                 settings.convexRefusalWindow(), clock));
 
-        configureHttpClient(context.getComponent(settings.convexUrl().getScheme(), HttpComponent.class), settings);
+        // Clerk's requests (reconcile) too: no automatic retries, redirects or cookies of HttpClient's own; the Clerk
+        // endpoint sets its own timeouts
+        for (String scheme : Set.of(settings.convexUrl().getScheme(), reconcile.clerkApiUrl().getScheme())) {
+            configureHttpClient(context.getComponent(scheme, HttpComponent.class), settings);
+        }
     }
 
     /**
