@@ -35,7 +35,8 @@ import org.apache.camel.support.service.ServiceSupport;
 import com.zaxxer.hikari.HikariDataSource;
 
 import java.time.Clock;
-import java.util.Set;
+import java.util.List;
+import java.util.TreeSet;
 
 /**
  * Builds every bean once, from validated {@link SyncSettings}. A missing or malformed setting stops startup here,
@@ -107,7 +108,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
 
         // Clerk's requests (reconcile) too: no automatic retries, redirects or cookies of HttpClient's own; the Clerk
         // endpoint sets its own timeouts
-        for (String scheme : Set.of(settings.convexUrl().getScheme(), reconcile.clerkApiUrl().getScheme())) {
+        for (String scheme : new TreeSet<>(List.of(settings.convexUrl().getScheme(), reconcile.clerkApiUrl().getScheme()))) {
             configureHttpClient(context.getComponent(scheme, HttpComponent.class), settings);
         }
     }
