@@ -252,6 +252,19 @@ class ReconcileIT {
     }
 
     @Test
+    void retriesClerkServerErrorsWithBackOff() throws Exception {
+        CLERK.addUsers("user_e", 2);
+        CLERK.fail(503, 502);
+
+        JsonNode summary = pass("?noDelete=true");
+        assertTrue(summary.get("complete").asBoolean(), "two failures are within 3 attempts: " + summary);
+        List<ClerkStandIn.Request> requests = CLERK.requests();
+        assertEquals(3, requests.size(), "the listing request, tried three times");
+        long gap = requests.get(2).atNanos() - requests.get(1).atNanos();
+        assertTrue(gap >= TimeUnit.MILLISECONDS.toNanos(990), "the second retry waits twice the first's 500 ms: " + gap / 1_000_000);
+    }
+
+    @Test
     void neverShowsTheClerkSecretKey() throws Exception {
         CLERK.addUsers("user_k", 3);
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
