@@ -207,6 +207,7 @@ public final class ReconcilePass {
             var user = clerk.user(userId);
             if (user.isPresent()) {
                 kept.incrementAndGet();
+                metrics.users("kept", 1);
                 stillInClerk.add(user.get());
                 if (stillInClerk.size() == settings.batchSize()) {
                     batches.upsert(stillInClerk);
@@ -215,11 +216,10 @@ public final class ReconcilePass {
             } else if (!options.dryRun()) {
                 convex.delete(userId);
                 deleted.incrementAndGet();
+                metrics.users("deleted", 1);
             }
         }
         batches.upsert(stillInClerk);
-        metrics.users("deleted", deleted.get());
-        metrics.users("kept", kept.get());
     }
 
     private long keepAtMost() {
