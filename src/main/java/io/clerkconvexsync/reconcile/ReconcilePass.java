@@ -3,6 +3,8 @@ package io.clerkconvexsync.reconcile;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clerkconvexsync.config.ReconcileSettings;
 import io.clerkconvexsync.intake.ClerkEventParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +34,8 @@ import java.util.function.Consumer;
  * the set of ids seen.
  */
 public final class ReconcilePass {
+    private static final Logger LOG = LoggerFactory.getLogger(ReconcilePass.class);
+
     private final String id;
     private final ReconcileOptions options;
     private final ReconcileSettings settings;
@@ -103,6 +107,7 @@ public final class ReconcilePass {
             reason = e.getMessage();
         } catch (RuntimeException e) {
             reason = "the pass failed inside the runtime: " + e;
+            LOG.error("Reconcile pass {} failed inside the runtime", id, e);
         } finally {
             batches.awaitAll(); // no Convex call may outlive the pass (and its lock)
             workers.shutdownNow();
