@@ -125,7 +125,7 @@ class JarProcessIT {
         // Delivered events are in Convex; dead-lettered ones must all be on disk.
         // opened the way the runtime opens it, so that the runtime started next can take the file over
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + data.toAbsolutePath()
-                + "/clerk-convex-sync;AUTO_SERVER=TRUE", "sa", "");
+                + "/clerk-convex-sync;AUTO_SERVER=TRUE", "sa", Files.readString(data.resolve("database.password")).trim());
              ResultSet rs = c.createStatement().executeQuery("SELECT svix_id FROM clerk_dead_letter")) {
             List<String> stored = new ArrayList<>();
             while (rs.next()) {

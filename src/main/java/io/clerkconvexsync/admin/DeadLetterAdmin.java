@@ -49,28 +49,31 @@ public final class DeadLetterAdmin {
 
     /** One dead letter in full: Convex's error text, the headers kept, the body as received, its error history. */
     public Optional<ObjectNode> show(long id) {
-        return store.find(id).map(d -> {
-            ObjectNode node = summary(d);
-            node.put("errorDetail", d.errorDetail());
-            ObjectNode headers = node.putObject("headers");
-            d.headers().forEach((name, value) -> {
-                if (!name.toLowerCase(Locale.ROOT).contains("signature")) {
-                    headers.put(name, value);
-                }
-            });
-            node.put("body", d.body()); // as received, byte for byte in text
-            ArrayNode history = node.putArray("history");
-            for (DeadLetterFailure f : store.history(id)) {
-                ObjectNode entry = history.addObject();
-                entry.put("failedAt", f.failedAt().toString());
-                entry.put("source", f.source());
-                entry.put("errorKind", f.errorKind());
-                entry.put("httpStatus", f.httpStatus());
-                entry.put("error", f.error());
-                entry.put("attempts", f.attempts());
+        return store.find(id).map(d -> full(d, store.history(id)));
+    }
+
+    /** What {@link #show} answers, for a dead letter at hand; also one line of {@code dead-letters export}. */
+    public static ObjectNode full(DeadLetter d, List<DeadLetterFailure> failures) {
+        ObjectNode node = summary(d);
+        node.put("errorDetail", d.errorDetail());
+        ObjectNode headers = node.putObject("headers");
+        d.headers().forEach((name, value) -> {
+            if (!name.toLowerCase(Locale.ROOT).contains("signature")) {
+                headers.put(name, value);
             }
-            return node;
         });
+        node.put("body", d.body()); // as received, byte for byte in text
+        ArrayNode history = node.putArray("history");
+        for (DeadLetterFailure f : failures) {
+            ObjectNode entry = history.addObject();
+            entry.put("failedAt", f.failedAt().toString());
+            entry.put("source", f.source());
+            entry.put("errorKind", f.errorKind());
+            entry.put("httpStatus", f.httpStatus());
+            entry.put("error", f.error());
+            entry.put("attempts", f.attempts());
+        }
+        return node;
     }
 
     /** Replays what the filter matches: {@code {"count", "delivered", "items": [{id, svixId, result}]}}. */

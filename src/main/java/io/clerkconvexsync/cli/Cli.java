@@ -1,6 +1,7 @@
 package io.clerkconvexsync.cli;
 
 import io.clerkconvexsync.config.InvalidSettingException;
+import io.clerkconvexsync.ops.LogFormat;
 import io.clerkconvexsync.reconcile.ReconcileCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,6 +41,12 @@ public final class Cli implements Callable<Integer> {
 
     /** Runs the command line and returns the process's exit code. */
     public static int execute(String... args) {
+        try {
+            LogFormat.select(); // before anything logs: logback reads it once
+        } catch (InvalidSettingException e) {
+            System.err.println(e.getMessage());
+            return INVALID_SETTING;
+        }
         return commandLine(new Cli()).execute(args);
     }
 

@@ -5,17 +5,20 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clerkconvexsync.Application;
 import io.clerkconvexsync.admin.DeadLetterAdmin;
+import io.clerkconvexsync.admin.DeadLetterTransfer;
 import io.clerkconvexsync.config.H2Network;
 import io.clerkconvexsync.config.RuntimeConfiguration;
-import io.clerkconvexsync.config.SyncSettings;
+import io.clerkconvexsync.config.InvalidSettingException;
+import io.clerkconvexsync.config.StorageSettings;
 import io.clerkconvexsync.store.DeadLetter;
 import io.clerkconvexsync.store.DeadLetterFilter;
 import io.clerkconvexsync.store.DeadLetterStore;
 import io.clerkconvexsync.store.JdbcDeadLetterStore;
+import io.clerkconvexsync.store.StoreDatabase;
+import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
-import org.h2.jdbcx.JdbcConnectionPool;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,9 +29,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
+import java.io.BufferedReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +43,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code dead-letters list|show|replay|purge}: the dead-letter store of DATA_DIR (or storage.jdbc-url), through the same
+ * {@code dead-letters list|show|replay|purge|export|import}: the dead-letter store of DATA_DIR (or STORAGE_JDBC_URL),
+ * through the same
  * {@link DeadLetterAdmin} as the HTTP admin API, whether or not the runtime is running (the embedded database lets a
  * second process in through the first, see SyncSettings). Signatures are never stored, and never printed.
  *
@@ -44,9 +52,11 @@ import java.util.concurrent.Callable;
  * management port, no admin API), so a replay needs neither a running instance nor ADMIN_TOKEN, and goes through the
  * very same routing, redelivery and dead-letter step; claims in the database keep it from racing a running instance.
  */
-@Command(name = DeadLettersCommand.COMMAND, description = "List, show, replay or purge the dead letters of DATA_DIR.",
+@Command(name = DeadLettersCommand.COMMAND,
+        description = "List, show, replay, purge, export or import the dead letters of DATA_DIR (or STORAGE_JDBC_URL).",
         subcommands = {DeadLettersCommand.ListCommand.class, DeadLettersCommand.ShowCommand.class,
-                DeadLettersCommand.ReplayCommand.class, DeadLettersCommand.PurgeCommand.class})
+                DeadLettersCommand.ReplayCommand.class, DeadLettersCommand.PurgeCommand.class,
+                DeadLettersCommand.ExportCommand.class, DeadLettersCommand.ImportCommand.class})
 public final class DeadLettersCommand implements Callable<Integer> {
     public static final String COMMAND = "dead-letters";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -84,25 +94,32 @@ public final class DeadLettersCommand implements Callable<Integer> {
         if (store != null) {
             return action.run(new DeadLetterAdmin(store, null), store, out, err);
         }
-        H2Network.keepLocal();
-        String url;
-        try (CamelContext context = new DefaultCamelContext()) {
-            context.getPropertiesComponent().setLocation(Application.PROPERTY_LOCATIONS);
-            url = SyncSettings.storageUrl(context.getPropertiesComponent()::resolveProperty);
-        }
-        if (url.startsWith("jdbc:h2:file:")) {
-            url += ";IFEXISTS=TRUE"; // a wrong DATA_DIR must say so, not show an empty new database
-        }
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
-        try {
+        try (HikariDataSource pool = openStore()) {
             DeadLetterStore opened = new JdbcDeadLetterStore(pool);
             return action.run(new DeadLetterAdmin(opened, null), opened, out, err);
+        } catch (InvalidSettingException e) {
+            throw e; // exit code 2, naming the setting
         } catch (RuntimeException e) {
-            err.println("Cannot read the dead-letter store (is DATA_DIR right?): " + rootMessage(e));
+            err.println("Cannot read the dead-letter store (is DATA_DIR or STORAGE_JDBC_URL right?): " + rootMessage(e));
             return 1;
-        } finally {
-            pool.dispose();
         }
+    }
+
+    /**
+     * The store the runtime uses (same settings, same credentials), its schema brought up to date. An embedded
+     * database that does not exist is an error: a wrong DATA_DIR must say so, not show an empty new database.
+     */
+    private static HikariDataSource openStore() throws Exception {
+        H2Network.keepLocal();
+        StorageSettings storage;
+        try (CamelContext context = new DefaultCamelContext()) {
+            context.getPropertiesComponent().setLocation(Application.PROPERTY_LOCATIONS);
+            storage = StorageSettings.load(context.getPropertiesComponent()::resolveProperty);
+        }
+        if (storage.embedded() && !StoreDatabase.existsIn(storage.dataDir())) {
+            throw new IllegalStateException("no database in DATA_DIR " + storage.dataDir().toAbsolutePath());
+        }
+        return StoreDatabase.open(storage);
     }
 
     /** Boots the runtime without its listeners, runs the action (a replay), stops. */
@@ -267,6 +284,49 @@ public final class DeadLettersCommand implements Callable<Integer> {
                 ObjectNode result = admin.purge(filter);
                 out.println(JSON.writeValueAsString(result));
                 return filter.matchesOnlyId() && result.get("count").asInt() == 0 ? 1 : 0;
+            });
+        }
+    }
+
+    @Command(name = "export", description = "Every dead letter with its history, one JSON object per line (as show"
+            + " prints it), to standard output: a backup, or what import reads into another store.")
+    static final class ExportCommand implements Callable<Integer> {
+        @ParentCommand
+        DeadLettersCommand parent;
+
+        @Override
+        public Integer call() throws Exception {
+            return parent.withStore((admin, store, out, err) -> {
+                int count = new DeadLetterTransfer(store).exportTo(out);
+                err.println(count + " dead letter(s) exported");
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "import", description = "The dead letters of an export file, with their history; svix-ids already"
+            + " stored are skipped, and a malformed line imports nothing. Exit 1 when the file cannot be read.")
+    static final class ImportCommand implements Callable<Integer> {
+        @ParentCommand
+        DeadLettersCommand parent;
+        @Parameters(paramLabel = "<file>", description = "JSON lines, as export writes them.")
+        Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            return parent.withStore((admin, store, out, err) -> {
+                try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    DeadLetterTransfer.ImportResult result = new DeadLetterTransfer(store).importFrom(in);
+                    out.println(result.imported() + " dead letter(s) imported, " + result.skipped()
+                            + " skipped (their svix-id was already stored)");
+                    return 0;
+                } catch (NoSuchFileException e) {
+                    err.println("No such file: " + file);
+                    return 1;
+                } catch (DeadLetterTransfer.MalformedLineException e) {
+                    err.println("Nothing imported: " + file + " " + e.getMessage());
+                    return 1;
+                }
             });
         }
     }

@@ -7,7 +7,7 @@ import org.apache.camel.main.Main;
  * The runtime's Camel context for a command-line tool (dead-letter replay, reconcile): the same beans, delivery
  * step and database, without what must run in one place only. By route id: the webhook listener, the admin API
  * (its beans may exist when ADMIN_TOKEN is in the environment; an empty override does not replace an {{env:...}}
- * value) and the reconcile schedule are not started here.
+ * value), the retention sweep and the reconcile schedule (the running instances' work) are not started here.
  */
 public final class HeadlessRuntime {
     private HeadlessRuntime() {
@@ -27,7 +27,7 @@ public final class HeadlessRuntime {
         main.setPropertyPlaceholderLocations(Application.PROPERTY_LOCATIONS);
         main.addOverrideProperty("camel.server.enabled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
-        main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "clerk-webhook,admin-*,reconcile-schedule");
+        main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "clerk-webhook,admin-*,storage-retention,reconcile-schedule");
         if (!extensionRoutes) {
             // Camel refuses an empty pattern: one that matches no file
             main.addOverrideProperty("camel.main.routes-include-pattern", "classpath:io/clerkconvexsync/no-routes/*.yaml");

@@ -10,6 +10,7 @@ import io.clerkconvexsync.delivery.ConvexCallPreparer;
 import io.clerkconvexsync.delivery.DeadLetterChannel;
 import io.clerkconvexsync.intake.SvixSignatureVerifier;
 import io.clerkconvexsync.intake.WebhookReply;
+import io.clerkconvexsync.listener.ListenerGuard;
 import io.clerkconvexsync.ops.ConvexContact;
 import io.clerkconvexsync.ops.ConvexReadinessCheck;
 import io.clerkconvexsync.ops.DatabaseReadinessCheck;
@@ -17,12 +18,13 @@ import io.clerkconvexsync.ops.OutcomeRecorder;
 import io.clerkconvexsync.ops.WebhookMetrics;
 import io.clerkconvexsync.routing.ExtensionRoutes;
 import io.clerkconvexsync.routing.UserEventTranslator;
-import io.clerkconvexsync.store.EmbeddedDatabase;
 import io.clerkconvexsync.store.IdempotentReceiver;
 import io.clerkconvexsync.store.JdbcDeadLetterStore;
 import io.clerkconvexsync.store.JdbcLeaseStore;
 import io.clerkconvexsync.store.JdbcProcessedWebhooks;
-import io.clerkconvexsync.store.LeaseStore;
+import io.clerkconvexsync.store.ProcessedRetention;
+import io.clerkconvexsync.store.RetentionRoute;
+import io.clerkconvexsync.store.StoreDatabase;
 import io.clerkconvexsync.reconcile.ReconcileMetrics;
 import io.clerkconvexsync.reconcile.Reconciler;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,10 +39,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.time.Clock;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
- * Builds every bean once, from validated {@link SyncSettings}. A missing or malformed setting stops startup here,
- * before any port is opened, with a message that names it.
+ * Builds every bean once, from validated {@link SyncSettings} and {@link StorageSettings}. A missing or malformed
+ * setting stops startup here, before any port is opened, with a message that names it.
  */
 public final class RuntimeConfiguration implements CamelConfiguration {
 
@@ -52,6 +55,9 @@ public final class RuntimeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         SyncSettings settings = SyncSettings.load(context.getPropertiesComponent()::resolveProperty);
+        ListenerSettings listeners = ListenerSettings.load(context.getPropertiesComponent()::resolveProperty);
+        listeners.checkPortsFree();
+        StorageSettings storage = StorageSettings.load(context.getPropertiesComponent()::resolveProperty);
         H2Network.keepLocal();
         Registry registry = context.getRegistry();
         Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
@@ -60,8 +66,9 @@ public final class RuntimeConfiguration implements CamelConfiguration {
             registry.bind(CLOCK, clock);
         }
         registry.bind("syncSettings", settings);
+        registry.bind("storageSettings", storage);
 
-        HikariDataSource dataSource = EmbeddedDatabase.open(settings);
+        HikariDataSource dataSource = StoreDatabase.open(storage);
         registry.bind("dataSource", dataSource);
         context.addService(new ServiceSupport() {
             @Override
@@ -72,8 +79,15 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         JdbcProcessedWebhooks processed = new JdbcProcessedWebhooks(dataSource, clock);
         registry.bind("processedWebhooks", processed);
         registry.bind("idempotentReceiver", new IdempotentReceiver(processed));
+        JdbcLeaseStore leases = new JdbcLeaseStore(dataSource);
+        registry.bind("leaseStore", leases);
+        registry.bind(RetentionRoute.BEAN, new ProcessedRetention(dataSource, leases, clock, storage,
+                "retention-" + UUID.randomUUID()));
 
         MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (listeners.webhookEnabled() || listeners.managementEnabled()) {
+            ListenerGuard.install(context, listeners, meters);
+        }
         WebhookMetrics metrics = new WebhookMetrics(meters);
         registry.bind("webhookMetrics", metrics);
         registry.bind("outcomeRecorder", new OutcomeRecorder(metrics));
@@ -90,12 +104,10 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         metrics.watchDeadLetters(deadLetters);
         DeadLetterAdmin admin = new DeadLetterAdmin(deadLetters, new DeadLetterReplayer(context, deadLetters, metrics, clock));
         registry.bind(DEAD_LETTER_ADMIN, admin);
-        configureAdminApi(context, admin);
+        configureAdminApi(context, admin, listeners);
 
         ReconcileSettings reconcile = ReconcileSettings.load(context.getPropertiesComponent()::resolveProperty);
         registry.bind("reconcileSettings", reconcile);
-        LeaseStore leases = new JdbcLeaseStore(dataSource);
-        registry.bind("leaseStore", leases);
         Reconciler reconciler = new Reconciler(context, reconcile, settings, leases,
                 new ReconcileMetrics(meters, reconcile.schedule().isPresent(), clock.instant()), clock);
         registry.bind(Reconciler.BEAN, reconciler);
@@ -117,17 +129,22 @@ public final class RuntimeConfiguration implements CamelConfiguration {
      * The admin API's beans and its platform-http component on the management port, only when ADMIN_TOKEN is set:
      * without them {@link AdminApiRoute} adds no route. The token lives in the guard alone, as a digest.
      */
-    private static void configureAdminApi(CamelContext context, DeadLetterAdmin admin) {
+    private static void configureAdminApi(CamelContext context, DeadLetterAdmin admin, ListenerSettings listeners) {
         var token = SyncSettings.adminToken(context.getPropertiesComponent()::resolveProperty);
         if (token.isEmpty()) {
             return;
         }
+        // The runtime proper (webhook listener on) would otherwise fail in Camel with an unclear error; the
+        // dead-letters replay command turns both listeners off on purpose and never serves the API.
+        if (listeners.webhookEnabled() && !listeners.managementEnabled()) {
+            throw new InvalidSettingException("ADMIN_TOKEN", "is set but camel.management.enabled is false: the admin API"
+                    + " is served on the management port; turn management on or leave ADMIN_TOKEN empty");
+        }
         PlatformHttpComponent managementHttp = new PlatformHttpComponent();
-        managementHttp.setEngine(new PortBoundEngine(
-                SyncSettings.managementPort(context.getPropertiesComponent()::resolveProperty)));
+        managementHttp.setEngine(new PortBoundEngine(listeners.managementPort()));
         // The webhook listener's component is told its port as well: beside a second platform-http component the
         // stock engine's discovery of the server port picks the management server.
-        int webhookPort = SyncSettings.webhookPort(context.getPropertiesComponent()::resolveProperty);
+        int webhookPort = listeners.webhookPort();
         if (webhookPort > 0) {
             context.getComponent("platform-http", PlatformHttpComponent.class).setEngine(new PortBoundEngine(webhookPort));
         }

@@ -37,6 +37,35 @@ public record SettingsReader(Function<String, Optional<String>> lookup) {
         return value;
     }
 
+    /**
+     * A TCP port, named by its environment variable in the message.
+     *
+     * @param allowZero whether 0 (any free port, for tests) is accepted
+     */
+    public int port(String key, String env, boolean allowZero) {
+        String raw = required(key, env);
+        int value;
+        try {
+            value = Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingException(env, "must be a port number");
+        }
+        int min = allowZero ? 0 : 1;
+        if (value < min || value > 65_535) {
+            throw new InvalidSettingException(env, "must be a port number from " + min + " to 65535");
+        }
+        return value;
+    }
+
+    /** {@code true} or {@code false}, in any case; anything else is refused rather than read as false. */
+    public boolean bool(String key) {
+        String raw = required(key, null);
+        if (!raw.equalsIgnoreCase("true") && !raw.equalsIgnoreCase("false")) {
+            throw new InvalidSettingException(key, "must be true or false");
+        }
+        return Boolean.parseBoolean(raw);
+    }
+
     public double multiplier(String key) {
         try {
             double value = Double.parseDouble(required(key, null));

@@ -1,7 +1,6 @@
 package io.clerkconvexsync.config;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -30,9 +29,6 @@ public record SyncSettings(
         double backoffMultiplier,
         Duration maximumRedeliveryDelay,
         Duration requestBudget,
-        Path dataDir,
-        String jdbcUrl,
-        int storageConnections,
         Duration convexUnreachableAfter,
         Duration convexRefusalWindow) {
 
@@ -40,7 +36,8 @@ public record SyncSettings(
     public static final String WEBHOOK_SECRET = "clerk.webhook-secret";
     public static final String CONVEX_URL = "convex.url";
     public static final String CONVEX_DEPLOY_KEY = "convex.deploy-key";
-    public static final String DATA_DIR = "storage.data-dir";
+    /** Read by {@link StorageSettings}; kept here for the benchmark's harness, which sets it beside the others. */
+    public static final String DATA_DIR = StorageSettings.DATA_DIR;
     public static final String ADMIN_TOKEN = "admin.token";
     public static final String MANAGEMENT_PORT = "camel.management.port";
 
@@ -58,7 +55,6 @@ public record SyncSettings(
      */
     public static SyncSettings load(Function<String, Optional<String>> lookup) {
         SettingsReader r = new SettingsReader(lookup);
-        Path dataDir = Path.of(r.required(DATA_DIR, "DATA_DIR"));
         SyncSettings settings = new SyncSettings(
                 secrets(r.required(WEBHOOK_SECRET, "CLERK_WEBHOOK_SECRET")),
                 Duration.ofSeconds(r.positiveInt("clerk.timestamp-tolerance-seconds")),
@@ -76,9 +72,6 @@ public record SyncSettings(
                 r.multiplier("delivery.backoff-multiplier"),
                 Duration.ofMillis(r.positiveInt("delivery.maximum-delay-ms")),
                 requestBudget(r.positiveInt("delivery.request-budget-ms")),
-                dataDir,
-                r.optional("storage.jdbc-url").orElseGet(() -> h2Url(dataDir)),
-                r.positiveInt("storage.max-connections"),
                 Duration.ofSeconds(r.positiveInt("health.convex-unreachable-seconds")),
                 Duration.ofSeconds(r.positiveInt("health.convex-refusal-seconds")));
         if (settings.convexDeployKey.isPresent() && settings.convexDeployKey.get().chars().anyMatch(Character::isWhitespace)) {
@@ -96,33 +89,17 @@ public record SyncSettings(
     }
 
     /**
-     * The embedded default: an H2 file in DATA_DIR, kept open for the life of the process (opening the file per lookup
-     * is slow). H2 writes commits to the file every 500 ms (its WRITE_DELAY): writing each at once was half the CPU
-     * per webhook. What must not wait is forced to disk before its 2xx: the dead-letter store checkpoints after each
-     * write (see JdbcDeadLetterStore); a processed svix-id that a kill -9 catches in those 500 ms only makes a manual
-     * replay of that message call Convex again, which the companion functions treat as a no-op. AUTO_SERVER lets
-     * the CLI (dead-letters list/show/replay/purge) in while the runtime holds the file: the first process to open it
-     * serves it to the others over a loopback TCP port (see {@link H2Network}); a second runtime on the same DATA_DIR
-     * would share it the same way rather than fail.
-     */
-    static String h2Url(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("clerk-convex-sync")
-                + ";DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE";
-    }
-
-    /** The JDBC URL of the runtime's state alone, for tools that need nothing else. */
-    public static String storageUrl(Function<String, Optional<String>> lookup) {
-        SettingsReader r = new SettingsReader(lookup);
-        return r.optional("storage.jdbc-url").orElseGet(() -> h2Url(Path.of(r.required(DATA_DIR, "DATA_DIR"))));
-    }
-
-    /**
      * The bearer token of the HTTP admin API, empty when the API is off (the default). Kept out of the record on
      * purpose: only the admin door needs it, and a record's toString would print it.
      *
-     * @throws InvalidSettingException when it is set but too short or holds white space
+     * @throws InvalidSettingException when it is set but too short, holds white space, or is only white space (which
+     *                                  would otherwise read as unset and turn the API off without a word)
      */
     public static Optional<String> adminToken(Function<String, Optional<String>> lookup) {
+        if (lookup.apply(ADMIN_TOKEN).filter(v -> !v.isEmpty() && v.isBlank()).isPresent()) {
+            throw new InvalidSettingException("ADMIN_TOKEN", "is only white space; leave it empty to turn the admin API"
+                    + " off, or set a token (e.g. openssl rand -hex 32)");
+        }
         Optional<String> token = new SettingsReader(lookup).optional(ADMIN_TOKEN);
         if (token.isPresent() && token.get().length() < MIN_ADMIN_TOKEN_LENGTH) {
             throw new InvalidSettingException("ADMIN_TOKEN", "must be at least " + MIN_ADMIN_TOKEN_LENGTH
@@ -132,16 +109,6 @@ public record SyncSettings(
             throw new InvalidSettingException("ADMIN_TOKEN", "contains white space");
         }
         return token;
-    }
-
-    /** The webhook listener's port; 0 when the server picks one. */
-    public static int webhookPort(Function<String, Optional<String>> lookup) {
-        return new SettingsReader(lookup).nonNegativeInt("camel.server.port");
-    }
-
-    /** The management port, where health, metrics and the admin API are served. */
-    public static int managementPort(Function<String, Optional<String>> lookup) {
-        return new SettingsReader(lookup).positiveInt(MANAGEMENT_PORT);
     }
 
     /** The signing secrets alone, for tools that need nothing else; fails like {@link #load} when they are wrong. */

@@ -2,6 +2,7 @@ package io.clerkconvexsync.delivery;
 
 import io.clerkconvexsync.ErrorHandling;
 import io.clerkconvexsync.Outcome;
+import io.clerkconvexsync.config.SyncSettings;
 import org.apache.camel.BeanInject;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -25,6 +26,8 @@ public final class ConvexDeliveryRoute extends RouteBuilder {
 
     @BeanInject("convexCallPreparer")
     ConvexCallPreparer preparer;
+    @BeanInject("syncSettings")
+    SyncSettings settings;
 
     @Override
     public void configure() {
@@ -41,7 +44,8 @@ public final class ConvexDeliveryRoute extends RouteBuilder {
         // No error handler of its own: failures go back to the caller's step above, which redelivers the whole call.
         from(CALL_ENDPOINT).routeId("convex-call").errorHandler(noErrorHandler())
                 .process(preparer)
-                .to("{{convex.url}}/api/mutation?throwExceptionOnFailure=false&skipResponseHeaders=true")
+                // the validated URL, its trailing slash dropped: the raw setting would make it //api/mutation
+                .to(settings.convexUrl() + "/api/mutation?throwExceptionOnFailure=false&skipResponseHeaders=true")
                 .process(preparer::classifyAnswer);
     }
 }

@@ -1,8 +1,10 @@
 package io.clerkconvexsync.intake;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.clerkconvexsync.RawJson;
@@ -67,9 +69,14 @@ public final class ClerkEventParser implements Processor {
                 throw new WebhookRejectedException("malformed_json", "the body has content after the JSON object");
             }
             return event(svixId, body, headers, envelope);
+        } catch (StreamConstraintsException e) {
+            // Jackson's bounds on nesting depth and number or string length: no location to give
+            throw new WebhookRejectedException("malformed_json", "the body exceeds the JSON limits (nesting depth,"
+                    + " number or text length) no Clerk event comes near");
         } catch (JsonProcessingException e) {
-            throw new WebhookRejectedException("malformed_json", "the body is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            JsonLocation at = e.getLocation();
+            throw new WebhookRejectedException("malformed_json", "the body is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
             throw new WebhookRejectedException("malformed_json", "the body is not valid JSON");
         }

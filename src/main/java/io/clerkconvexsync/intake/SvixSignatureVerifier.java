@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -29,6 +30,8 @@ public final class SvixSignatureVerifier implements Processor {
     static final List<String> ID_HEADERS = List.of("svix-id", "webhook-id");
     static final List<String> TIMESTAMP_HEADERS = List.of("svix-timestamp", "webhook-timestamp");
     static final List<String> SIGNATURE_HEADERS = List.of("svix-signature", "webhook-signature");
+    /** Exchange property holding the svix-id as sent, before it is verified (the answer drops every header). */
+    public static final String CLAIMED_ID_PROPERTY = "clerkClaimedSvixId";
     /** Only v1 (HMAC-SHA256) is used by Clerk; v1a (ed25519) entries are skipped. */
     private static final String SIGNATURE_VERSION = "v1,";
     /** A svix-id is a short token (msg_...); anything longer is not from Svix and would not fit the stores. */
@@ -55,7 +58,9 @@ public final class SvixSignatureVerifier implements Processor {
         byte[] body = message.getBody(byte[].class);
         // converted once: the parser and the dead-letter store read these same bytes
         message.setBody(body);
-        verify(body, header(message, ID_HEADERS), header(message, TIMESTAMP_HEADERS), header(message, SIGNATURE_HEADERS));
+        String id = header(message, ID_HEADERS);
+        exchange.setProperty(CLAIMED_ID_PROPERTY, id); // for the log line, should the webhook be rejected
+        verify(body, id, header(message, TIMESTAMP_HEADERS), header(message, SIGNATURE_HEADERS));
     }
 
     /** Returns the body as text when the signature holds; throws {@link WebhookRejectedException} otherwise. */
@@ -134,8 +139,17 @@ public final class SvixSignatureVerifier implements Processor {
         return true;
     }
 
+    /**
+     * The first of {@code names} that is set. A header sent twice is refused rather than verified value by value:
+     * Svix sends each once (several signatures go space-separated in one svix-signature), so a second copy is not
+     * from Svix, and which copy an intermediary keeps is not something to bet a verification on.
+     */
     private static String header(Message message, List<String> names) {
         for (String name : names) {
+            if (message.getHeader(name) instanceof Collection<?> values && values.size() > 1) {
+                throw new WebhookRejectedException("duplicate_headers", name + " was sent more than once; send each"
+                        + " Svix header once");
+            }
             String value = message.getHeader(name, String.class);
             if (value != null && !value.isBlank()) {
                 return value;

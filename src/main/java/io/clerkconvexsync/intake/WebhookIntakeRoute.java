@@ -30,6 +30,7 @@ public final class WebhookIntakeRoute extends RouteBuilder {
                     .process(idempotentReceiver::remember)
                     .process(outcomeRecorder)
                 .end()
+                .process(new ContentTypeFilter())
                 .process(verifier)
                 .process(new ClerkEventParser())
                 .process(idempotentReceiver::detectDuplicate)

@@ -6,10 +6,21 @@ package io.clerkconvexsync.intake;
  */
 public final class WebhookRejectedException extends RuntimeException {
     private final String code;
+    private final int status;
 
     public WebhookRejectedException(String code, String message) {
+        this(code, message, 400);
+    }
+
+    /** @param status the 4xx to answer, where 400 says less than it could (415 for a wrong content type) */
+    public WebhookRejectedException(String code, String message, int status) {
         super(message, null, false, false);
         this.code = code;
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
     }
 
     /** A short machine-readable reason, e.g. {@code invalid_signature}. */

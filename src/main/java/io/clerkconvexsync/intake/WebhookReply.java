@@ -31,7 +31,8 @@ public final class WebhookReply implements Processor {
         }
         Message message = exchange.getMessage();
         message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, outcome.httpStatus());
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE,
+                outcome == Outcome.REJECTED && rejected != null ? rejected.status() : outcome.httpStatus());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setBody(body.toString());
     }

@@ -1,6 +1,5 @@
 package io.clerkconvexsync.ops;
 
-import io.clerkconvexsync.store.StoreException;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -8,19 +7,17 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Map;
 
 /**
  * Readiness DOWN when the runtime's database cannot be written: every webhook would then be answered 503, because
- * nothing may be acknowledged that is not durably recorded. Proves it with a real committed write to a one-row table.
+ * nothing may be acknowledged that is not durably recorded. Proves it with a real committed write to a one-row table
+ * (created by the schema migrations). It comes back UP by itself: the pool opens new connections once the database
+ * answers again.
  */
 public final class DatabaseReadinessCheck extends AbstractHealthCheck {
-
-    private static final String CREATE =
-            "CREATE TABLE IF NOT EXISTS clerk_health_probe (id INT PRIMARY KEY, checked_at TIMESTAMP NOT NULL)";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -29,12 +26,6 @@ public final class DatabaseReadinessCheck extends AbstractHealthCheck {
         super("clerk-convex-sync", "database");
         this.dataSource = dataSource;
         this.clock = clock;
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute(CREATE);
-            write();
-        } catch (SQLException e) {
-            throw new StoreException("could not create the health probe table", e);
-        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.clerkconvexsync.ops;
 
+import io.clerkconvexsync.listener.ListenerGuard;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,7 +8,8 @@ import sun.misc.Signal;
 
 /**
  * SIGTERM (what an orchestrator or {@code kill} sends on a deploy) ends the runtime like a normal completion rather
- * than through the JVM's shutdown hooks: Camel stops its consumers, so nothing new is taken, waits for the webhooks in
+ * than through the JVM's shutdown hooks: new webhooks are answered 503 {@code shutting_down} (see ListenerGuard),
+ * Camel stops its consumers, so nothing new is taken, waits for the webhooks in
  * flight (at most {@code camel.main.shutdown-timeout} seconds), and the process then exits 0. Left to the JVM, the same
  * graceful stop would run inside a shutdown hook and the exit code would be 143, which supervisors count as a crash.
  */
@@ -21,6 +23,11 @@ public final class GracefulShutdown {
     public static void onSigterm(Main main) {
         Signal.handle(new Signal("TERM"), signal -> {
             LOG.info("SIGTERM: no new webhooks taken; finishing those in flight, then exiting");
+            ListenerGuard guard = main.getCamelContext() == null ? null
+                    : main.getCamelContext().getRegistry().lookupByNameAndType(ListenerGuard.NAME, ListenerGuard.class);
+            if (guard != null) {
+                guard.stopTaking();
+            }
             main.completed();
         });
     }

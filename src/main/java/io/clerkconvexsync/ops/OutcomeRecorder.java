@@ -2,6 +2,8 @@ package io.clerkconvexsync.ops;
 
 import io.clerkconvexsync.Outcome;
 import io.clerkconvexsync.intake.ClerkEvent;
+import io.clerkconvexsync.intake.SvixSignatureVerifier;
+import io.clerkconvexsync.intake.WebhookRejectedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -13,6 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutcomeRecorder implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger("io.clerkconvexsync.webhook");
+    /** Svix ids are ~30 characters; a longer claimed one is cut so a header cannot fill the log. */
+    private static final int MAX_LOGGED_ID = 100;
 
     private final WebhookMetrics metrics;
 
@@ -26,11 +30,24 @@ public final class OutcomeRecorder implements Processor {
         ClerkEvent event = exchange.getProperty(ClerkEvent.PROPERTY, ClerkEvent.class);
         long elapsedMs = exchange.getClock().elapsed();
         metrics.webhook(event == null ? null : event.type(), outcome, elapsedMs);
-        if (event == null) {
+        WebhookRejectedException rejected = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, WebhookRejectedException.class);
+        if (outcome == Outcome.REJECTED && rejected != null) {
+            metrics.rejection(rejected.code());
+            // the svix-id as sent, unverified: it is what the sender's own log shows (bounded, and escaped by the
+            // plain format like every value)
+            LOG.info("webhook svix_id={} outcome={} reason={} status={} latency_ms={}", claimedSvixId(exchange, event),
+                    outcome.label(), rejected.code(), rejected.status(), elapsedMs);
+        } else if (event == null) {
             LOG.info("webhook outcome={} status={} latency_ms={}", outcome.label(), outcome.httpStatus(), elapsedMs);
         } else {
             LOG.info("webhook svix_id={} type={} user_id={} outcome={} status={} latency_ms={}", event.svixId(), event.type(),
                     event.subjectId(), outcome.label(), outcome.httpStatus(), elapsedMs);
         }
+    }
+
+    private static String claimedSvixId(Exchange exchange, ClerkEvent event) {
+        String id = event != null ? event.svixId()
+                : exchange.getProperty(SvixSignatureVerifier.CLAIMED_ID_PROPERTY, String.class);
+        return id == null || id.length() <= MAX_LOGGED_ID ? id : id.substring(0, MAX_LOGGED_ID) + "…";
     }
 }

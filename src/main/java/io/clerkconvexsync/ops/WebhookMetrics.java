@@ -59,6 +59,24 @@ public final class WebhookMetrics {
         for (String result : REPLAY_RESULTS) {
             replayCounter(result);
         }
+        REJECTION_REASONS.forEach(this::rejectionCounter);
+    }
+
+    /** Why a webhook is answered 4xx: the codes of io.clerkconvexsync.intake's rejections; any other is "other". */
+    private static final Set<String> REJECTION_REASONS = Set.of("missing_headers", "invalid_id", "invalid_timestamp",
+            "timestamp_too_old", "timestamp_too_new", "empty_body", "invalid_body", "invalid_signature",
+            "duplicate_headers", "unsupported_media_type", "malformed_json", "malformed_event", "missing_type",
+            "missing_user_id");
+    private final Map<String, Counter> rejectionCounters = new ConcurrentHashMap<>();
+
+    /** One webhook rejected (answered 4xx), by reason. */
+    public void rejection(String reason) {
+        rejectionCounter(REJECTION_REASONS.contains(reason) ? reason : "other").increment();
+    }
+
+    private Counter rejectionCounter(String reason) {
+        return rejectionCounters.computeIfAbsent(reason, r -> Counter.builder("clerk.webhook.rejections")
+                .description("Clerk webhooks rejected (answered 4xx), by reason").tag("reason", r).register(registry));
     }
 
     /** What a dead-letter replay can end in (see io.clerkconvexsync.admin.ReplayResult). */

@@ -50,6 +50,14 @@ public interface DeadLetterStore {
      */
     void noteFailedReplay(long id, DeadLetterFailure failure);
 
+    /**
+     * Puts back a dead letter exported from a store (this one or another) with its history, as it was: attempts,
+     * errors and times. Committed as one before it returns.
+     *
+     * @return false, storing nothing, when a dead letter with its svix-id is already stored
+     */
+    boolean restore(DeadLetter deadLetter, List<DeadLetterFailure> history);
+
     /** Removes the dead letter and its history; false when it was not stored. */
     boolean delete(long id);
 }

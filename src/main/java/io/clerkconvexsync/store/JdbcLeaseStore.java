@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,15 +14,10 @@ import java.util.Optional;
  * {@link LeaseStore} as one row per lease, in SQL that H2 and PostgreSQL both accept. Written here rather than taken
  * from Camel's master component because the leases guard work started from a CLI or an HTTP call as well as from
  * routes, and must work on the embedded H2 as on PostgreSQL; each change is one conditional statement, so the
- * database decides between two racing instances.
+ * database decides between two racing instances. Its table comes from {@link SchemaMigrations}.
  */
 public final class JdbcLeaseStore implements LeaseStore {
 
-    private static final String CREATE = """
-            CREATE TABLE IF NOT EXISTS clerk_lease (
-              name VARCHAR(100) NOT NULL PRIMARY KEY,
-              holder VARCHAR(200) NOT NULL,
-              expires_at TIMESTAMP NOT NULL)""";
     private static final String TAKE_OVER = """
             UPDATE clerk_lease SET holder = ?, expires_at = ? WHERE name = ? AND (holder = ? OR expires_at < ?)""";
     private static final String INSERT = "INSERT INTO clerk_lease (name, holder, expires_at) VALUES (?, ?, ?)";
@@ -35,11 +29,6 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     public JdbcLeaseStore(DataSource dataSource) {
         this.dataSource = dataSource;
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute(CREATE);
-        } catch (SQLException e) {
-            throw new StoreException("could not create the lease table", e);
-        }
     }
 
     @Override

@@ -25,14 +25,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Written here rather than taken from camel-sql's JdbcMessageIdRepository because that one runs every lookup and
  * insert in its own Spring transaction (a COUNT query, then a second query and the insert): profiling the benchmark
  * showed it as a quarter of the runtime's CPU per webhook. Here a lookup is one indexed SELECT and inserts of
- * concurrent webhooks share one commit, in SQL that H2 and PostgreSQL both accept.
+ * concurrent webhooks share one commit, in SQL that H2 and PostgreSQL both accept. Its table comes from
+ * {@link SchemaMigrations}; {@link ProcessedRetention} forgets old ids.
  */
 public final class JdbcProcessedWebhooks extends ServiceSupport implements IdempotentRepository {
 
-    private static final String CREATE = """
-            CREATE TABLE IF NOT EXISTS clerk_processed_webhook (
-              svix_id VARCHAR(200) NOT NULL PRIMARY KEY,
-              processed_at TIMESTAMP NOT NULL)""";
     private static final String SELECT = "SELECT 1 FROM clerk_processed_webhook WHERE svix_id = ?";
     private static final String INSERT = "INSERT INTO clerk_processed_webhook (svix_id, processed_at) VALUES (?, ?)";
     private static final String DELETE = "DELETE FROM clerk_processed_webhook WHERE svix_id = ?";
@@ -45,11 +42,6 @@ public final class JdbcProcessedWebhooks extends ServiceSupport implements Idemp
     public JdbcProcessedWebhooks(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.clock = clock;
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute(CREATE);
-        } catch (SQLException e) {
-            throw new StoreException("could not create the table of processed webhooks", e);
-        }
     }
 
     @Override

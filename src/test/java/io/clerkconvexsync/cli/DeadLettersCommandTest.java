@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clerkconvexsync.store.DeadLetter;
 import io.clerkconvexsync.store.JdbcDeadLetterStore;
-import org.h2.jdbcx.JdbcConnectionPool;
+import io.clerkconvexsync.support.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,18 +22,14 @@ class DeadLettersCommandTest {
 
     static final String BODY = "{\"type\":\"user.created\",\"data\":{\"id\":\"user_1\",\"first_name\":null,\"name\":\"Zoë\"}}";
 
-    final JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:mem:dead-letters-cli;DB_CLOSE_DELAY=-1", "sa", "");
-    final JdbcDeadLetterStore store = new JdbcDeadLetterStore(pool);
+    final TestDatabase database = TestDatabase.create(TestDatabase.Engine.H2);
+    final JdbcDeadLetterStore store = new JdbcDeadLetterStore(database.open());
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @AfterEach
-    void dropTable() throws Exception {
-        try (var c = pool.getConnection(); var s = c.createStatement()) {
-            s.execute("DROP TABLE clerk_dead_letter");
-            s.execute("DROP TABLE clerk_dead_letter_failure");
-        }
-        pool.dispose();
+    void dropDatabase() {
+        database.close();
     }
 
     private long storeOne(String svixId) {

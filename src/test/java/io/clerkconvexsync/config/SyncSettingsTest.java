@@ -30,8 +30,6 @@ class SyncSettingsTest {
         p.put("delivery.backoff-multiplier", "2");
         p.put("delivery.maximum-delay-ms", "2000");
         p.put("delivery.request-budget-ms", "13000");
-        p.put("storage.data-dir", "./data");
-        p.put("storage.max-connections", "16");
         p.put("health.convex-unreachable-seconds", "60");
         p.put("health.convex-refusal-seconds", "300");
         return p;
@@ -50,7 +48,6 @@ class SyncSettingsTest {
         SyncSettings s = load(valid());
         assertEquals(1, s.webhookSecrets().size());
         assertEquals("happy-otter-123.convex.cloud", s.convexUrl().getHost());
-        assertTrue(s.jdbcUrl().startsWith("jdbc:h2:file:") && s.jdbcUrl().contains("DB_CLOSE_DELAY=-1"), s.jdbcUrl());
         assertFalse(s.convexDeployKey().isPresent());
     }
 
@@ -123,5 +120,14 @@ class SyncSettingsTest {
         assertEquals("ADMIN_TOKEN", tooShort.setting());
         assertFalse(tooShort.getMessage().contains("short-secret"), "the value must not be in the message");
         assertThrows(InvalidSettingException.class, () -> SyncSettings.adminToken(key -> Optional.of("0123456789 abcdef")));
+    }
+
+    @Test
+    void refusesAnAdminTokenOfWhiteSpaceAloneRatherThanTurningTheApiOff() {
+        InvalidSettingException e = assertThrows(InvalidSettingException.class,
+                () -> SyncSettings.adminToken(key -> Optional.of("   ")));
+        assertEquals("ADMIN_TOKEN", e.setting());
+        assertTrue(e.getMessage().contains("only white space"), e.getMessage());
+        assertTrue(SyncSettings.adminToken(key -> Optional.of("")).isEmpty(), "empty: the API is off");
     }
 }

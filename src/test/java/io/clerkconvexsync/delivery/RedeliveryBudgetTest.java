@@ -3,7 +3,6 @@ package io.clerkconvexsync.delivery;
 import io.clerkconvexsync.config.SyncSettings;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +17,7 @@ class RedeliveryBudgetTest {
         SyncSettings s = new SyncSettings(List.of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), Duration.ofMinutes(5),
                 java.net.URI.create("https://x.convex.cloud"), Optional.empty(), "u", "user", "d", "userId",
                 Duration.ofMillis(1000), Duration.ofMillis(2500), 64, redeliveries, Duration.ofMillis(250), 2.0,
-                Duration.ofMillis(2000), Duration.ofMillis(13000), Path.of("data"), "jdbc:h2:mem:x", 4,
+                Duration.ofMillis(2000), Duration.ofMillis(13000),
                 Duration.ofSeconds(60), Duration.ofSeconds(300));
         return new RedeliveryBudget(s);
     }

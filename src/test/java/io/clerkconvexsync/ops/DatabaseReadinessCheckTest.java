@@ -2,7 +2,8 @@ package io.clerkconvexsync.ops;
 
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.h2.jdbcx.JdbcConnectionPool;
+import com.zaxxer.hikari.HikariDataSource;
+import io.clerkconvexsync.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -14,14 +15,15 @@ class DatabaseReadinessCheckTest {
 
     @Test
     void isDownWithAReasonWhenTheDatabaseCannotBeWritten() throws Exception {
-        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:mem:db-readiness;DB_CLOSE_DELAY=-1", "sa", "");
-        DatabaseReadinessCheck check = new DatabaseReadinessCheck(pool, Clock.systemUTC());
-        try (DefaultCamelContext context = new DefaultCamelContext()) {
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Engine.H2);
+             DefaultCamelContext context = new DefaultCamelContext()) {
+            HikariDataSource pool = database.open();
+            DatabaseReadinessCheck check = new DatabaseReadinessCheck(pool, Clock.systemUTC());
             check.setCamelContext(context);
             context.start();
             assertEquals(HealthCheck.State.UP, check.call().getState(), "a writable database is ready");
 
-            pool.dispose();
+            pool.close();
             HealthCheck.Result result = check.call();
             assertEquals(HealthCheck.State.DOWN, result.getState(), "a database that refuses writes is not ready");
             assertTrue(result.getMessage().orElse("").contains("cannot be written"), result.getMessage().orElse("no reason"));

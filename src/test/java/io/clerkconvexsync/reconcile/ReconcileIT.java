@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clerkconvexsync.Application;
-import io.clerkconvexsync.store.JdbcLeaseStore;
+import io.clerkconvexsync.store.LeaseStore;
 import io.clerkconvexsync.support.ClerkStandIn;
 import io.clerkconvexsync.support.ConvexStandIn;
 import io.clerkconvexsync.support.ConvexUsersTable;
 import io.clerkconvexsync.support.TestRuntime;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.h2.jdbcx.JdbcConnectionPool;
+import org.apache.camel.BeanInject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,6 +77,8 @@ class ReconcileIT {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final HttpClient http = HttpClient.newHttpClient();
+    @BeanInject("leaseStore")
+    LeaseStore leases;
     ConvexUsersTable table;
 
     @BeforeEach
@@ -320,24 +322,19 @@ class ReconcileIT {
 
     @Test
     void refusesAPassWhileAnotherInstanceHoldsTheLockAndTakesOverWhenItLapses() throws Exception {
-        JdbcConnectionPool pool = JdbcConnectionPool.create(DATABASE, "sa", "");
-        try {
-            JdbcLeaseStore leases = new JdbcLeaseStore(pool);
-            assertTrue(leases.acquire(Reconciler.LEASE, "rec_other@elsewhere", Instant.now(), Duration.ofSeconds(2)));
-            HttpResponse<String> refused = post("/reconcile", TOKEN);
-            assertEquals(409, refused.statusCode(), refused.body());
-            assertTrue(refused.body().contains("rec_other@elsewhere"), "says who holds it: " + refused.body());
+        // another instance: another holder of the same lease in the same database
+        assertTrue(leases.acquire(Reconciler.LEASE, "rec_other@elsewhere", Instant.now(), Duration.ofSeconds(2)));
+        HttpResponse<String> refused = post("/reconcile", TOKEN);
+        assertEquals(409, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("rec_other@elsewhere"), "says who holds it: " + refused.body());
 
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            HttpResponse<String> started;
-            do { // the other instance died: its lease lapses after its time to live
-                started = post("/reconcile", TOKEN);
-            } while (started.statusCode() == 409 && System.nanoTime() < deadline && pause());
-            assertEquals(202, started.statusCode(), started.body());
-            assertTrue(awaitDone(JSON.readTree(started.body()).get("id").asText()).get("complete").asBoolean());
-        } finally {
-            pool.dispose();
-        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        HttpResponse<String> started;
+        do { // the other instance died: its lease lapses after its time to live
+            started = post("/reconcile", TOKEN);
+        } while (started.statusCode() == 409 && System.nanoTime() < deadline && pause());
+        assertEquals(202, started.statusCode(), started.body());
+        assertTrue(awaitDone(JSON.readTree(started.body()).get("id").asText()).get("complete").asBoolean());
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------

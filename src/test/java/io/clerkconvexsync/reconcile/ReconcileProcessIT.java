@@ -2,6 +2,7 @@ package io.clerkconvexsync.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clerkconvexsync.store.H2Credentials;
 import io.clerkconvexsync.store.JdbcLeaseStore;
 import io.clerkconvexsync.support.ClerkStandIn;
 import io.clerkconvexsync.support.ConvexStandIn;
@@ -107,10 +108,12 @@ class ReconcileProcessIT {
     @Test
     void exitsOneWhileAnotherPassHoldsTheLock() throws Exception {
         Map<String, String> env = env();
+        assertEquals(0, reconcile(env, "reconcile", "--dry-run").exitCode(), "a first run sets the database up");
         // the runtime's database in DATA_DIR, reached like a second instance would (H2 AUTO_SERVER)
-        String url = "jdbc:h2:file:" + Path.of(env.get("DATA_DIR")).toAbsolutePath().resolve("clerk-convex-sync")
-                + ";DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE";
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
+        Path dataDir = Path.of(env.get("DATA_DIR")).toAbsolutePath();
+        String url = "jdbc:h2:file:" + dataDir.resolve("clerk-convex-sync") + ";AUTO_SERVER=TRUE";
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, H2Credentials.USER,
+                Files.readString(dataDir.resolve(H2Credentials.PASSWORD_FILE)).trim());
         try {
             assertTrue(new JdbcLeaseStore(pool).acquire(Reconciler.LEASE, "rec_elsewhere@host/1", Instant.now(),
                     Duration.ofMinutes(5)));

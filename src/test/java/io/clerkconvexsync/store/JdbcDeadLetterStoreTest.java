@@ -1,7 +1,7 @@
 package io.clerkconvexsync.store;
 
-import org.h2.jdbcx.JdbcConnectionPool;
-import org.junit.jupiter.api.AfterEach;
+import io.clerkconvexsync.support.OnBothDatabases;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -9,25 +9,24 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class JdbcDeadLetterStoreTest {
+class JdbcDeadLetterStoreTest extends OnBothDatabases {
     static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
     static final Duration STALE = Duration.ofMinutes(5);
 
-    final JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:mem:dead-letter-store;DB_CLOSE_DELAY=-1", "sa", "");
-    final JdbcDeadLetterStore store = new JdbcDeadLetterStore(pool);
+    JdbcDeadLetterStore store;
 
-    @AfterEach
-    void drop() throws Exception {
-        try (var c = pool.getConnection(); var s = c.createStatement()) {
-            s.execute("DROP TABLE clerk_dead_letter");
-            s.execute("DROP TABLE clerk_dead_letter_failure");
-        }
-        pool.dispose();
+    @BeforeEach
+    void open() {
+        store = new JdbcDeadLetterStore(database.open());
     }
 
     long store(String svixId, String type, Instant at) {
@@ -78,6 +77,46 @@ class JdbcDeadLetterStoreTest {
         assertEquals(List.of(), ids(new DeadLetterFilter(Optional.empty(), Optional.empty(), Optional.of("rejected"),
                 Optional.empty(), Optional.empty())));
         assertEquals(List.of(created, deleted), ids(DeadLetterFilter.ALL));
+    }
+
+    @Test
+    void twoInstancesClaimingTheSameDeadLetterAtOnceLetExactlyOneWin() throws Exception {
+        long id = store("msg_race", "user.created", T0);
+        JdbcDeadLetterStore other = new JdbcDeadLetterStore(database.open());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> claims = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                JdbcDeadLetterStore instance = i % 2 == 0 ? store : other;
+                claims.add(pool.submit(() -> instance.claim(id, T0, STALE)));
+            }
+            int won = 0;
+            for (Future<Boolean> claim : claims) {
+                won += claim.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertEquals(1, won, "of eight racing claims from two instances exactly one must win");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void restorePutsBackADeadLetterWithItsHistoryOnceAndSkipsAKnownSvixId() {
+        DeadLetter exported = new DeadLetter(0, "msg_restore", "user.updated", "users:upsertFromClerk", "rejected", 400,
+                "refused", "detail", "{\"a\":1}", Map.of("svix-id", "msg_restore"), 7, T0, T0.plusSeconds(90));
+        List<DeadLetterFailure> history = List.of(
+                new DeadLetterFailure(T0, "webhook", "rejected", 400, "refused", 4),
+                new DeadLetterFailure(T0.plusSeconds(90), "replay", "transient_error", 503, "unavailable", 3));
+        assertTrue(store.restore(exported, history), "an unknown svix-id is restored");
+        assertFalse(store.restore(exported, history), "a known svix-id is skipped");
+
+        DeadLetter restored = store.list().get(0);
+        assertEquals(1, store.count(), "restored once");
+        assertEquals(List.of(exported.svixId(), exported.attempts(), exported.firstFailedAt(), exported.lastFailedAt(),
+                exported.body(), exported.headers(), exported.errorDetail()),
+                List.of(restored.svixId(), restored.attempts(), restored.firstFailedAt(), restored.lastFailedAt(),
+                        restored.body(), restored.headers(), restored.errorDetail()), "kept as it was exported");
+        assertEquals(history, store.history(restored.id()), "its history comes back in order");
     }
 
     private List<Long> ids(DeadLetterFilter filter) {

@@ -1,6 +1,6 @@
 package io.clerkconvexsync.store;
 
-import org.h2.jdbcx.JdbcDataSource;
+import io.clerkconvexsync.support.OnBothDatabases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -11,16 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class JdbcLeaseStoreTest {
+class JdbcLeaseStoreTest extends OnBothDatabases {
     static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
     static final Duration TTL = Duration.ofSeconds(30);
+
     LeaseStore leases;
 
     @BeforeEach
     void open() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:leases" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        leases = new JdbcLeaseStore(ds);
+        leases = new JdbcLeaseStore(database.open());
     }
 
     @Test
@@ -47,5 +46,21 @@ class JdbcLeaseStoreTest {
         leases.release("reconcile", "a");
         assertTrue(leases.current("reconcile", T0).isEmpty());
         assertTrue(leases.acquire("reconcile", "b", T0, TTL));
+    }
+
+    @Test
+    void ofTwoInstancesRacingForAFreeLeaseExactlyOneGetsIt() throws Exception {
+        LeaseStore other = new JdbcLeaseStore(database.open());
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> leases.acquire("sweep", "a", T0, TTL));
+            var b = pool.submit(() -> other.acquire("sweep", "b", T0, TTL));
+            boolean gotA = a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            boolean gotB = b.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(gotA ^ gotB, "exactly one of two racing instances takes a free lease (a=" + gotA + ", b=" + gotB + ")");
+            assertEquals(gotA ? "a" : "b", leases.current("sweep", T0).orElseThrow().holder(), "the winner holds it");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

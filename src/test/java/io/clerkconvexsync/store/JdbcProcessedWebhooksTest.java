@@ -1,7 +1,7 @@
 package io.clerkconvexsync.store;
 
 import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterEach;
+import io.clerkconvexsync.support.OnBothDatabases;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,22 +20,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class JdbcProcessedWebhooksTest {
+class JdbcProcessedWebhooksTest extends OnBothDatabases {
 
     HikariDataSource dataSource;
     JdbcProcessedWebhooks store;
 
     @BeforeEach
     void open() {
-        dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl("jdbc:h2:mem:processed-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        dataSource.setMaximumPoolSize(8);
+        dataSource = database.open();
         store = new JdbcProcessedWebhooks(dataSource, Clock.systemUTC());
-    }
-
-    @AfterEach
-    void close() {
-        dataSource.close();
     }
 
     @Test

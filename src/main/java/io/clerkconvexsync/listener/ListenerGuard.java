@@ -1,0 +1,295 @@
+package io.clerkconvexsync.listener;
+
+import io.clerkconvexsync.config.InvalidSettingException;
+import io.clerkconvexsync.config.ListenerSettings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.impl.VertxInternal;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What keeps unauthenticated traffic from taking the instance down, on both HTTP ports: a memory budget for request
+ * bodies, a bound on open connections, and idle, header and body timeouts.
+ *
+ * <p>Written by hand because neither camel-platform-http-vertx 4.18 nor Vert.x offers it: Camel exposes only
+ * {@code max-body-size}, Vert.x's {@code HttpServerOptions} only an idle timeout (which a client sending one byte a
+ * second never trips), and neither bounds the bytes of all bodies being read at once, which is what ran the heap out
+ * (500 concurrent 1 MB bodies). The pieces:
+ * <ul>
+ *   <li>a request handler placed first on each port's Vert.x router, before Camel's body handler reads anything:
+ *       bodies declared larger than the limit are answered 413 unread; each body reserves its size (at least
+ *       {@link #MIN_RESERVATION}; a chunked one the whole limit) from one budget shared by both ports until its
+ *       answer is sent, and a request that does not fit is answered 503 at once (Svix retries 503); during shutdown
+ *       new webhooks are answered 503 with a JSON body;</li>
+ *   <li>a connection handler on each server: connections beyond the bound are closed as they arrive, and a connection
+ *       whose request headers have not all arrived within the header timeout (of its opening, or of the previous
+ *       answer on a kept-alive connection) is closed, as is one whose body has not all arrived within the body
+ *       timeout of its headers.</li>
+ * </ul>
+ * Everything turned away is counted in {@code listener_rejections_total{reason}} and logged at most once per
+ * {@link #LOG_EVERY_MS} per reason, so a flood cannot flood the log too.
+ */
+public final class ListenerGuard {
+    /** Bytes every request with a body reserves at least: its headers, exchange and copies cost memory too. */
+    static final long MIN_RESERVATION = 16 * 1024;
+    static final long LOG_EVERY_MS = 10_000;
+    /** Runs before every route Camel adds to a port's router. */
+    private static final int FIRST = Integer.MIN_VALUE;
+    private static final Logger LOG = LoggerFactory.getLogger(ListenerGuard.class);
+    /** Its name in the registry. */
+    public static final String NAME = "listenerGuard";
+
+    /** Why a request or connection was turned away: the {@code reason} tag, the HTTP status, the log text. */
+    enum Reason {
+        BODY_TOO_LARGE(413, "rejected", "the body is larger than camel.server.max-body-size"),
+        OVERLOADED(503, "retried", "more than listener.body-budget-bytes of request bodies in flight"),
+        SHUTTING_DOWN(503, "retried", "this instance is shutting down"),
+        TOO_MANY_CONNECTIONS(0, null, "more than listener.max-connections open connections on the port"),
+        HEADER_TIMEOUT(0, null, "request headers not received within listener.header-timeout"),
+        BODY_TIMEOUT(0, null, "request body not received within listener.body-timeout");
+
+        final int status;
+        final String outcome;
+        final String description;
+
+        Reason(int status, String outcome, String description) {
+            this.status = status;
+            this.outcome = outcome;
+            this.description = description;
+        }
+
+        String tag() {
+            return name().toLowerCase();
+        }
+    }
+
+    private final ListenerSettings settings;
+    private final CamelContext context;
+    private final AtomicLong bodyBytes = new AtomicLong();
+    private final Map<HttpConnection, Deadlines> connections = new ConcurrentHashMap<>();
+    private final Map<Reason, Counter> rejections = new EnumMap<>(Reason.class);
+    private final Map<Reason, AtomicLong> unlogged = new EnumMap<>(Reason.class);
+    private final Map<Reason, AtomicLong> loggedAt = new EnumMap<>(Reason.class);
+    private volatile Vertx vertx;
+    private volatile boolean draining;
+
+    ListenerGuard(ListenerSettings settings, CamelContext context, MeterRegistry registry) {
+        this.settings = settings;
+        this.context = context;
+        for (Reason reason : Reason.values()) {
+            rejections.put(reason, Counter.builder("listener.rejections")
+                    .description("Requests and connections the HTTP listeners turned away before the runtime saw them")
+                    .tag("reason", reason.tag()).register(registry));
+            unlogged.put(reason, new AtomicLong());
+            loggedAt.put(reason, new AtomicLong(Long.MIN_VALUE / 2));
+        }
+        Gauge.builder("listener.body.bytes", bodyBytes, AtomicLong::get)
+                .description("Bytes of request bodies reserved by requests in flight").register(registry);
+    }
+
+    /**
+     * Binds the guarded Vert.x instance where both platform-http servers pick it up, and installs the request gate on
+     * their routers once they listen. Must run before Camel Main configures the servers.
+     */
+    public static void install(CamelContext context, ListenerSettings settings, MeterRegistry registry) throws Exception {
+        ListenerGuard guard = new ListenerGuard(settings, context, registry);
+        GuardedVertx vertx = new GuardedVertx((VertxInternal) Vertx.vertx(new VertxOptions()), guard);
+        guard.vertx = vertx;
+        context.getRegistry().bind("vertx", vertx);
+        context.getRegistry().bind(NAME, guard);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                vertx.close(); // after the HTTP servers: services stop in the reverse order of their adding
+            }
+        }, true, true);
+        context.addStartupListener((camel, alreadyStarted) -> guard.guardRouters());
+    }
+
+    /**
+     * From now on new webhooks are answered 503 {@code shutting_down}: called on SIGTERM, a moment before Camel's
+     * context reports itself stopping, so that no webhook is taken in between.
+     */
+    public void stopTaking() {
+        draining = true;
+    }
+
+    /** Timeouts Vert.x itself enforces; HTTP/2 over clear text is off (Svix speaks HTTP/1.1). */
+    HttpServerOptions apply(HttpServerOptions options) {
+        return options.setIdleTimeout((int) settings.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setHttp2ClearTextEnabled(false);
+    }
+
+    /** The connection handler of one server: its own count of open connections, and the header deadline. */
+    Handler<HttpConnection> newConnectionBound() {
+        AtomicInteger open = new AtomicInteger();
+        return connection -> {
+            Deadlines deadlines = new Deadlines();
+            connection.closeHandler(closed -> {
+                open.decrementAndGet();
+                Deadlines gone = connections.remove(connection);
+                if (gone != null) {
+                    gone.cancel(vertx);
+                }
+            });
+            if (open.incrementAndGet() > settings.maxConnections()) {
+                reject(Reason.TOO_MANY_CONNECTIONS);
+                connection.close();
+                return;
+            }
+            connections.put(connection, deadlines);
+            awaitHeaders(connection, deadlines, settings.headerTimeout().toMillis());
+        };
+    }
+
+    private void awaitHeaders(HttpConnection connection, Deadlines deadlines, long millis) {
+        deadlines.headers = vertx.setTimer(millis, t -> {
+            reject(Reason.HEADER_TIMEOUT);
+            connection.close();
+        });
+    }
+
+    /** Verifies both listeners are up and puts the request gate first on their routers. */
+    private void guardRouters() {
+        for (VertxPlatformHttpRouter router : context.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
+            if (router.getServer() != null && router.getServer().getServer() != null
+                    && router.getServer().getServer().actualPort() <= 0) {
+                String setting = router.isManagementServer() ? "MANAGEMENT_PORT" : "PORT";
+                throw new InvalidSettingException(setting, router.getServer().getConfigurationPort()
+                        + " could not be bound; is another instance running?");
+            }
+            boolean webhook = !router.isManagementServer();
+            router.route().order(FIRST).handler(rc -> gate(rc, webhook));
+        }
+    }
+
+    private void gate(RoutingContext rc, boolean webhookPort) {
+        HttpServerRequest request = rc.request();
+        HttpConnection connection = request.connection();
+        Deadlines deadlines = connections.get(connection);
+        if (deadlines != null) {
+            deadlines.cancel(vertx);
+        }
+        if (webhookPort && (draining || context.isStopping() || context.isStopped())) {
+            answer(rc, Reason.SHUTTING_DOWN, "this instance is shutting down; retry later");
+            return;
+        }
+        long declared = contentLength(request);
+        if (declared > settings.maxBodySize()) {
+            answer(rc, Reason.BODY_TOO_LARGE, "the body is larger than " + settings.maxBodySize()
+                    + " bytes; Clerk events are a few KB");
+            return;
+        }
+        long reserved = reservation(request, declared);
+        if (reserved > 0 && bodyBytes.addAndGet(reserved) > settings.bodyBudget()) {
+            bodyBytes.addAndGet(-reserved);
+            answer(rc, Reason.OVERLOADED, "too many requests in flight; retry later");
+            return;
+        }
+        if (deadlines != null && !request.isEnded()) {
+            deadlines.body(vertx, settings.bodyTimeout().toMillis(), () -> {
+                if (!request.isEnded()) {
+                    reject(Reason.BODY_TIMEOUT);
+                    connection.close();
+                }
+            });
+        }
+        rc.addEndHandler(ended -> {
+            bodyBytes.addAndGet(-reserved);
+            Deadlines open = connections.get(connection);
+            if (open != null) {
+                open.cancel(vertx);
+                // kept alive: the next request's headers must come within the idle timeout, byte by byte or not
+                awaitHeaders(connection, open, settings.idleTimeout().toMillis());
+            }
+        });
+        rc.next();
+    }
+
+    /** -1 when the request declares no length (chunked, or no body). */
+    private static long contentLength(HttpServerRequest request) {
+        String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE; // Vert.x has refused most such requests already; never read one
+        }
+    }
+
+    private long reservation(HttpServerRequest request, long declared) {
+        if (declared == 0 || (declared < 0 && !request.headers().contains(HttpHeaders.TRANSFER_ENCODING))
+                || request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD) {
+            return 0; // no body: health checks and scrapes always get through
+        }
+        return Math.max(MIN_RESERVATION, declared < 0 ? settings.maxBodySize() : declared);
+    }
+
+    /** Answers at once, in the webhook reply's shape, and closes the connection so its body is never read. */
+    private void answer(RoutingContext rc, Reason reason, String message) {
+        reject(reason);
+        String body = "{\"outcome\":\"" + reason.outcome + "\",\"error\":\"" + reason.tag() + "\",\"message\":\""
+                + message + "\"}";
+        HttpConnection connection = rc.request().connection();
+        rc.response().setStatusCode(reason.status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONNECTION, "close").end(body)
+                .onComplete(sent -> connection.close());
+    }
+
+    private void reject(Reason reason) {
+        rejections.get(reason).increment();
+        unlogged.get(reason).incrementAndGet();
+        long now = System.currentTimeMillis();
+        AtomicLong last = loggedAt.get(reason);
+        long previous = last.get();
+        if (now - previous >= LOG_EVERY_MS && last.compareAndSet(previous, now)) {
+            long turnedAway = unlogged.get(reason).getAndSet(0);
+            LOG.warn("Listener turned away {} request(s) or connection(s) since the last such line, reason={}: {}",
+                    turnedAway, reason.tag(), reason.description);
+        }
+    }
+
+    /** The timers of one connection; touched only on its event loop. */
+    private static final class Deadlines {
+        long headers = -1;
+        long body = -1;
+
+        void body(Vertx vertx, long millis, Runnable onExpiry) {
+            body = vertx.setTimer(millis, t -> onExpiry.run());
+        }
+
+        void cancel(Vertx vertx) {
+            if (headers >= 0) {
+                vertx.cancelTimer(headers);
+                headers = -1;
+            }
+            if (body >= 0) {
+                vertx.cancelTimer(body);
+                body = -1;
+            }
+        }
+    }
+}

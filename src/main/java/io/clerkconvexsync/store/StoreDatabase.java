@@ -1,0 +1,98 @@
+package io.clerkconvexsync.store;
+
+import io.clerkconvexsync.config.InvalidSettingException;
+import io.clerkconvexsync.config.StorageSettings;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The runtime's own state (idempotency keys, dead letters, leases) in one database reached through a pooled JDBC
+ * {@link DataSource}, its schema migrated on opening: by default an embedded H2 file under DATA_DIR, or a PostgreSQL
+ * shared by several instances. Nothing else in the code knows which database it is.
+ */
+public final class StoreDatabase {
+
+    private static final Duration SHORTEST_VALIDATION = Duration.ofMillis(250);
+
+    private StoreDatabase() {
+    }
+
+    /**
+     * Opens the pool and migrates the schema. HikariCP keeps each connection's database session (and H2's
+     * parsed-statement cache) across uses; H2's own pool handed out a new wrapper and rolled it back on every close.
+     *
+     * @throws InvalidSettingException when DATA_DIR cannot hold the embedded database
+     * @throws StoreException when the database cannot be reached or migrated
+     */
+    public static HikariDataSource open(StorageSettings settings) {
+        HikariDataSource dataSource = new HikariDataSource(poolConfig(settings));
+        try {
+            SchemaMigrations.migrate(dataSource);
+            if (settings.embedded()) {
+                FileModes.ownerOnly(settings.dataDir().resolve(H2Credentials.DATABASE_FILE));
+            }
+            return dataSource;
+        } catch (RuntimeException | IOException e) {
+            dataSource.close();
+            throw e instanceof RuntimeException r ? r : new StoreException("could not secure the database file", e);
+        }
+    }
+
+    /** Whether DATA_DIR holds an embedded database already. */
+    public static boolean existsIn(Path dataDir) {
+        return Files.exists(dataDir.resolve(H2Credentials.DATABASE_FILE));
+    }
+
+    /**
+     * The pool's settings. A stuck or unreachable database must turn into a 503 well inside Svix's 15 s, never hold
+     * the webhook: waits for a connection, for a new connection and for an answer on one are all bounded.
+     */
+    static HikariConfig poolConfig(StorageSettings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("clerk-convex-sync");
+        config.setJdbcUrl(settings.jdbcUrl());
+        if (settings.embedded()) {
+            ensureWritable(settings.dataDir());
+            config.setUsername(H2Credentials.USER);
+            config.setPassword(H2Credentials.password(settings.dataDir(), settings.jdbcUrl()));
+        } else {
+            settings.username().ifPresent(config::setUsername);
+            settings.password().ifPresent(config::setPassword);
+        }
+        config.setMaximumPoolSize(settings.maxConnections());
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(settings.connectionTimeout().toMillis());
+        Duration validation = settings.connectionTimeout().dividedBy(2);
+        config.setValidationTimeout(Math.max(SHORTEST_VALIDATION.toMillis(), validation.toMillis()));
+        if (settings.jdbcUrl().startsWith("jdbc:postgresql:")) {
+            // In seconds, as PostgreSQL's driver takes them; rounded up so that a sub-second setting is not "no limit".
+            long connectSeconds = Math.max(1, (settings.connectionTimeout().toMillis() + 999) / 1000);
+            long answerSeconds = Math.max(1, (settings.queryTimeout().toMillis() + 999) / 1000);
+            config.addDataSourceProperty("connectTimeout", Long.toString(connectSeconds));
+            config.addDataSourceProperty("loginTimeout", Long.toString(connectSeconds));
+            config.addDataSourceProperty("socketTimeout", Long.toString(answerSeconds));
+            config.addDataSourceProperty("ApplicationName", "clerk-convex-sync");
+            // a group commit of processed svix-ids (JdbcProcessedWebhooks) goes out as one multi-row INSERT
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
+        return config;
+    }
+
+    /** DATA_DIR is created owner-only (700): it holds the database and its password. */
+    private static void ensureWritable(Path dataDir) {
+        try {
+            FileModes.createOwnerOnlyDirectory(dataDir);
+        } catch (IOException e) {
+            throw new InvalidSettingException("DATA_DIR", "cannot be created (" + e.getClass().getSimpleName() + ")");
+        }
+        if (!Files.isWritable(dataDir)) {
+            throw new InvalidSettingException("DATA_DIR", "is not writable by this process");
+        }
+    }
+}
