@@ -1,8 +1,10 @@
 // The contract between the two halves: contract/convex-requests.json holds the
-// exact bodies the Java runtime POSTs to /api/mutation for the sample payloads
-// (the runtime's tests check it writes them). Here each body is run through
-// the named internal function, so its argument validator and handler must
-// accept it as the runtime sends it.
+// exact bodies the Java runtime POSTs to Convex: for each sample webhook
+// payload (entries with "event", POST /api/mutation) and for the reconcile
+// pass (entries with "reconcile", POST /api/mutation or /api/query). The
+// runtime's tests check it writes them; here each body is run through the
+// named internal function, so its argument validator and handler must accept
+// it as the runtime sends it.
 import { describe, expect, test } from "vitest";
 import type { FunctionReference } from "convex/server";
 import { internal } from "./_generated/api";
@@ -13,63 +15,91 @@ import deleted from "./fixtures/user.deleted.json";
 import updated from "./fixtures/user.updated.json";
 import { newConvex, snapshot, type TestConvex } from "./testing.helpers";
 
-type Entry = { event: string; request: { path: string; args: Record<string, unknown>; format: string } };
-const entries = contract as Entry[];
+type Request = { path: string; args: Record<string, unknown>; format: string };
+type WebhookEntry = { event: string; request: Request };
+type ReconcileEntry = { reconcile: string; request: Request };
+const entries = contract as (WebhookEntry | ReconcileEntry)[];
+const webhooks = entries.filter((e): e is WebhookEntry => "event" in e);
+const reconciles = entries.filter((e): e is ReconcileEntry => "reconcile" in e);
 
 // The function paths the runtime may name, as convex-test references.
-const mutations: Record<string, FunctionReference<"mutation", "internal">> = {
-  "users:upsertFromClerk": internal.users.upsertFromClerk,
-  "users:deleteFromClerk": internal.users.deleteFromClerk,
+type Callable =
+  | { kind: "mutation"; ref: FunctionReference<"mutation", "internal"> }
+  | { kind: "query"; ref: FunctionReference<"query", "internal"> };
+const functions: Record<string, Callable> = {
+  "users:upsertFromClerk": { kind: "mutation", ref: internal.users.upsertFromClerk },
+  "users:deleteFromClerk": { kind: "mutation", ref: internal.users.deleteFromClerk },
+  "users:upsertManyFromClerk": { kind: "mutation", ref: internal.users.upsertManyFromClerk },
+  "users:pageExternalIds": { kind: "query", ref: internal.users.pageExternalIds },
 };
 
-function send(t: TestConvex, { request }: Entry) {
-  const fn = mutations[request.path];
-  if (!fn) throw new Error(`the runtime calls ${request.path}, which these functions do not provide`);
-  return t.mutation(fn, request.args);
+function send(t: TestConvex, { path, args }: Request): Promise<unknown> {
+  const fn = functions[path];
+  if (!fn) throw new Error(`the runtime calls ${path}, which these functions do not provide`);
+  return fn.kind === "query" ? t.query(fn.ref, args) : t.mutation(fn.ref, args);
 }
+
+// What each reconcile call answers, as the runtime reads it.
+const outcomes = ["inserted", "updated", "unchanged", "stale", "deleted"] as const;
+const counts = (n: Partial<Record<(typeof outcomes)[number], number>>) => ({
+  ...Object.fromEntries(outcomes.map((o) => [o, 0])),
+  ...n,
+});
+const answerShapes: Record<string, unknown> = {
+  upsertManyFromClerk: Object.fromEntries(outcomes.map((o) => [o, expect.any(Number)])),
+  pageExternalIds: { page: expect.any(Array), isDone: expect.any(Boolean), continueCursor: expect.any(String) },
+};
 
 const JOHN = created.data.id;
 const EXAMPLE = createdDocsExample.data.id;
 
 describe("contract/convex-requests.json", () => {
-  test("covers the four sample payloads in order, as JSON-format mutation bodies", () => {
-    expect(entries.map((e) => e.event)).toEqual([
+  test("covers the four sample payloads in order, then the two reconcile calls", () => {
+    expect(webhooks.map((e) => e.event)).toEqual([
       "user.created.json",
       "user.created.docs-example.json",
       "user.updated.json",
       "user.deleted.json",
     ]);
-    for (const { request } of entries) {
-      expect(Object.keys(request).sort()).toEqual(["args", "format", "path"]);
-      expect(request.format).toBe("json");
+    expect(reconciles.map((e) => e.reconcile)).toEqual(["upsertManyFromClerk", "pageExternalIds"]);
+    expect(entries.slice(-2), "reconcile entries come last").toEqual(reconciles);
+  });
+
+  test("every entry is one JSON-format body named by its event or reconcile call", () => {
+    for (const entry of entries) {
+      expect(Object.keys(entry).sort(), JSON.stringify(entry).slice(0, 80)).toSatisfy(
+        (keys: string[]) => ["event,request", "reconcile,request"].includes(keys.join(",")),
+      );
+      expect(Object.keys(entry.request).sort()).toEqual(["args", "format", "path"]);
+      expect(entry.request.format).toBe("json");
     }
   });
 
   test("sends each event's data unchanged: the user object, or the deleted id", () => {
     const payloads = [created, createdDocsExample, updated];
     payloads.forEach((payload, i) => {
-      expect(entries[i].request).toEqual({
+      expect(webhooks[i].request).toEqual({
         path: "users:upsertFromClerk",
         args: { user: payload.data },
         format: "json",
       });
     });
-    expect(entries[3].request).toEqual({
+    expect(webhooks[3].request).toEqual({
       path: "users:deleteFromClerk",
       args: { userId: deleted.data.id },
       format: "json",
     });
   });
 
-  test.each(entries.map((e) => [e.event, e]))("%s is accepted on its own", async (_, entry) => {
+  test.each(webhooks.map((e) => [e.event, e]))("%s is accepted on its own", async (_, { request }) => {
     const t = newConvex();
-    await expect(send(t, entry)).resolves.toMatch(/^(inserted|absent)$/);
+    await expect(send(t, request)).resolves.toMatch(/^(inserted|absent)$/);
   });
 
   test("the bodies in order leave the state the events describe", async () => {
     const t = newConvex();
     const outcomes = [];
-    for (const entry of entries) outcomes.push(await send(t, entry));
+    for (const { request } of webhooks) outcomes.push(await send(t, request));
     expect(outcomes).toEqual(["inserted", "inserted", "updated", "deleted"]);
 
     expect(await snapshot(t)).toEqual({
@@ -88,8 +118,8 @@ describe("contract/convex-requests.json", () => {
 
   test("user.updated's body overwrites user.created's", async () => {
     const t = newConvex();
-    await send(t, entries[0]);
-    await send(t, entries[2]);
+    await send(t, webhooks[0].request);
+    await send(t, webhooks[2].request);
     expect(await t.query(internal.users.byExternalId, { externalId: JOHN })).toMatchObject({
       name: "John Doe Updated",
       imageUrl: "https://img.clerk.com/yyyyy",
@@ -102,8 +132,49 @@ describe("contract/convex-requests.json", () => {
     ["the official guide's argument name", "users:upsertFromClerk", { data: created.data }],
     ["a numeric user id", "users:deleteFromClerk", { userId: 42 }],
     ["an extra argument", "users:deleteFromClerk", { userId: JOHN, clerkUserId: JOHN }],
+    ["one user instead of a list", "users:upsertManyFromClerk", { users: created.data }],
+    ["pagination without numItems", "users:pageExternalIds", { paginationOpts: { cursor: null } }],
   ])("a body with %s is rejected", async (_, path, args) => {
     const t = newConvex();
-    await expect(send(t, { event: "bad", request: { path, args, format: "json" } })).rejects.toThrow(/Validator error/);
+    await expect(send(t, { path, args, format: "json" })).rejects.toThrow(/Validator error/);
+  });
+});
+
+describe("contract/convex-requests.json, reconcile calls", () => {
+  test("upsertManyFromClerk sends both user.created samples' data unchanged; pageExternalIds asks for the first page", () => {
+    expect(reconciles[0].request).toEqual({
+      path: "users:upsertManyFromClerk",
+      args: { users: [created.data, createdDocsExample.data] },
+      format: "json",
+    });
+    expect(reconciles[1].request).toEqual({
+      path: "users:pageExternalIds",
+      args: { paginationOpts: { numItems: 100, cursor: null } },
+      format: "json",
+    });
+  });
+
+  test.each(reconciles.map((e) => [e.reconcile, e]))("%s is accepted on its own and answers its shape", async (name, { request }) => {
+    const t = newConvex();
+    await expect(send(t, request)).resolves.toEqual(answerShapes[name]);
+  });
+
+  test("on an empty deployment: both users inserted, then listed on one page; a second pass is all unchanged", async () => {
+    const t = newConvex();
+    const [upsertMany, pageIds] = reconciles.map((e) => e.request);
+    expect(await send(t, upsertMany)).toEqual(counts({ inserted: 2 }));
+    const page = (await send(t, pageIds)) as { page: string[] };
+    expect(page).toEqual({ page: expect.any(Array), isDone: true, continueCursor: expect.any(String) });
+    expect(page.page.sort()).toEqual([JOHN, EXAMPLE].sort());
+    expect(await send(t, upsertMany)).toEqual(counts({ unchanged: 2 }));
+  });
+
+  test("after the webhook bodies: the deleted user stays deleted and is not listed", async () => {
+    const t = newConvex();
+    for (const { request } of webhooks) await send(t, request);
+    const [upsertMany, pageIds] = reconciles.map((e) => e.request);
+    expect(await send(t, upsertMany)).toEqual(counts({ unchanged: 1, deleted: 1 }));
+    expect(await send(t, pageIds)).toEqual({ page: [EXAMPLE], isDone: true, continueCursor: expect.any(String) });
+    expect((await snapshot(t)).deletedUsers).toEqual([JOHN]);
   });
 });

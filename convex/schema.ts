@@ -2,7 +2,8 @@ import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
 
 export default defineSchema({
-  // One document per Clerk user, written only by users:upsertFromClerk.
+  // One document per Clerk user, written only by users:upsertFromClerk and
+  // users:upsertManyFromClerk (one shared write path) and users:deleteFromClerk.
   users: defineTable({
     externalId: v.string(), // Clerk user id (user_...), the JWT `subject`
     email: v.optional(v.string()), // primary address; absent when Clerk has none

@@ -8,8 +8,10 @@ import created from "./fixtures/user.created.json";
 // the root; names with two dots (tests, helpers, .d.ts) are not modules.
 export const modules = import.meta.glob(["./**/*.ts", "./**/*.js", "!./**/*.*.ts"]);
 
+// transactionLimits: true enforces Convex's per-transaction limits (reads,
+// writes, index ranges), so a batch that would fail in production fails here.
 export function newConvex() {
-  return convexTest(schema, modules);
+  return convexTest({ schema, modules, transactionLimits: true });
 }
 export type TestConvex = ReturnType<typeof newConvex>;
 

@@ -1,9 +1,11 @@
 import { describe, expect, test } from "vitest";
 import { internal, api } from "./_generated/api";
-import { clerkUser, emailAddress, newConvex, snapshot, type TestConvex } from "./testing.helpers";
+import { convexTest } from "convex-test";
+import schema from "./schema";
+import { clerkUser, emailAddress, modules, newConvex, snapshot, type TestConvex } from "./testing.helpers";
 import type { PaginationResult } from "convex/server";
 import type { Doc } from "./_generated/dataModel";
-import { getCurrentUserOrThrow } from "./users";
+import { getCurrentUserOrThrow, MAX_ID_PAGE, MAX_UPSERT_BATCH } from "./users";
 
 const USER_ID = "user_2g7np7Hrk0SN6kj5EDMLDaKNL0S";
 const T0 = 1716883200000;
@@ -313,5 +315,180 @@ describe("current user", () => {
     await expect(
       t.withIdentity({ subject: "user_unknown" }).run((ctx) => getCurrentUserOrThrow(ctx)),
     ).rejects.toThrow(/user_unknown/);
+  });
+});
+
+describe("upsertManyFromClerk", () => {
+  const none = { inserted: 0, updated: 0, unchanged: 0, stale: 0, deleted: 0 };
+  const upsertMany = (t: TestConvex, users: unknown[]) => t.mutation(internal.users.upsertManyFromClerk, { users });
+
+  // Stored before the batch: one user to change, one to resend as is, one
+  // stored newer than the batch's copy, one deleted.
+  async function driftedConvex() {
+    const t = newConvex();
+    for (const user of [
+      clerkUser({ id: "user_changed", updated_at: T0 }),
+      clerkUser({ id: "user_same", updated_at: T0 }),
+      clerkUser({ id: "user_newer", updated_at: T0 + 5_000, last_name: "Newer" }),
+      clerkUser({ id: "user_gone", updated_at: T0 }),
+    ]) {
+      await t.mutation(internal.users.upsertFromClerk, { user });
+    }
+    await t.mutation(internal.users.deleteFromClerk, { userId: "user_gone" });
+    return t;
+  }
+  const mixedBatch = [
+    clerkUser({ id: "user_new", updated_at: T0 }),
+    clerkUser({ id: "user_changed", updated_at: T0 + 1_000, last_name: "Changed" }),
+    clerkUser({ id: "user_same", updated_at: T0 }),
+    clerkUser({ id: "user_newer", updated_at: T0 + 1_000, last_name: "Older" }),
+    clerkUser({ id: "user_gone", updated_at: T0 + 60_000 }),
+  ];
+
+  test("a batch mixing new, changed, identical, stale and tombstoned users counts each outcome once", async () => {
+    const t = await driftedConvex();
+    expect(await upsertMany(t, mixedBatch)).toEqual({ inserted: 1, updated: 1, unchanged: 1, stale: 1, deleted: 1 });
+    const names = Object.fromEntries((await snapshot(t)).users.map((u) => [u.externalId, u.name]));
+    expect(names, "stored names after the batch").toEqual({
+      user_new: "John Doe",
+      user_changed: "John Changed",
+      user_same: "John Doe",
+      user_newer: "John Newer",
+    });
+    expect((await snapshot(t)).deletedUsers, "a tombstoned user came back").toEqual(["user_gone"]);
+  });
+
+  test("a batch ends as upsertFromClerk for each user in turn, with matching counts", async () => {
+    const batched = await driftedConvex();
+    const counts = await upsertMany(batched, mixedBatch);
+
+    const oneByOne = await driftedConvex();
+    const tally = { ...none };
+    for (const user of mixedBatch) tally[await oneByOne.mutation(internal.users.upsertFromClerk, { user })]++;
+
+    expect(counts).toEqual(tally);
+    expect(await snapshot(batched)).toEqual(await snapshot(oneByOne));
+  });
+
+  test.each([
+    ["the same user twice", [updatedV1, updatedV1], { inserted: 1, unchanged: 1 }, T0 + 1_000],
+    ["an older copy after a newer one", [updatedV2, updatedV1], { inserted: 1, stale: 1 }, T0 + 2_000],
+    ["a newer copy after an older one", [updatedV1, updatedV2], { inserted: 1, updated: 1 }, T0 + 2_000],
+    ["three copies out of order", [updatedV1, updatedV2, created], { inserted: 1, updated: 1, stale: 1 }, T0 + 2_000],
+  ])("a user listed twice in one batch (%s): the later copy sees the earlier write", async (_, users, counts, newest) => {
+    const t = newConvex();
+    expect(await upsertMany(t, users)).toEqual({ ...none, ...counts });
+    const { users: stored } = await snapshot(t);
+    expect(stored, "one document per user").toHaveLength(1);
+    expect(stored[0].clerkUpdatedAt).toBe(newest);
+  });
+
+  test("a second identical batch is all unchanged and leaves the same documents", async () => {
+    const t = newConvex();
+    const users = ["user_1", "user_2", "user_3", "user_4", "user_5"].map((id, i) =>
+      clerkUser({ id, updated_at: T0 + i, public_metadata: { role: "member" } }),
+    );
+    expect(await upsertMany(t, users)).toEqual({ ...none, inserted: 5 });
+    const first = await t.run((ctx) => ctx.db.query("users").collect());
+    expect(await upsertMany(t, users)).toEqual({ ...none, unchanged: 5 });
+    expect(await t.run((ctx) => ctx.db.query("users").collect()), "documents changed").toEqual(first);
+  });
+
+  test("an empty batch counts nothing", async () => {
+    expect(await upsertMany(newConvex(), [])).toEqual(none);
+  });
+
+  test("a malformed user rejects the whole batch, naming its index, and writes nothing", async () => {
+    const t = newConvex();
+    const batch = [clerkUser({ id: "user_ok" }), { id: "user_bad" }];
+    await expect(upsertMany(t, batch)).rejects.toThrow(/users\[1\]: user.updated_at must be a number \(user user_bad\)/);
+    expect((await snapshot(t)).users).toEqual([]);
+  });
+
+  test("users that is not an array is rejected by the validator", async () => {
+    await expect(
+      newConvex().mutation(internal.users.upsertManyFromClerk, { users: created } as never),
+    ).rejects.toThrow(/Validator error/);
+  });
+
+  const fullBatch = (size: number, updated_at = T0) =>
+    Array.from({ length: size }, (_, i) => clerkUser({ id: `user_${i}`, updated_at }));
+
+  test(`a batch of MAX_UPSERT_BATCH (${MAX_UPSERT_BATCH}) full Clerk users fits Convex's transaction limits, twice`, async () => {
+    const t = newConvex();
+    expect(await upsertMany(t, fullBatch(MAX_UPSERT_BATCH))).toEqual({ ...none, inserted: MAX_UPSERT_BATCH });
+    expect(await upsertMany(t, fullBatch(MAX_UPSERT_BATCH, T0 + 1))).toEqual({ ...none, updated: MAX_UPSERT_BATCH });
+  });
+
+  test("a batch over MAX_UPSERT_BATCH is refused with the limit, and writes nothing", async () => {
+    const t = newConvex();
+    await expect(upsertMany(t, fullBatch(MAX_UPSERT_BATCH + 1))).rejects.toThrow(
+      `send at most ${MAX_UPSERT_BATCH} per call`,
+    );
+    expect((await snapshot(t)).users).toEqual([]);
+  });
+
+  // Shows the limits are enforced in these tests, so the test above means something.
+  test("convex-test enforces the index-range limit: two lookups per user", async () => {
+    const t = convexTest({ schema, modules, transactionLimits: { databaseQueries: 9 } });
+    await expect(
+      t.mutation(internal.users.upsertManyFromClerk, { users: fullBatch(5) }),
+    ).rejects.toThrow(/Too many index ranges read/);
+    await expect(t.mutation(internal.users.upsertManyFromClerk, { users: fullBatch(4) })).resolves.toMatchObject({
+      inserted: 4,
+    });
+  });
+});
+
+describe("pageExternalIds", () => {
+  type IdPage = { page: string[]; isDone: boolean; continueCursor: string };
+  const pageOf = (t: TestConvex, numItems: number, cursor: string | null): Promise<IdPage> =>
+    t.query(internal.users.pageExternalIds, { paginationOpts: { numItems, cursor } });
+
+  async function allPages(t: TestConvex, numItems: number) {
+    const pages: IdPage[] = [];
+    let cursor: string | null = null;
+    for (;;) {
+      const page = await pageOf(t, numItems, cursor);
+      pages.push(page);
+      if (page.isDone) return pages;
+      cursor = page.continueCursor;
+      expect(pages.length, "pagination never finished").toBeLessThan(20);
+    }
+  }
+
+  test("pages visit every live user exactly once and skip deleted users", async () => {
+    const t = newConvex();
+    const ids = ["user_1", "user_2", "user_3", "user_4", "user_5", "user_6", "user_7"];
+    await t.mutation(internal.users.upsertManyFromClerk, { users: ids.map((id) => clerkUser({ id })) });
+    await t.mutation(internal.users.deleteFromClerk, { userId: "user_2" });
+    await t.mutation(internal.users.deleteFromClerk, { userId: "user_6" });
+    await t.mutation(internal.users.deleteFromClerk, { userId: "user_never_stored" });
+
+    const pages = await allPages(t, 2);
+    const seen = pages.flatMap((p) => p.page);
+    expect(seen.sort(), "live users, each once").toEqual(["user_1", "user_3", "user_4", "user_5", "user_7"]);
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    for (const page of pages) {
+      expect(Object.keys(page).sort(), "answer fields").toEqual(["continueCursor", "isDone", "page"]);
+      expect(page.page.length).toBeLessThanOrEqual(2);
+      expect(typeof page.continueCursor).toBe("string");
+    }
+  });
+
+  test("an empty table is one done, empty page", async () => {
+    const page = await pageOf(newConvex(), 100, null);
+    expect(page).toMatchObject({ page: [], isDone: true });
+    expect(typeof page.continueCursor).toBe("string");
+  });
+
+  test(`a page holds at most MAX_ID_PAGE (${MAX_ID_PAGE}) ids, whatever numItems asks`, async () => {
+    const t = newConvex();
+    await t.run(async (ctx) => {
+      for (let i = 0; i <= MAX_ID_PAGE; i++) await ctx.db.insert("users", { externalId: `user_${i}`, clerkUpdatedAt: T0 });
+    });
+    const pages = await allPages(t, 10_000);
+    expect(pages.map((p) => p.page.length)).toEqual([MAX_ID_PAGE, 1]);
+    expect(new Set(pages.flatMap((p) => p.page)).size).toBe(MAX_ID_PAGE + 1);
   });
 });

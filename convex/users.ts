@@ -7,6 +7,7 @@ import {
   internalMutation,
   internalQuery,
   query,
+  type MutationCtx,
   type QueryCtx,
 } from "./_generated/server";
 
@@ -21,6 +22,32 @@ const upsertOutcome = v.union(
 type UpsertOutcome = Infer<typeof upsertOutcome>;
 type UserFields = Omit<Doc<"users">, "_id" | "_creationTime">;
 
+// upsertManyFromClerk's answer: how many users of the batch ended in each outcome.
+const upsertCounts = v.object({
+  inserted: v.number(),
+  updated: v.number(),
+  unchanged: v.number(),
+  stale: v.number(),
+  deleted: v.number(),
+});
+type UpsertCounts = Infer<typeof upsertCounts>;
+
+/**
+ * The most users one upsertManyFromClerk call takes. Each user costs two index
+ * lookups (tombstone, user) and at most one write, so 1000 stays at half of
+ * Convex's 4096 index ranges per transaction, far below its 16,000 writes, and
+ * near 2 MB of arguments for full Clerk User objects (the body limit is 16 MiB).
+ * The runtime sends 100 per call unless configured otherwise.
+ */
+export const MAX_UPSERT_BATCH = 1000;
+
+/**
+ * The most ids one pageExternalIds call returns, whatever numItems asks for:
+ * a returned array may hold at most 8192 elements. A shorter page is still
+ * correct: the caller goes on from continueCursor.
+ */
+export const MAX_ID_PAGE = 4000;
+
 /**
  * Called by the runtime for user.created and user.updated with the event's
  * `data` object as `user`. Internal: only an admin or deploy key can call it.
@@ -31,20 +58,38 @@ export const upsertFromClerk = internalMutation({
   // userFromClerk checks the few fields we need instead.
   args: { user: v.any() },
   returns: upsertOutcome,
-  handler: async (ctx, { user }): Promise<UpsertOutcome> => {
-    const fields = userFromClerk(user);
-    if (await tombstone(ctx, fields.externalId)) return "deleted";
+  handler: async (ctx, { user }) => await upsertUser(ctx, userFromClerk(user)),
+});
 
-    const existing = await userByExternalId(ctx, fields.externalId);
-    if (!existing) {
-      await ctx.db.insert("users", fields);
-      return "inserted";
+/**
+ * Called by the runtime's reconcile with a page of Clerk's user listing
+ * (Backend API User objects, the same shape as a webhook's `data`). Applies
+ * upsertFromClerk's rules to each user in order, in one transaction, so a
+ * user listed twice sees its first write. Returns how many users ended in
+ * each outcome; `deleted` counts users refused because of a tombstone, not
+ * users removed. A malformed user rejects the whole batch, naming its index.
+ */
+export const upsertManyFromClerk = internalMutation({
+  args: { users: v.array(v.any()) }, // v.any() for the reason given at upsertFromClerk
+  returns: upsertCounts,
+  handler: async (ctx, { users }) => {
+    if (users.length > MAX_UPSERT_BATCH) {
+      throw new ConvexError(
+        `users holds ${users.length} users; send at most ${MAX_UPSERT_BATCH} per call`,
+      );
     }
-    if (fields.clerkUpdatedAt < existing.clerkUpdatedAt) return "stale";
-    if (sameFields(existing, fields)) return "unchanged";
-    // replace, not patch: a field Clerk dropped (e.g. role) must go too.
-    await ctx.db.replace(existing._id, fields);
-    return "updated";
+    const batch = users.map((user, index) => {
+      try {
+        return userFromClerk(user);
+      } catch (error) {
+        const reason = error instanceof ConvexError ? error.data : String(error);
+        throw new ConvexError(`users[${index}]: ${reason}`);
+      }
+    });
+    const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0, stale: 0, deleted: 0 };
+    // Sequential on purpose: a duplicate must see the earlier occurrence's write.
+    for (const fields of batch) counts[await upsertUser(ctx, fields)]++;
+    return counts;
   },
 });
 
@@ -114,6 +159,25 @@ export const getCurrentUserOrSync = action({
   },
 });
 
+/**
+ * The Clerk ids of the stored users, a page at a time, for the runtime's
+ * reconcile to find users that Clerk no longer has. Deleted users are not
+ * listed: deleteFromClerk removes their document and keeps only a tombstone.
+ * At most MAX_ID_PAGE ids per page.
+ */
+export const pageExternalIds = internalQuery({
+  args: { paginationOpts: paginationOptsValidator },
+  returns: v.object({ page: v.array(v.string()), isDone: v.boolean(), continueCursor: v.string() }),
+  handler: async (ctx, { paginationOpts }) => {
+    const numItems = Math.min(paginationOpts.numItems, MAX_ID_PAGE);
+    const { page, isDone, continueCursor } = await ctx.db
+      .query("users")
+      .order("asc")
+      .paginate({ ...paginationOpts, numItems });
+    return { page: page.map((user) => user.externalId), isDone, continueCursor };
+  },
+});
+
 export const byExternalId = internalQuery({
   args: { externalId: v.string() },
   handler: async (ctx, { externalId }) => await userByExternalId(ctx, externalId),
@@ -138,6 +202,28 @@ export async function getCurrentUserOrThrow(ctx: QueryCtx): Promise<Doc<"users">
     });
   }
   return user;
+}
+
+/**
+ * The one write path for Clerk users, shared by upsertFromClerk and
+ * upsertManyFromClerk. A tombstone wins over any data; an older updated_at
+ * than the stored one is refused; the same fields again write nothing (so a
+ * second identical reconcile pass is all "unchanged"); else the fields replace
+ * the stored ones.
+ */
+async function upsertUser(ctx: MutationCtx, fields: UserFields): Promise<UpsertOutcome> {
+  if (await tombstone(ctx, fields.externalId)) return "deleted";
+
+  const existing = await userByExternalId(ctx, fields.externalId);
+  if (!existing) {
+    await ctx.db.insert("users", fields);
+    return "inserted";
+  }
+  if (fields.clerkUpdatedAt < existing.clerkUpdatedAt) return "stale";
+  if (sameFields(existing, fields)) return "unchanged";
+  // replace, not patch: a field Clerk dropped (e.g. role) must go too.
+  await ctx.db.replace(existing._id, fields);
+  return "updated";
 }
 
 async function userByExternalId(ctx: QueryCtx, externalId: string) {

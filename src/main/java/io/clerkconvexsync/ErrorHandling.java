@@ -13,6 +13,7 @@ import io.clerkconvexsync.ops.WebhookMetrics;
 import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,8 @@ import java.io.IOException;
 public final class ErrorHandling extends RouteConfigurationBuilder {
     /** The route configuration of the Convex delivery step. */
     public static final String CONVEX_DELIVERY = "convex-delivery-policy";
+    /** The route configuration of Convex calls made outside a webhook: the same redelivery, failures to the caller. */
+    public static final String CONVEX_REQUEST = "convex-request-policy";
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorHandling.class);
 
@@ -68,18 +71,28 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
                 .onException(ConvexFailure.Misconfigured.class).handled(true)
                     .process(this::misconfigured)
                     .process(reply)
-                .end()
-                .onException(ConvexFailure.Transient.class, IOException.class).handled(true)
-                    .retryWhile(new RedeliveryBudget(settings))
-                    .redeliveryDelay(settings.initialRedeliveryDelay().toMillis())
-                    .useExponentialBackOff()
-                    .backOffMultiplier(settings.backoffMultiplier())
-                    .maximumRedeliveryDelay(settings.maximumRedeliveryDelay().toMillis())
-                    .onRedelivery(this::redelivering)
+                .end();
+        redeliverTransientFailures(delivery).handled(true)
                     .process(this::exhausted)
                     .process(reply)
                 .end();
         answerTheUnexpectedWith503(delivery);
+
+        // Calls for other work (reconcile): the same redelivery; what still fails is the caller's to handle.
+        redeliverTransientFailures(routeConfiguration(CONVEX_REQUEST))
+                    .process(calls::endWithoutAnswer)
+                .end();
+    }
+
+    /** Transient Convex failures and I/O errors: redelivered with exponential back-off inside the time budget. */
+    private OnExceptionDefinition redeliverTransientFailures(RouteConfigurationDefinition configuration) {
+        return configuration.onException(ConvexFailure.Transient.class, IOException.class)
+                .retryWhile(new RedeliveryBudget(settings))
+                .redeliveryDelay(settings.initialRedeliveryDelay().toMillis())
+                .useExponentialBackOff()
+                .backOffMultiplier(settings.backoffMultiplier())
+                .maximumRedeliveryDelay(settings.maximumRedeliveryDelay().toMillis())
+                .onRedelivery(this::redelivering);
     }
 
     /** Anything else is the runtime's own failure: 503, so that nothing is acknowledged that was not done. */
@@ -93,8 +106,9 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
     private void redelivering(Exchange exchange) {
         calls.endWithoutAnswer(exchange);
         metrics.redelivery();
-        LOG.warn("Convex call failed, redelivering (attempt {}) svix_id={} type={}: {}",
-                exchange.getProperty(ConvexDeliveryRoute.ATTEMPTS_PROPERTY, 0, Integer.class) + 1, svixId(exchange), type(exchange),
+        LOG.warn("Convex call failed, redelivering (attempt {}) function={} svix_id={} type={}: {}",
+                exchange.getProperty(ConvexDeliveryRoute.ATTEMPTS_PROPERTY, 0, Integer.class) + 1,
+                exchange.getProperty(ConvexDeliveryRoute.FUNCTION_PROPERTY, String.class), svixId(exchange), type(exchange),
                 describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
     }
 

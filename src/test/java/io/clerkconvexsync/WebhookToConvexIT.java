@@ -161,8 +161,12 @@ class WebhookToConvexIT {
     @Test
     void sendsExactlyTheBodiesInTheContractFixture() throws Exception {
         JsonNode contract = JSON.readTree(Files.readString(Path.of("contract/convex-requests.json")));
-        assertEquals(4, contract.size(), "one entry per payload");
+        int events = 0;
         for (JsonNode entry : contract) {
+            if (!entry.has("event")) {
+                continue; // a reconcile call, checked by ReconcileRequestsTest
+            }
+            events++;
             CONVEX.reset();
             String event = entry.get("event").asText();
             HttpResponse<String> response = clerk.send(SignedWebhooks.newId(), SignedWebhooks.payload(event));
@@ -170,6 +174,7 @@ class WebhookToConvexIT {
             assertEquals(entry.get("request"), JSON.readTree(CONVEX.requests().get(0).body()),
                     event + ": the runtime's request differs from contract/convex-requests.json");
         }
+        assertEquals(4, events, "one entry per payload");
     }
 
     // ---- duplicates and unhandled types ----------------------------------------------------------------------------

@@ -50,11 +50,11 @@ public final class AdminHttp {
         answer(exchange, missing ? 404 : 200, result);
     }
 
-    static ObjectNode error(String message) {
+    public static ObjectNode error(String message) {
         return DeadLetterAdmin.JSON.createObjectNode().put("error", message);
     }
 
-    static void answer(Exchange exchange, int status, JsonNode body) {
+    public static void answer(Exchange exchange, int status, JsonNode body) {
         Message message = exchange.getMessage();
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
@@ -63,7 +63,7 @@ public final class AdminHttp {
     }
 
     /** The raw query string, decoded here rather than read from headers, where a parameter could shadow a header. */
-    private static Map<String, String> query(Exchange exchange) {
+    public static Map<String, String> query(Exchange exchange) {
         String raw = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
         if (raw == null) {
             raw = exchange.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);

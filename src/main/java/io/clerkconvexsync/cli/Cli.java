@@ -3,6 +3,7 @@ package io.clerkconvexsync.cli;
 import io.clerkconvexsync.config.InvalidSettingException;
 import io.clerkconvexsync.store.StoreException;
 import io.clerkconvexsync.ops.LogFormat;
+import io.clerkconvexsync.reconcile.ReconcileCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +22,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "clerk-convex-sync",
         description = "Receives Clerk webhooks (signed by Svix) and keeps Convex users in step.",
-        subcommands = {RunCommand.class, SendTestEvent.class, DeadLettersCommand.class},
+        subcommands = {RunCommand.class, SendTestEvent.class, DeadLettersCommand.class, ReconcileCommand.class},
         footer = {"", "With no command, 'run' is meant. Settings come from the environment and application.properties;"
                 + " see the README."},
         exitCodeOnInvalidInput = Cli.USAGE)

@@ -135,15 +135,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
         if (readable != 0) {
             return readable;
         }
-        Main main = new Main(Application.class);
-        main.setPropertyPlaceholderLocations(Application.PROPERTY_LOCATIONS);
-        main.addOverrideProperty("camel.server.enabled", "false");
-        main.addOverrideProperty("camel.management.enabled", "false");
-        // By route id: the webhook listener and the admin API (its beans may exist when ADMIN_TOKEN is in the
-        // environment; an empty override does not replace an {{env:...}} value) are not started here, nor is the
-        // retention sweep, which is the running instances' work.
-        main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "clerk-webhook,admin-*,storage-retention");
-        main.start();
+        Main main = HeadlessRuntime.start();
         try {
             CamelContext context = main.getCamelContext();
             DeadLetterAdmin admin = context.getRegistry().lookupByNameAndType(RuntimeConfiguration.DEAD_LETTER_ADMIN,

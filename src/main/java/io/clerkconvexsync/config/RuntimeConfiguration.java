@@ -25,6 +25,8 @@ import io.clerkconvexsync.store.JdbcProcessedWebhooks;
 import io.clerkconvexsync.store.ProcessedRetention;
 import io.clerkconvexsync.store.RetentionRoute;
 import io.clerkconvexsync.store.StoreDatabase;
+import io.clerkconvexsync.reconcile.ReconcileMetrics;
+import io.clerkconvexsync.reconcile.Reconciler;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -35,6 +37,8 @@ import org.apache.camel.support.service.ServiceSupport;
 import com.zaxxer.hikari.HikariDataSource;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -102,12 +106,23 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         registry.bind(DEAD_LETTER_ADMIN, admin);
         configureAdminApi(context, admin, listeners);
 
+        ReconcileSettings reconcile = ReconcileSettings.load(context.getPropertiesComponent()::resolveProperty);
+        registry.bind("reconcileSettings", reconcile);
+        Reconciler reconciler = new Reconciler(context, reconcile, settings, leases,
+                new ReconcileMetrics(meters, reconcile.schedule().isPresent(), clock.instant()), clock);
+        registry.bind(Reconciler.BEAN, reconciler);
+        context.addService(reconciler, true, true);
+
         // Health checks bound here are picked up by Camel's health-check registry and served at /observe/health/ready
         registry.bind("databaseReadiness", new DatabaseReadinessCheck(dataSource, clock));
         registry.bind("convexReadiness", new ConvexReadinessCheck(contact, settings.convexUnreachableAfter(),
                 settings.convexRefusalWindow(), clock));
 
-        configureHttpClient(context.getComponent(settings.convexUrl().getScheme(), HttpComponent.class), settings);
+        // Clerk's requests (reconcile) too: no automatic retries, redirects or cookies of HttpClient's own; the Clerk
+        // endpoint sets its own timeouts
+        for (String scheme : new TreeSet<>(List.of(settings.convexUrl().getScheme(), reconcile.clerkApiUrl().getScheme()))) {
+            configureHttpClient(context.getComponent(scheme, HttpComponent.class), settings);
+        }
     }
 
     /**

@@ -17,12 +17,14 @@ public final class ConvexCallPreparer implements Processor {
     static final String STARTED_PROPERTY = "convexAttemptStarted";
 
     private final String authorization;
+    private final String queryUri;
     private final WebhookMetrics metrics;
     private final ConvexContact contact;
     private final ConvexResponseClassifier classifier = new ConvexResponseClassifier();
 
     public ConvexCallPreparer(SyncSettings settings, WebhookMetrics metrics, ConvexContact contact) {
         this.authorization = settings.convexDeployKey().map(key -> "Convex " + key).orElse(null);
+        this.queryUri = settings.convexUrl() + "/api/query";
         this.metrics = metrics;
         this.contact = contact;
     }
@@ -39,6 +41,9 @@ public final class ConvexCallPreparer implements Processor {
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         if (authorization != null) {
             message.setHeader("Authorization", authorization);
+        }
+        if (exchange.getProperty(ConvexDeliveryRoute.QUERY_PROPERTY, false, Boolean.class)) {
+            message.setHeader(Exchange.HTTP_URI, queryUri); // the call endpoint's own URI is /api/mutation
         }
         message.setBody(exchange.getProperty(ConvexDeliveryRoute.REQUEST_PROPERTY, byte[].class));
     }

@@ -13,8 +13,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Envelope wrapper for Convex's HTTP API: turns the delivery step's input into the exact body of
- * {@code POST /api/mutation}, {@code {"path":…,"args":…,"format":"json"}}, once per event so every redelivery sends
- * the same bytes.
+ * {@code POST /api/mutation} (or {@code /api/query}), {@code {"path":…,"args":…,"format":"json"}}, once per call so
+ * every redelivery sends the same bytes.
  *
  * <p>Input: a {@link ConvexCall} body, or (for YAML routes) the {@code ConvexFunction} header with a JSON object body.
  */
@@ -31,6 +31,9 @@ public final class ConvexRequestBuilder implements Processor {
         exchange.setProperty(ConvexDeliveryRoute.FUNCTION_PROPERTY, call.function());
         exchange.setProperty(ConvexDeliveryRoute.REQUEST_PROPERTY, requestBody(call));
         exchange.setProperty(ConvexDeliveryRoute.ATTEMPTS_PROPERTY, 0);
+        if (call.query()) {
+            exchange.setProperty(ConvexDeliveryRoute.QUERY_PROPERTY, true);
+        }
     }
 
     public static byte[] requestBody(ConvexCall call) {

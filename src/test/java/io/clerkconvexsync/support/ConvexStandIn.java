@@ -5,22 +5,22 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real local HTTP server standing in for a Convex deployment. It answers {@code POST /api/mutation} with Convex's
  * real response shapes: by default {@code 200 {"status":"success","value":null}}, or whatever a test scripted next.
+ * After {@link #keepUsers()}, the reconcile functions run against a {@link ConvexUsersTable} instead (scripted
+ * answers still come first).
  */
 public final class ConvexStandIn implements AutoCloseable {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** One scripted answer. */
     public record Answer(int status, String body, boolean hangs, boolean drops, long delayMs) {
@@ -73,16 +73,15 @@ public final class ConvexStandIn implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile Answer fallback = Answer.success();
+    private final ConvexUsersTable users = new ConvexUsersTable();
+    private volatile boolean keepUsers;
 
     public ConvexStandIn() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.createContext("/", this::handle);
-        server.start();
+        server = LocalHttpServer.start(this::handle);
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return LocalHttpServer.url(server);
     }
 
     /** Answers the next requests with these, in order, then with the fallback. */
@@ -95,7 +94,19 @@ public final class ConvexStandIn implements AutoCloseable {
         this.fallback = answer;
     }
 
+    /** From now on (until {@link #reset()}), upsertManyFromClerk, pageExternalIds and deleteFromClerk use the table. */
+    public ConvexUsersTable keepUsers() {
+        keepUsers = true;
+        return users;
+    }
+
+    public ConvexUsersTable users() {
+        return users;
+    }
+
     public void reset() {
+        keepUsers = false;
+        users.clear();
         script.clear();
         requests.clear();
         fallback = Answer.success();
@@ -111,6 +122,9 @@ public final class ConvexStandIn implements AutoCloseable {
                 exchange.getRequestURI().getRawQuery(),
                 Map.copyOf(exchange.getRequestHeaders()), body));
         Answer answer = script.poll();
+        if (answer == null && keepUsers) {
+            answer = tableAnswer(body);
+        }
         if (answer == null) {
             answer = fallback;
         }
@@ -136,6 +150,24 @@ public final class ConvexStandIn implements AutoCloseable {
         exchange.sendResponseHeaders(answer.status(), out.length);
         try (OutputStream os = exchange.getResponseBody()) {
             os.write(out);
+        }
+    }
+
+    /** Convex's answer from the users table, or null when the request is not for one of its functions. */
+    private Answer tableAnswer(String body) {
+        try {
+            var request = JSON.readTree(body);
+            String path = request.path("path").asText();
+            if (!ConvexUsersTable.handles(path)) {
+                return null;
+            }
+            var value = users.call(path, request.get("args"));
+            var reply = JSON.createObjectNode().put("status", "success");
+            reply.set("value", value);
+            return new Answer(200, reply.toString(), false, false);
+        } catch (IOException | RuntimeException e) {
+            return new Answer(200, JSON.createObjectNode().put("status", "error")
+                    .put("errorMessage", "stand-in: " + e).toString(), false, false);
         }
     }
 

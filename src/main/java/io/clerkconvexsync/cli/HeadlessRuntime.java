@@ -1,0 +1,38 @@
+package io.clerkconvexsync.cli;
+
+import io.clerkconvexsync.Application;
+import org.apache.camel.main.Main;
+
+/**
+ * The runtime's Camel context for a command-line tool (dead-letter replay, reconcile): the same beans, delivery
+ * step and database, without what must run in one place only. By route id: the webhook listener, the admin API
+ * (its beans may exist when ADMIN_TOKEN is in the environment; an empty override does not replace an {{env:...}}
+ * value), the retention sweep and the reconcile schedule (the running instances' work) are not started here.
+ */
+public final class HeadlessRuntime {
+    private HeadlessRuntime() {
+    }
+
+    /** A started runtime without listeners or schedule; stop it when done. */
+    public static Main start() throws Exception {
+        return start(true);
+    }
+
+    /**
+     * As {@link #start()}; without {@code extensionRoutes} the YAML routes of ./routes are not loaded (a reconcile
+     * pass calls Convex directly, and loading the YAML DSL is most of a second of CPU at startup).
+     */
+    public static Main start(boolean extensionRoutes) throws Exception {
+        Main main = new Main(Application.class);
+        main.setPropertyPlaceholderLocations(Application.PROPERTY_LOCATIONS);
+        main.addOverrideProperty("camel.server.enabled", "false");
+        main.addOverrideProperty("camel.management.enabled", "false");
+        main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "clerk-webhook,admin-*,storage-retention,reconcile-schedule");
+        if (!extensionRoutes) {
+            // Camel refuses an empty pattern: one that matches no file
+            main.addOverrideProperty("camel.main.routes-include-pattern", "classpath:io/clerkconvexsync/no-routes/*.yaml");
+        }
+        main.start();
+        return main;
+    }
+}

@@ -1,0 +1,63 @@
+package io.clerkconvexsync.reconcile;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The reconcile pass's meters, in the runtime's Prometheus registry: {@code reconcile_runs_total{result}},
+ * {@code reconcile_users_total{action}}, {@code reconcile_last_success_timestamp_seconds} and
+ * {@code reconcile_scheduled} (1 while RECONCILE_SCHEDULE is set), which the alert on stale passes is gated on.
+ */
+public final class ReconcileMetrics {
+    /** What a pass can end in. */
+    static final List<String> RESULTS = List.of("complete", "incomplete");
+    /** What happened to users: Convex's upsert answers (a tombstoned user is "tombstoned"), then the sweep's. */
+    static final List<String> ACTIONS = List.of("inserted", "updated", "unchanged", "stale", "tombstoned", "deleted", "kept");
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final AtomicLong lastSuccess;
+
+    /** @param startedAt until a pass succeeds, the age the alert measures counts from the start of the process */
+    public ReconcileMetrics(MeterRegistry registry, boolean scheduled, Instant startedAt) {
+        this.registry = registry;
+        this.lastSuccess = new AtomicLong(startedAt.getEpochSecond());
+        RESULTS.forEach(this::runCounter);
+        ACTIONS.forEach(this::userCounter);
+        Gauge.builder("reconcile.last.success.timestamp", lastSuccess, AtomicLong::get).baseUnit("seconds")
+                .description("When the last complete reconcile pass ended (the process start until one has)")
+                .register(registry);
+        Gauge.builder("reconcile.scheduled", () -> scheduled ? 1 : 0)
+                .description("1 when RECONCILE_SCHEDULE is set").register(registry);
+    }
+
+    void run(boolean complete, Instant endedAt) {
+        runCounter(complete ? "complete" : "incomplete").increment();
+        if (complete) {
+            lastSuccess.set(endedAt.getEpochSecond());
+        }
+    }
+
+    void users(String action, long count) {
+        if (count > 0) {
+            userCounter(action).increment(count);
+        }
+    }
+
+    private Counter runCounter(String result) {
+        return counters.computeIfAbsent("runs\n" + result, k -> Counter.builder("reconcile.runs")
+                .description("Reconcile passes by result").tag("result", result).register(registry));
+    }
+
+    private Counter userCounter(String action) {
+        return counters.computeIfAbsent("users\n" + action, k -> Counter.builder("reconcile.users")
+                .description("Users handled by reconcile passes, by what was done").tag("action", action).register(registry));
+    }
+}

@@ -1,0 +1,96 @@
+package io.clerkconvexsync.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReconcileSettingsTest {
+    private static final Pattern ENV = Pattern.compile("\\{\\{env:[A-Z0-9_]+:(.*)}}");
+
+    /** The shipped application.properties, each {{env:NAME:default}} read as its default (no environment). */
+    private static Map<String, String> shipped() throws Exception {
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of("application.properties"))) {
+            properties.load(in);
+        }
+        Map<String, String> p = new HashMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            String value = properties.getProperty(key).trim();
+            Matcher env = ENV.matcher(value);
+            p.put(key, env.matches() ? env.group(1) : value);
+        }
+        return p;
+    }
+
+    private static ReconcileSettings load(Map<String, String> p) {
+        return ReconcileSettings.load(key -> Optional.ofNullable(p.get(key)));
+    }
+
+    private static String refusal(Map<String, String> p) {
+        return assertThrows(InvalidSettingException.class, () -> load(p), "startup should have been refused").getMessage();
+    }
+
+    @Test
+    void theShippedDefaultsNeedNoClerkKeyUntilAPassRuns() throws Exception {
+        ReconcileSettings s = load(shipped());
+        assertEquals("https://api.clerk.com", s.clerkApiUrl().toString());
+        assertTrue(s.schedule().isEmpty(), "no schedule by default");
+        assertTrue(s.clerkRequestsPer10s() <= 100, "the default must be safe on a development instance (100 per 10 s)");
+        assertEquals(100, s.batchSize());
+        assertEquals(0.1, s.maxDeleteFraction());
+        assertTrue(assertThrows(InvalidSettingException.class, s::secretKey).getMessage().contains("CLERK_SECRET_KEY is not set"),
+                "a pass without a key names the variable");
+    }
+
+    @Test
+    void aScheduleNeedsTheKeyAndAValidCron() throws Exception {
+        Map<String, String> p = shipped();
+        p.put("reconcile.schedule", "0 0 3 * * ?");
+        assertTrue(refusal(p).contains("CLERK_SECRET_KEY is not set"), "a schedule without a key fails at startup");
+        p.put("reconcile.clerk-secret-key", "sk_test_abcdef0123456789");
+        assertEquals("0 0 3 * * ?", load(p).schedule().orElseThrow());
+        p.put("reconcile.schedule", "every night");
+        assertTrue(refusal(p).contains("RECONCILE_SCHEDULE is not a Quartz cron expression"), "a malformed cron is named");
+    }
+
+    @Test
+    void refusesLimitsOutsideTheirRange() throws Exception {
+        Map<String, String> p = shipped();
+        p.put("reconcile.batch-size", "101");
+        assertTrue(refusal(p).contains("reconcile.batch-size must be at most 100"));
+        p = shipped();
+        p.put("reconcile.clerk-page-size", "501");
+        assertTrue(refusal(p).contains("reconcile.clerk-page-size must be at most 500"));
+        p = shipped();
+        p.put("reconcile.max-delete-fraction", "1.5");
+        assertTrue(refusal(p).contains("reconcile.max-delete-fraction must be between 0 and 1"));
+        p = shipped();
+        p.put("reconcile.clerk-api-url", "api.clerk.com");
+        assertTrue(refusal(p).contains("CLERK_API_URL must be an http(s) URL"));
+    }
+
+    @Test
+    void neverPrintsTheSecretKey() throws Exception {
+        Map<String, String> p = shipped();
+        p.put("reconcile.clerk-secret-key", "sk_live_doNotPrint0123456789");
+        ReconcileSettings s = load(p);
+        assertEquals("sk_live_doNotPrint0123456789", s.secretKey());
+        assertFalse(s.toString().contains("sk_live_doNotPrint0123456789"), s.toString());
+        p.put("reconcile.clerk-secret-key", "sk_live_with space");
+        String refused = refusal(p);
+        assertTrue(refused.contains("CLERK_SECRET_KEY contains white space") && !refused.contains("sk_live"), refused);
+    }
+}

@@ -1,0 +1,396 @@
+package io.clerkconvexsync.reconcile;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clerkconvexsync.Application;
+import io.clerkconvexsync.store.LeaseStore;
+import io.clerkconvexsync.support.ClerkStandIn;
+import io.clerkconvexsync.support.ConvexStandIn;
+import io.clerkconvexsync.support.ConvexUsersTable;
+import io.clerkconvexsync.support.TestRuntime;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.BeanInject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Reconcile passes against the running application, started and watched through the admin API, with a Clerk Backend
+ * API stand-in and the Convex stand-in's users table: backfill across pages, drift healed, a second pass that changes
+ * nothing, users that offset paging skips, Clerk failing mid-listing, the wrong-key safety, Clerk's rate limits, the
+ * secret key kept out of every answer and log line, and one pass at a time across instances.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "file:application.properties", properties = {
+        "camel.server.port={{it.reconcile.webhook.port}}",
+        "camel.management.port={{it.reconcile.management.port}}",
+        "convex.url={{it.reconcile.convex.url}}",
+        "reconcile.clerk-api-url={{it.reconcile.clerk.url}}",
+        "reconcile.clerk-secret-key=" + ReconcileIT.CLERK_KEY,
+        "clerk.webhook-secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "admin.token=" + ReconcileIT.TOKEN,
+        "storage.jdbc-url=" + ReconcileIT.DATABASE,
+        // small pages and batches so that a handful of users spans several of each
+        "reconcile.clerk-page-size=4",
+        "reconcile.batch-size=3",
+        "reconcile.convex-page-size=5",
+        // a window of 1 s instead of Clerk's 10 s keeps the tests short; the limit is measured below
+        "reconcile.clerk-requests-per-10s=" + ReconcileIT.RATE,
+        "reconcile.clerk-rate-window-ms=" + ReconcileIT.WINDOW_MS,
+        "reconcile.clerk-attempts=3",
+        "reconcile.clerk-max-retry-wait-seconds=2",
+        "reconcile.max-delete-fraction=0.5",
+        "reconcile.lease-seconds=3"})
+class ReconcileIT {
+    static final String TOKEN = "adm_0123456789abcdef0123456789";
+    static final String CLERK_KEY = "sk_test_reconcileSecretKey0123456789";
+    static final String DATABASE = "jdbc:h2:mem:reconcile-it;DB_CLOSE_DELAY=-1";
+    static final int RATE = 6;
+    static final long WINDOW_MS = 1000;
+    /** How late a request released by the throttle may reach Clerk on a loaded machine; unthrottled, 7 take ~50 ms. */
+    static final long JITTER_MS = 400;
+    static final TestRuntime RUNTIME = TestRuntime.prepare("it.reconcile");
+    static final ConvexStandIn CONVEX = RUNTIME.convex();
+    static final ClerkStandIn CLERK = ClerkStandIn.published(CLERK_KEY, "it.reconcile.clerk.url");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final HttpClient http = HttpClient.newHttpClient();
+    @BeanInject("leaseStore")
+    LeaseStore leases;
+    ConvexUsersTable table;
+
+    @BeforeEach
+    void emptyBothSides() {
+        CONVEX.reset();
+        table = CONVEX.keepUsers();
+        CLERK.clear();
+    }
+
+    @AfterAll
+    void stopStandIns() {
+        CONVEX.close();
+        CLERK.close();
+    }
+
+    @Test
+    void backfillsEveryUserAcrossSeveralPagesAndASecondPassChangesNothing() throws Exception {
+        CLERK.addUsers("user_a", 11);
+
+        JsonNode first = pass("");
+        assertTrue(first.get("complete").asBoolean(), first.toString());
+        assertEquals(11, first.get("clerkUsers").asInt(), first.toString());
+        assertEquals(3, first.get("clerkPages").asInt(), "11 users in pages of 4: " + first);
+        assertEquals(11, first.get("upserted").get("inserted").asInt(), first.toString());
+        assertEquals(Set.copyOf(CLERK.ids()), Set.copyOf(table.ids()), "Convex should hold every Clerk user");
+        for (String id : CLERK.ids()) {
+            assertEquals(CLERK.get(id), table.get(id), "Convex gets the user as Clerk listed it: " + id);
+        }
+        long upsertCalls = CONVEX.requests().stream().filter(r -> r.body().contains("upsertManyFromClerk")).count();
+        assertEquals(4, upsertCalls, "11 users in batches of at most 3");
+
+        JsonNode second = pass("");
+        assertTrue(second.get("complete").asBoolean(), second.toString());
+        assertEquals(11, second.get("upserted").get("unchanged").asInt(), "nothing changed: " + second);
+        assertEquals(0, second.get("upserted").get("inserted").asInt() + second.get("upserted").get("updated").asInt()
+                + second.get("deleted").asInt(), second.toString());
+    }
+
+    @Test
+    void healsDriftStaleMissingAndDeletedInClerk() throws Exception {
+        List<ObjectNode> users = CLERK.addUsers("user_d", 6);
+        users.forEach(table::put);
+        table.delete("user_d1"); // missed user.created
+        ObjectNode outdated = users.get(2).deepCopy().put("first_name", "Old").put("updated_at", 10);
+        table.put(outdated); // missed user.updated
+        table.put(ClerkStandIn.user("user_gone", "Gone", 5)); // missed user.deleted
+        ObjectNode newer = users.get(3).deepCopy().put("first_name", "Newer").put("updated_at", 999_999);
+        table.put(newer); // Convex already has a later version than this listing
+
+        JsonNode summary = pass("");
+        assertTrue(summary.get("complete").asBoolean(), summary.toString());
+        JsonNode upserted = summary.get("upserted");
+        assertEquals(1, upserted.get("updated").asInt(), summary.toString());
+        assertEquals(1, upserted.get("stale").asInt(), summary.toString());
+        assertEquals(1, upserted.get("deleted").asInt(), "user_d1 has a tombstone: " + summary);
+        assertEquals(1, summary.get("deleted").asInt(), summary.toString());
+        assertEquals(0, summary.get("kept").asInt(), summary.toString());
+        assertEquals(users.get(2), table.get("user_d2"), "the stale profile is healed");
+        assertEquals(null, table.get("user_gone"), "the user deleted in Clerk is deleted in Convex");
+        assertTrue(CLERK.requests().stream().anyMatch(r -> r.path().equals("/v1/users/user_gone")),
+                "a candidate is deleted only after Clerk answered 404 for it");
+        assertEquals(newer, table.get("user_d3"), "a newer version in Convex is not overwritten");
+    }
+
+    @Test
+    void keepsAUserThatOffsetPagingSkipped() throws Exception {
+        List<ObjectNode> users = CLERK.addUsers("user_s", 9);
+        users.forEach(table::put);
+        // user_s0 is deleted in Clerk while the pass reads the second page: every later user moves back by one,
+        // so offset 4 starts at user_s5 and user_s4 is never listed
+        CLERK.beforeListing(offset -> {
+            if (offset == 4 && CLERK.get("user_s0") != null) {
+                CLERK.remove("user_s0");
+            }
+        });
+
+        JsonNode summary = pass("");
+        assertTrue(summary.get("complete").asBoolean(), summary.toString());
+        assertEquals(8, summary.get("clerkUsers").asInt(), summary.toString());
+        assertEquals(1, summary.get("candidates").asInt(), summary.toString());
+        assertEquals(1, summary.get("kept").asInt(), "Clerk still has user_s4: " + summary);
+        assertEquals(0, summary.get("deleted").asInt(), summary.toString());
+        assertNotNull(table.get("user_s4"), "a skipped user is never deleted");
+    }
+
+    @Test
+    void deletesNothingWhenClerkFailsMidListing() throws Exception {
+        CLERK.addUsers("user_f", 10).forEach(table::put);
+        table.put(ClerkStandIn.user("user_gone", "Gone", 5));
+        CLERK.failListingFrom(8);
+
+        JsonNode summary = pass("");
+        assertFalse(summary.get("complete").asBoolean(), summary.toString());
+        assertTrue(summary.get("reason").asText().contains("Clerk still failing after 3 attempt(s)"), summary.toString());
+        assertNotNull(table.get("user_gone"), "no deletion after an incomplete listing");
+        assertTrue(CONVEX.requests().stream().noneMatch(r -> r.body().contains("deleteFromClerk")
+                || r.body().contains("pageExternalIds")), "the sweep must not start");
+    }
+
+    @Test
+    void stopsWithoutDeletingWhenConvexRefusesABatch() throws Exception {
+        CLERK.addUsers("user_c", 5);
+        table.put(ClerkStandIn.user("user_gone", "Gone", 5));
+        CONVEX.script(ConvexStandIn.Answer.functionError(200)); // e.g. upsertManyFromClerk not deployed
+
+        JsonNode summary = pass("");
+        assertFalse(summary.get("complete").asBoolean(), summary.toString());
+        String reason = summary.get("reason").asText();
+        assertTrue(reason.contains("users:upsertManyFromClerk failed (HTTP 200)") && reason.contains("deployed"),
+                "says what failed and what to check: " + reason);
+        assertFalse(reason.contains("first_name"), "Convex's error text, which may quote user data, is not repeated");
+        assertNotNull(table.get("user_gone"), "no sweep after a failed batch");
+    }
+
+    @Test
+    void wrongKeySafetyDeletesNothingUnlessOverridden() throws Exception {
+        CLERK.addUsers("user_w", 2);
+        for (int i = 0; i < 5; i++) {
+            table.put(ClerkStandIn.user("user_prod" + i, "Prod", 5));
+        }
+
+        JsonNode refused = pass("");
+        assertFalse(refused.get("complete").asBoolean(), refused.toString());
+        String reason = refused.get("reason").asText();
+        assertTrue(reason.contains("reconcile.max-delete-fraction") && reason.contains("--allow-mass-delete"),
+                "the reason names the limit and the override: " + reason);
+        assertEquals(7, table.ids().size(), "nothing deleted");
+        assertTrue(CLERK.requests().stream().noneMatch(r -> r.path().startsWith("/v1/users/")),
+                "no candidate is even looked up");
+
+        JsonNode overridden = pass("?allowMassDelete=true");
+        assertTrue(overridden.get("complete").asBoolean(), overridden.toString());
+        assertEquals(5, overridden.get("deleted").asInt(), overridden.toString());
+        assertEquals(Set.copyOf(CLERK.ids()), Set.copyOf(table.ids()));
+    }
+
+    @Test
+    void dryRunWritesNothingAndNoDeleteSkipsTheSweep() throws Exception {
+        CLERK.addUsers("user_n", 5).subList(0, 3).forEach(table::put);
+        table.put(ClerkStandIn.user("user_gone", "Gone", 5));
+        List<String> before = table.ids();
+
+        JsonNode dry = pass("?dryRun=true");
+        assertTrue(dry.get("complete").asBoolean(), dry.toString());
+        assertEquals(5, dry.get("wouldUpsert").asInt(), dry.toString());
+        assertEquals(1, dry.get("wouldDelete").asInt(), dry.toString());
+        assertEquals(before, table.ids(), "a dry run writes nothing");
+        assertTrue(CONVEX.requests().stream().noneMatch(r -> r.body().contains("upsertManyFromClerk")
+                || r.body().contains("deleteFromClerk")), "no write reaches Convex");
+
+        JsonNode noDelete = pass("?noDelete=true");
+        assertTrue(noDelete.get("complete").asBoolean(), noDelete.toString());
+        assertEquals(6, table.ids().size(), "upserted, and nothing deleted");
+    }
+
+    @Test
+    void staysUnderTheClerkRateLimitAndHonoursRetryAfter() throws Exception {
+        CLERK.addUsers("user_r", 40); // 11 listing requests
+        CLERK.rateLimit(1, 1);
+
+        JsonNode summary = pass("?noDelete=true");
+        assertTrue(summary.get("complete").asBoolean(), summary.toString());
+        List<ClerkStandIn.Request> requests = CLERK.requests();
+        assertEquals(12, requests.size(), "11 pages and one retry of the 429");
+        long gap = requests.get(1).atNanos() - requests.get(0).atNanos();
+        assertTrue(gap >= TimeUnit.MILLISECONDS.toNanos(990), "Retry-After: 1 is waited for, waited " + gap / 1_000_000 + " ms");
+        for (int i = RATE; i < requests.size(); i++) {
+            long window = requests.get(i).atNanos() - requests.get(i - RATE).atNanos();
+            // measured on arrival: a request released by the throttle may reach Clerk a little late, never early
+            assertTrue(window >= TimeUnit.MILLISECONDS.toNanos(WINDOW_MS - JITTER_MS),
+                    "at most " + RATE + " requests in any " + WINDOW_MS + " ms, but requests " + (i - RATE) + ".." + i
+                            + " came within " + window / 1_000_000 + " ms");
+        }
+    }
+
+    @Test
+    void retriesClerkServerErrorsWithBackOff() throws Exception {
+        CLERK.addUsers("user_e", 2);
+        CLERK.fail(503, 502);
+
+        JsonNode summary = pass("?noDelete=true");
+        assertTrue(summary.get("complete").asBoolean(), "two failures are within 3 attempts: " + summary);
+        List<ClerkStandIn.Request> requests = CLERK.requests();
+        assertEquals(3, requests.size(), "the listing request, tried three times");
+        long gap = requests.get(2).atNanos() - requests.get(1).atNanos();
+        assertTrue(gap >= TimeUnit.MILLISECONDS.toNanos(990), "the second retry waits twice the first's 500 ms: " + gap / 1_000_000);
+    }
+
+    @Test
+    void neverShowsTheClerkSecretKey() throws Exception {
+        CLERK.addUsers("user_k", 3);
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        try {
+            CLERK.fail(401); // as if the key were revoked: the error must still not quote it
+            JsonNode refused = pass("");
+            assertTrue(refused.get("reason").asText().contains("CLERK_SECRET_KEY"), refused.toString());
+            JsonNode summary = pass("");
+            assertTrue(summary.get("complete").asBoolean(), summary.toString());
+            assertFalse(refused.toString().contains(CLERK_KEY) || summary.toString().contains(CLERK_KEY), "no key in a summary");
+            assertFalse(get("/reconcile", TOKEN).body().contains(CLERK_KEY), "no key in an answer");
+        } finally {
+            root.detachAppender(logs);
+        }
+        assertFalse(logs.list.isEmpty(), "the passes were logged");
+        for (ILoggingEvent event : logs.list) {
+            assertFalse(event.getFormattedMessage().contains(CLERK_KEY), "the key in a log line: " + event.getFormattedMessage());
+        }
+        assertTrue(CLERK.requests().stream().allMatch(r -> ("Bearer " + CLERK_KEY).equals(r.authorization())),
+                "every request carries the key as a bearer token");
+    }
+
+    @Test
+    void adminDoorsNeedTheTokenAndRefuseASecondPassWhileOneRuns() throws Exception {
+        assertEquals(401, post("/reconcile", null).statusCode(), "no token");
+        assertEquals(401, post("/reconcile", "wrong-token-0123456789").statusCode(), "wrong token");
+        assertEquals(401, get("/reconcile", null).statusCode(), "no token");
+
+        CLERK.addUsers("user_h", 2);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch listing = new CountDownLatch(1);
+        CLERK.beforeListing(offset -> {
+            listing.countDown();
+            await(release);
+        });
+        HttpResponse<String> started = post("/reconcile", TOKEN);
+        assertEquals(202, started.statusCode(), started.body());
+        String id = JSON.readTree(started.body()).get("id").asText();
+        assertTrue(listing.await(10, TimeUnit.SECONDS), "the pass should be listing Clerk");
+        HttpResponse<String> second = post("/reconcile", TOKEN);
+        assertEquals(409, second.statusCode(), second.body());
+        assertEquals(id, JSON.readTree(second.body()).get("id").asText(), second.body());
+        JsonNode running = JSON.readTree(get("/reconcile", TOKEN).body());
+        assertEquals("running", running.get("state").asText(), running.toString());
+        release.countDown();
+        JsonNode done = awaitDone(id);
+        assertTrue(done.get("complete").asBoolean(), done.toString());
+    }
+
+    @Test
+    void refusesAPassWhileAnotherInstanceHoldsTheLockAndTakesOverWhenItLapses() throws Exception {
+        // another instance: another holder of the same lease in the same database
+        assertTrue(leases.acquire(Reconciler.LEASE, "rec_other@elsewhere", Instant.now(), Duration.ofSeconds(2)));
+        HttpResponse<String> refused = post("/reconcile", TOKEN);
+        assertEquals(409, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("rec_other@elsewhere"), "says who holds it: " + refused.body());
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        HttpResponse<String> started;
+        do { // the other instance died: its lease lapses after its time to live
+            started = post("/reconcile", TOKEN);
+        } while (started.statusCode() == 409 && System.nanoTime() < deadline && pause());
+        assertEquals(202, started.statusCode(), started.body());
+        assertTrue(awaitDone(JSON.readTree(started.body()).get("id").asText()).get("complete").asBoolean());
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------------
+
+    /** Starts a pass over HTTP and waits for its summary. */
+    private JsonNode pass(String query) throws Exception {
+        HttpResponse<String> started = post("/reconcile" + query, TOKEN);
+        assertEquals(202, started.statusCode(), started.body());
+        return awaitDone(JSON.readTree(started.body()).get("id").asText());
+    }
+
+    private JsonNode awaitDone(String id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            JsonNode pass = JSON.readTree(get("/reconcile", TOKEN).body());
+            assertEquals(id, pass.get("id").asText(), "GET /reconcile shows the current pass");
+            if (!"running".equals(pass.get("state").asText())) {
+                return pass;
+            }
+            pause();
+        }
+        throw new AssertionError("pass " + id + " did not finish within 30 s");
+    }
+
+    private static boolean pause() {
+        // polling interval of a condition wait (bounded by the deadline of the caller), not a wait for an outcome
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private HttpResponse<String> post(String path, String token) throws Exception {
+        return send("POST", path, token);
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        return send("GET", path, token);
+    }
+
+    private HttpResponse<String> send(String method, String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(RUNTIME.management(path)))
+                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

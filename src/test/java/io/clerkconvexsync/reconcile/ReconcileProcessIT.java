@@ -1,0 +1,171 @@
+package io.clerkconvexsync.reconcile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clerkconvexsync.store.H2Credentials;
+import io.clerkconvexsync.store.JdbcLeaseStore;
+import io.clerkconvexsync.support.ClerkStandIn;
+import io.clerkconvexsync.support.ConvexStandIn;
+import io.clerkconvexsync.support.ConvexUsersTable;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code java -jar clerk-convex-sync.jar reconcile} as an operator runs it, against the Clerk and Convex stand-ins:
+ * progress on standard error, one JSON summary on standard output, and its exit codes (0 complete, 1 not complete,
+ * 2 configuration, 64 usage). The Clerk secret key is printed nowhere.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReconcileProcessIT {
+    static final Path JAR = Path.of("target/clerk-convex-sync.jar");
+    static final String KEY = "sk_test_processKey0123456789abcdef";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    ClerkStandIn clerk;
+    ConvexStandIn convex;
+    ConvexUsersTable table;
+    @TempDir
+    Path work;
+
+    record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    @BeforeAll
+    void standIns() throws Exception {
+        assertTrue(Files.exists(JAR), "run through 'mvnw verify' so that the jar is built first");
+        clerk = new ClerkStandIn(KEY);
+        convex = new ConvexStandIn();
+    }
+
+    @BeforeEach
+    void empty() {
+        convex.reset();
+        table = convex.keepUsers();
+        clerk.clear();
+    }
+
+    @AfterAll
+    void stop() {
+        clerk.close();
+        convex.close();
+    }
+
+    @Test
+    void completePassPrintsProgressOnStandardErrorAndTheSummaryOnStandardOutput() throws Exception {
+        clerk.addUsers("user_cli", 7);
+        Run run = reconcile(env(), "reconcile");
+        assertEquals(0, run.exitCode(), run.stderr());
+        JsonNode summary = JSON.readTree(run.stdout());
+        assertTrue(summary.get("complete").asBoolean(), run.stdout());
+        assertEquals(7, summary.get("clerkUsers").asInt(), run.stdout());
+        assertEquals(7, summary.get("upserted").get("inserted").asInt(), run.stdout());
+        assertEquals(0, summary.get("deleted").asInt(), run.stdout());
+        assertEquals(0, summary.get("kept").asInt(), run.stdout());
+        assertTrue(run.stderr().contains("reconcile: Clerk page 1, 7 users listed"), "progress on standard error: " + run.stderr());
+        assertEquals(Set.copyOf(clerk.ids()), Set.copyOf(table.ids()), "Convex holds Clerk's users");
+        assertFalse(run.stdout().contains(KEY) || run.stderr().contains(KEY), "the secret key is printed nowhere");
+    }
+
+    @Test
+    void wrongKeySafetyExitsOneNamingTheLimitAndTheOverride() throws Exception {
+        clerk.addUsers("user_dev", 1);
+        for (int i = 0; i < 20; i++) {
+            table.put(ClerkStandIn.user("user_prod" + i, "Prod", 5));
+        }
+        Run run = reconcile(env(), "reconcile");
+        assertEquals(1, run.exitCode(), run.stderr());
+        assertFalse(JSON.readTree(run.stdout()).get("complete").asBoolean(), run.stdout());
+        assertTrue(run.stderr().contains("reconcile.max-delete-fraction") && run.stderr().contains("--allow-mass-delete"),
+                "says which limit and how to override it: " + run.stderr());
+        assertEquals(21, table.ids().size(), "nothing deleted");
+
+        Run dry = reconcile(env(), "reconcile", "--dry-run", "--allow-mass-delete");
+        assertEquals(0, dry.exitCode(), dry.stderr());
+        assertEquals(20, JSON.readTree(dry.stdout()).get("wouldDelete").asInt(), dry.stdout());
+        assertEquals(21, table.ids().size(), "a dry run deletes nothing either");
+    }
+
+    @Test
+    void exitsOneWhileAnotherPassHoldsTheLock() throws Exception {
+        Map<String, String> env = env();
+        assertEquals(0, reconcile(env, "reconcile", "--dry-run").exitCode(), "a first run sets the database up");
+        // the runtime's database in DATA_DIR, reached like a second instance would (H2 AUTO_SERVER)
+        Path dataDir = Path.of(env.get("DATA_DIR")).toAbsolutePath();
+        String url = "jdbc:h2:file:" + dataDir.resolve("clerk-convex-sync") + ";AUTO_SERVER=TRUE";
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, H2Credentials.USER,
+                Files.readString(dataDir.resolve(H2Credentials.PASSWORD_FILE)).trim());
+        try {
+            assertTrue(new JdbcLeaseStore(pool).acquire(Reconciler.LEASE, "rec_elsewhere@host/1", Instant.now(),
+                    Duration.ofMinutes(5)));
+        } finally {
+            pool.dispose();
+        }
+        Run run = reconcile(env, "reconcile");
+        assertEquals(1, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("another reconcile pass holds the lock (rec_elsewhere@host/1"), run.stderr());
+    }
+
+    @Test
+    void configurationErrorsExitTwoAndBadUsageSixtyFour() throws Exception {
+        Map<String, String> noKey = env();
+        noKey.remove("CLERK_SECRET_KEY");
+        Run missing = reconcile(noKey, "reconcile");
+        assertEquals(2, missing.exitCode(), missing.stderr());
+        assertTrue(missing.stderr().contains("Invalid configuration: CLERK_SECRET_KEY is not set"), missing.stderr());
+
+        Run usage = reconcile(env(), "reconcile", "--delete-everything");
+        assertEquals(64, usage.exitCode(), usage.stderr());
+        assertTrue(usage.stderr().contains("--delete-everything") && usage.stderr().contains("reconcile --help"),
+                "names the bad option and where help is: " + usage.stderr());
+        assertTrue(clerk.requests().isEmpty(), "neither reached Clerk");
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", System.getenv("PATH"));
+        env.put("CLERK_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        env.put("CONVEX_URL", convex.url());
+        env.put("CONVEX_DEPLOY_KEY", "dev:process-it|key");
+        env.put("CLERK_SECRET_KEY", KEY);
+        env.put("CLERK_API_URL", clerk.url());
+        env.put("DATA_DIR", work.resolve("data").toString());
+        return env;
+    }
+
+    private Run reconcile(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(work, "stdout", ".txt");
+        Path err = Files.createTempFile(work, "stderr", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("reconcile did not exit within 60 s: " + Files.readString(err));
+        }
+        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+}
