@@ -54,6 +54,8 @@ public final class ListenerGuard {
     /** Bytes every request with a body reserves at least: its headers, exchange and copies cost memory too. */
     static final long MIN_RESERVATION = 16 * 1024;
     static final long LOG_EVERY_MS = 10_000;
+    /** How long a turned-away request may go on sending before its connection is closed (at most a Clerk-sized body). */
+    static final long LINGER_MS = 1_000;
     /** Runs before every route Camel adds to a port's router. */
     private static final int FIRST = Integer.MIN_VALUE;
     private static final Logger LOG = LoggerFactory.getLogger(ListenerGuard.class);
@@ -248,15 +250,36 @@ public final class ListenerGuard {
         return Math.max(MIN_RESERVATION, declared < 0 ? settings.maxBodySize() : declared);
     }
 
-    /** Answers at once, in the webhook reply's shape, and closes the connection so its body is never read. */
+    /** Answers at once, in the webhook reply's shape, and closes the connection without keeping its body. */
     private void answer(RoutingContext rc, Reason reason, String message) {
         reject(reason);
         String body = "{\"outcome\":\"" + reason.outcome + "\",\"error\":\"" + reason.tag() + "\",\"message\":\""
                 + message + "\"}";
-        HttpConnection connection = rc.request().connection();
+        HttpServerRequest request = rc.request();
         rc.response().setStatusCode(reason.status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CONNECTION, "close").end(body)
-                .onComplete(sent -> connection.close());
+                .onComplete(sent -> lingerThenClose(request));
+    }
+
+    /**
+     * Closes once the sender has sent the rest of its request, or after {@link #LINGER_MS}, dropping what arrives
+     * meanwhile (nothing is buffered). Closing with bytes unread makes the kernel answer with a reset, which can destroy
+     * the answer before the sender reads it: a sender still writing its body would see a broken connection, not 413.
+     */
+    private void lingerThenClose(HttpServerRequest request) {
+        HttpConnection connection = request.connection();
+        if (request.isEnded()) {
+            connection.close();
+            return;
+        }
+        long timer = vertx.setTimer(LINGER_MS, late -> connection.close());
+        request.handler(dropped -> { });
+        request.exceptionHandler(failed -> connection.close());
+        request.endHandler(sent -> {
+            vertx.cancelTimer(timer);
+            connection.close();
+        });
+        request.resume();
     }
 
     private void reject(Reason reason) {
