@@ -148,7 +148,7 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
     }
 
     /** Exception class and message only: HTTP client messages name the host, never the key or the body. */
-    private static String describe(Exception e) {
+    public static String describe(Throwable e) {
         return e == null ? "" : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package io.clerkconvexsync.reconcile;
 
+import io.clerkconvexsync.ErrorHandling;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clerkconvexsync.config.ReconcileSettings;
 import io.clerkconvexsync.intake.ClerkEventParser;
@@ -82,7 +83,7 @@ final class ClerkUsers {
                 }
             } catch (CamelExecutionException e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                problem = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+                problem = ErrorHandling.describe(cause);
             }
             if (attempt >= settings.clerkAttempts()) {
                 throw new ReconcileException("Clerk still failing after " + attempt + " attempt(s) for " + request.path()

@@ -1,5 +1,6 @@
 package io.clerkconvexsync.reconcile;
 
+import io.clerkconvexsync.ErrorHandling;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clerkconvexsync.RawJson;
 import io.clerkconvexsync.config.ReconcileSettings;
@@ -95,8 +96,7 @@ final class ConvexUsers {
             if (cause instanceof ConvexFailure failure) {
                 throw new ReconcileException(failure.getMessage());
             }
-            throw new ReconcileException("Convex call " + call.function() + " failed: " + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+            throw new ReconcileException("Convex call " + call.function() + " failed: " + ErrorHandling.describe(cause));
         }
         try {
             return ClerkEventParser.JSON.readTree(reply).path("value");
