@@ -43,6 +43,9 @@ const cfg = {
   jfr: env.JFR === "1",
   // async-profiler's library (run.sh --profile fetches it from Maven Central): CPU samples of the measurement
   profilerLib: env.PROFILE === "1" ? env.ASYNC_PROFILER_LIB : null,
+  // which target the diagnostics (--jfr, --profile, --nmt) attach to, and what async-profiler samples (cpu or wall)
+  diagTarget: env.DIAG_TARGET || "runtime",
+  profileEvent: env.PROFILE_EVENT || "cpu",
   nmt: env.NMT === "1",
   writeMd: env.WRITE_MD ? env.WRITE_MD === "1" : env.JFR !== "1" && env.NMT !== "1" && env.PROFILE !== "1",
   rateGuess: int(env.RATE_GUESS, 16000),
@@ -335,7 +338,7 @@ async function sutStart(name, round) {
       // archive that jvm.options names is valid for that path only. A jar rebuilt during the run ends the run.
       if (jarStamp() !== results.jarStamp) throw new Error(`${cfg.jar} changed during the run (rebuilt?): its figures would mix two builds`);
       const jar = relative(ROOT, cfg.jar);
-      const diag = round === 1 && name === "runtime";
+      const diag = round === 1 && name === cfg.diagTarget;
       // deep Camel/Vert.x stacks: keep 256 frames in JFR samples so the runtime's own frames are on them
       const args = [...(cfg.jfr && diag ? ["-XX:FlightRecorderOptions=stackdepth=256"] : []), ...(cfg.nmt && diag ? ["-XX:NativeMemoryTracking=summary"] : []),
         ...cfg.javaOpts, "-jar", jar];
@@ -411,14 +414,14 @@ async function sutStart(name, round) {
         mark = "presign";
         r.rss = r.rss.filter((x) => x.mark !== `measure:${mix}`); // a redone measurement replaces the samples of the first
         const files = await presign("webhook", mix, count, `${prefix}-${mix}`, hostPort, secret);
-        const diag = round === 1 && name === "runtime";
+        const diag = round === 1 && name === cfg.diagTarget;
         const out = (what) => join(outDir, `runtime-${mix}-${what}`);
         let rssStart;
         m = await measure(`${id} ${mix}`, url, files, child.pid, q, {
           onStart: () => {
             if (diag && cfg.jfr) sh("jcmd", [String(child.pid), "JFR.start", `name=bench-${mix}`, "settings=profile"]);
             // jcmd hands the agent its options only when they are quoted inside the argument
-            if (diag && cfg.profilerLib) sh("jcmd", [String(child.pid), "JVMTI.agent_load", cfg.profilerLib, '"start,event=cpu,interval=1ms"']);
+            if (diag && cfg.profilerLib) sh("jcmd", [String(child.pid), "JVMTI.agent_load", cfg.profilerLib, `"start,event=${cfg.profileEvent},interval=1ms"`]);
             if (diag && cfg.nmt) writeFileSync(out("nmt-start.txt"), sh("jcmd", [String(child.pid), "VM.native_memory", "summary"]));
             rssStart = +procSample(child.pid).rssMiB.toFixed(1);
             mark = `measure:${mix}`;
@@ -469,7 +472,7 @@ async function sutStart(name, round) {
 }
 
 function summariseDiagnostics(name, round) {
-  if (round !== 1 || name !== "runtime") return;
+  if (round !== 1 || name !== cfg.diagTarget) return;
   for (const mix of cfg.mixes) {
     const jfr = join(outDir, `runtime-${mix}-profile.jfr`);
     if (existsSync(jfr)) {
