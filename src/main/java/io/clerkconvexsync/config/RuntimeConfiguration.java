@@ -36,8 +36,11 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import com.zaxxer.hikari.HikariDataSource;
 
+import javax.sql.DataSource;
+
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -70,13 +73,14 @@ public final class RuntimeConfiguration implements CamelConfiguration {
 
         HikariDataSource dataSource = StoreDatabase.open(storage);
         registry.bind("dataSource", dataSource);
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                dataSource.close();
-            }
-        }, true, true);
-        JdbcProcessedWebhooks processed = new JdbcProcessedWebhooks(dataSource, clock);
+        closeOnStop(context, dataSource);
+        DataSource commits = dataSource;
+        Optional<HikariDataSource> groupCommitPool = StoreDatabase.openGroupCommitPool(storage);
+        if (groupCommitPool.isPresent()) {
+            commits = groupCommitPool.get();
+            closeOnStop(context, groupCommitPool.get());
+        }
+        JdbcProcessedWebhooks processed = new JdbcProcessedWebhooks(dataSource, commits, clock);
         registry.bind("processedWebhooks", processed);
         registry.bind("idempotentReceiver", new IdempotentReceiver(processed));
         JdbcLeaseStore leases = new JdbcLeaseStore(dataSource);
@@ -123,6 +127,16 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         for (String scheme : new TreeSet<>(List.of(settings.convexUrl().getScheme(), reconcile.clerkApiUrl().getScheme()))) {
             configureHttpClient(context.getComponent(scheme, HttpComponent.class), settings);
         }
+    }
+
+    /** Closes the pool when Camel stops: services stop in the reverse order of their adding, after the routes. */
+    private static void closeOnStop(CamelContext context, HikariDataSource pool) throws Exception {
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                pool.close();
+            }
+        }, true, true);
     }
 
     /**

@@ -20,14 +20,17 @@ import java.util.function.Function;
  * @param processedRetention processed svix-ids older than this are deleted
  * @param retentionBatchSize ids deleted per statement (one short transaction each)
  * @param retentionInterval  time between two retention sweeps
+ * @param h2CacheKib         the embedded H2's page cache (KiB)
+ * @param processedDurableCommit whether a group of processed svix-ids waits for PostgreSQL's disk flush
  */
 public record StorageSettings(Path dataDir, String jdbcUrl, boolean embedded, Optional<String> username,
                               Optional<String> password, int maxConnections, Duration connectionTimeout,
                               Duration queryTimeout, Duration processedRetention, int retentionBatchSize,
-                              Duration retentionInterval) {
+                              Duration retentionInterval, int h2CacheKib, boolean processedDurableCommit) {
 
     public static final String DATA_DIR = "storage.data-dir";
     public static final String JDBC_URL = "storage.jdbc-url";
+    private static final String H2_CACHE_KIB = "storage.h2-cache-kib";
 
     /** Svix waits 15 s for an answer; a database wait must leave room for the rest of the webhook. */
     private static final Duration LONGEST_DATABASE_WAIT = Duration.ofSeconds(10);
@@ -43,18 +46,20 @@ public record StorageSettings(Path dataDir, String jdbcUrl, boolean embedded, Op
         SettingsReader r = new SettingsReader(lookup);
         Path dataDir = Path.of(r.required(DATA_DIR, "DATA_DIR"));
         Optional<String> url = r.optional(JDBC_URL);
+        int h2CacheKib = r.positiveInt(H2_CACHE_KIB);
         if (url.isPresent() && !url.get().startsWith("jdbc:")) {
             // The value is not echoed: a URL may carry a password.
             throw new InvalidSettingException("STORAGE_JDBC_URL", "is not a JDBC URL; expected e.g. jdbc:postgresql://db:5432/clerk_sync");
         }
-        StorageSettings settings = new StorageSettings(dataDir, url.orElseGet(() -> h2Url(dataDir)), url.isEmpty(),
+        StorageSettings settings = new StorageSettings(dataDir, url.orElseGet(() -> h2Url(dataDir, h2CacheKib)), url.isEmpty(),
                 r.optional("storage.username"), lookup.apply("storage.password").filter(p -> !p.isEmpty()),
                 r.positiveInt("storage.max-connections"),
                 Duration.ofMillis(r.positiveInt("storage.connection-timeout-ms")),
                 Duration.ofMillis(r.positiveInt("storage.query-timeout-ms")),
                 r.positiveDuration("storage.processed-retention"),
                 r.positiveInt("storage.retention-batch-size"),
-                r.positiveDuration("storage.retention-interval"));
+                r.positiveDuration("storage.retention-interval"),
+                h2CacheKib, r.bool("storage.processed-durable-commit"));
         within("storage.connection-timeout-ms", settings.connectionTimeout);
         within("storage.query-timeout-ms", settings.queryTimeout);
         if (settings.processedRetention.compareTo(SHORTEST_RETENTION) < 0) {
@@ -78,11 +83,13 @@ public record StorageSettings(Path dataDir, String jdbcUrl, boolean embedded, Op
      * replay of that message call Convex again, which the companion functions treat as a no-op. AUTO_SERVER lets
      * the CLI (dead-letters list/show/replay/purge) in while the runtime holds the file: the first process to open it
      * serves it to the others over a loopback TCP port (see {@link H2Network}), to clients that know the password in
-     * DATA_DIR; a second runtime on the same DATA_DIR would share it the same way rather than fail.
+     * DATA_DIR; a second runtime on the same DATA_DIR would share it the same way rather than fail. Its page cache
+     * is small (H2's default is 16 MiB): cached pages outlive the young generation and were most of what filled the
+     * 80 MiB heap's old generation, so a smaller cache means fewer full collections (BENCHMARKS.md).
      */
-    static String h2Url(Path dataDir) {
+    static String h2Url(Path dataDir, int cacheKib) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("clerk-convex-sync")
-                + ";DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE";
+                + ";DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE;CACHE_SIZE=" + cacheKib;
     }
 
     /** Everything but the password, so that a log line or an error that prints the record never shows it. */
@@ -92,7 +99,8 @@ public record StorageSettings(Path dataDir, String jdbcUrl, boolean embedded, Op
                 + ", username=" + username.orElse("") + ", password=" + (password.isPresent() ? "****" : "")
                 + ", maxConnections=" + maxConnections + ", connectionTimeout=" + connectionTimeout
                 + ", queryTimeout=" + queryTimeout + ", processedRetention=" + processedRetention
-                + ", retentionBatchSize=" + retentionBatchSize + ", retentionInterval=" + retentionInterval + "]";
+                + ", retentionBatchSize=" + retentionBatchSize + ", retentionInterval=" + retentionInterval
+                + ", h2CacheKib=" + h2CacheKib + ", processedDurableCommit=" + processedDurableCommit + "]";
     }
 
     /** The URL with any password= parameter (PostgreSQL's driver accepts one) masked. */

@@ -12,11 +12,13 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Queue;
 import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,13 +36,29 @@ public final class JdbcProcessedWebhooks extends ServiceSupport implements Idemp
     private static final String INSERT = "INSERT INTO clerk_processed_webhook (svix_id, processed_at) VALUES (?, ?)";
     private static final String DELETE = "DELETE FROM clerk_processed_webhook WHERE svix_id = ?";
 
+    /** Ids per statement at most: one INSERT stays small even when a stall has let thousands queue up. */
+    private static final int MAX_BATCH = 256;
+    /** The INSERT for each number of rows, built once (statement caches of both databases key on the text). */
+    private static final String[] INSERT_ROWS = new String[MAX_BATCH + 1];
+    /** Batches a leader commits for others after its own before it hands the lead on: bounds its own wait. */
+    private static final int LEADER_EXTRA_BATCHES = 2;
+
     private final DataSource dataSource;
+    /** Where the group commit writes: the same database, possibly through connections that commit without a flush. */
+    private final DataSource commits;
     private final Clock clock;
     private final Queue<PendingId> pending = new ConcurrentLinkedQueue<>();
+    /** Held by the leader: the one caller that commits for everyone queued. */
     private final ReentrantLock commitLock = new ReentrantLock();
 
     public JdbcProcessedWebhooks(DataSource dataSource, Clock clock) {
+        this(dataSource, dataSource, clock);
+    }
+
+    /** Looks ids up through dataSource and writes them through commits (see StoreDatabase#openGroupCommitPool). */
+    public JdbcProcessedWebhooks(DataSource dataSource, DataSource commits, Clock clock) {
         this.dataSource = dataSource;
+        this.commits = commits;
         this.clock = clock;
     }
 
@@ -58,19 +76,21 @@ public final class JdbcProcessedWebhooks extends ServiceSupport implements Idemp
 
     /**
      * Records the id; returns false when it was already there (another attempt of the same message finished
-     * first). Concurrent callers share one commit: see {@link #commitPending()}.
+     * first). Concurrent callers share one commit.
+     *
+     * <p>Group commit by a leader, written here because no JDBC library does it. A caller queues its id; if no one is
+     * committing it becomes the leader and writes every queued id in one statement, then any that queued meanwhile;
+     * the others sleep until their id is settled. A leader hands the lead to the oldest waiter when it leaves. So
+     * webhooks that finish together pay for one commit and one round trip instead of one each, and the leader pays
+     * no thread hand-off at all. Both earlier forms were slower on PostgreSQL (see BENCHMARKS.md): a lock taken and
+     * released by every waiter in turn (a convoy), and a writer thread (two hand-offs per webhook).
      */
     @Override
     public boolean add(String svixId) {
         PendingId mine = new PendingId(svixId);
         pending.add(mine);
-        commitLock.lock();
-        try {
-            if (!mine.settled) {
-                commitPending();
-            }
-        } finally {
-            commitLock.unlock();
+        if (commitLock.tryLock() || mine.awaitSettledOrLead()) {
+            lead(mine);
         }
         if (mine.failure != null) {
             throw mine.failure;
@@ -78,52 +98,79 @@ public final class JdbcProcessedWebhooks extends ServiceSupport implements Idemp
         return mine.inserted;
     }
 
-    /**
-     * Group commit, written here because no JDBC library does it: whoever holds the lock writes every id queued so
-     * far in one transaction, so webhooks that finish together pay for one commit instead of one each (a commit that
-     * is written at once, as PostgreSQL's is, costs a disk write). Callers that queued meanwhile find their id settled
-     * when they get the lock.
-     */
+    /** Called holding {@link #commitLock}; on leaving, whoever queued meanwhile gets the lead. */
+    private void lead(PendingId mine) {
+        try {
+            for (int extra = 0; !mine.isSettled() || (extra < LEADER_EXTRA_BATCHES && !pending.isEmpty()); ) {
+                if (mine.isSettled()) {
+                    extra++;
+                }
+                commitPending();
+            }
+        } finally {
+            commitLock.unlock();
+        }
+        // After the unlock: a caller that queued while this leader held the lock and then found it taken is asleep.
+        PendingId next = pending.peek();
+        if (next != null) {
+            next.offerLead();
+        }
+    }
+
     private void commitPending() {
+        PendingId first = pending.poll();
+        if (first != null) {
+            commitPending(first);
+        }
+    }
+
+    /** Commits first and up to {@link #MAX_BATCH} ids queued after it; called by the leader. */
+    private void commitPending(PendingId first) {
         List<PendingId> batch = new ArrayList<>();
-        for (PendingId next; (next = pending.poll()) != null; ) {
+        batch.add(first);
+        for (PendingId next; batch.size() < MAX_BATCH && (next = pending.poll()) != null; ) {
             batch.add(next);
         }
         Timestamp now = Timestamp.from(clock.instant());
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = commits.getConnection()) {
             try {
                 insertTogether(c, batch, now);
             } catch (SQLException alreadyThere) {
                 // One id of the batch is stored already (a retry racing its first attempt): one by one, then.
                 insertOneByOne(c, batch, now);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             StoreException failure = new StoreException("could not record processed webhooks", e);
             batch.forEach(p -> p.fail(failure));
         }
     }
 
+    /**
+     * The batch as one multi-row INSERT in autocommit: one statement is atomic on both databases and costs one round
+     * trip, where a transaction around a JDBC batch costs two (the batch, then the commit).
+     */
     private static void insertTogether(Connection c, List<PendingId> batch, Timestamp now) throws SQLException {
-        Set<String> unique = new HashSet<>();
-        c.setAutoCommit(false);
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            for (PendingId p : batch) {
-                if (unique.add(p.svixId)) {
-                    ps.setString(1, p.svixId);
-                    ps.setTimestamp(2, now);
-                    ps.addBatch();
-                }
+        Set<String> unique = new LinkedHashSet<>();
+        batch.forEach(p -> unique.add(p.svixId));
+        try (PreparedStatement ps = c.prepareStatement(insertRows(unique.size()))) {
+            int i = 0;
+            for (String svixId : unique) {
+                ps.setString(++i, svixId);
+                ps.setTimestamp(++i, now);
             }
-            ps.executeBatch();
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
+            ps.executeUpdate();
         }
         unique.clear();
         batch.forEach(p -> p.settle(unique.add(p.svixId)));
+    }
+
+    private static String insertRows(int rows) {
+        String sql = INSERT_ROWS[rows];
+        if (sql == null) {
+            sql = INSERT + ", (?, ?)".repeat(rows - 1);
+            INSERT_ROWS[rows] = sql; // a benign race: every thread builds the same string
+        }
+        return sql;
     }
 
     private static void insertOneByOne(Connection c, List<PendingId> batch, Timestamp now) throws SQLException {
@@ -147,10 +194,15 @@ public final class JdbcProcessedWebhooks extends ServiceSupport implements Idemp
         }
     }
 
-    /** One caller's id on its way to the database; written and read under {@link #commitLock}. */
-    private static final class PendingId {
+    /** One caller's id on its way to the database, and how its caller sleeps until it is settled or leads. */
+    private final class PendingId {
+        private static final int QUEUED = 0;
+        private static final int LEAD = 1;
+        private static final int SETTLED = 2;
+
         final String svixId;
-        boolean settled;
+        final Thread caller = Thread.currentThread();
+        final AtomicInteger state = new AtomicInteger(QUEUED);
         boolean inserted;
         StoreException failure;
 
@@ -158,14 +210,45 @@ public final class JdbcProcessedWebhooks extends ServiceSupport implements Idemp
             this.svixId = svixId;
         }
 
+        boolean isSettled() {
+            return state.get() == SETTLED;
+        }
+
+        /** Sleeps; true when this caller was handed the lead, which it takes once the lock is free. */
+        boolean awaitSettledOrLead() {
+            while (state.get() == QUEUED) {
+                LockSupport.park(this);
+            }
+            if (state.get() == SETTLED) {
+                return false;
+            }
+            commitLock.lock();
+            return true;
+        }
+
+        void offerLead() {
+            if (state.compareAndSet(QUEUED, LEAD)) {
+                LockSupport.unpark(caller);
+            }
+        }
+
         void settle(boolean wasInserted) {
             inserted = wasInserted;
-            settled = true;
+            wake();
         }
 
         void fail(StoreException e) {
-            failure = e;
-            settled = true;
+            if (!isSettled()) {
+                failure = e;
+                wake();
+            }
+        }
+
+        private void wake() {
+            // a caller handed the lead meanwhile finds its id settled and commits whatever else is queued
+            if (state.getAndSet(SETTLED) != SETTLED && Thread.currentThread() != caller) {
+                LockSupport.unpark(caller);
+            }
         }
     }
 

@@ -2,6 +2,8 @@ package io.clerkconvexsync.store;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.clerkconvexsync.support.OnBothDatabases;
+import io.clerkconvexsync.support.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +12,7 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,12 +26,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JdbcProcessedWebhooksTest extends OnBothDatabases {
 
     HikariDataSource dataSource;
+    Optional<HikariDataSource> commits;
     JdbcProcessedWebhooks store;
 
     @BeforeEach
     void open() {
         dataSource = database.open();
-        store = new JdbcProcessedWebhooks(dataSource, Clock.systemUTC());
+        // as the runtime wires it: on PostgreSQL the group commit writes through its own pool
+        commits = StoreDatabase.openGroupCommitPool(database.settings());
+        store = new JdbcProcessedWebhooks(dataSource, commits.orElse(dataSource), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void closeCommits() {
+        commits.ifPresent(HikariDataSource::close);
+    }
+
+    /** Only the processed-id writes skip PostgreSQL's flush; dead letters and leases go through the store's own pool. */
+    @Test
+    void onlyTheGroupCommitPoolCommitsWithoutFlushOnPostgres() throws Exception {
+        assertEquals(database.engine() == TestDatabase.Engine.POSTGRESQL, commits.isPresent());
+        if (commits.isPresent()) {
+            assertEquals("off", synchronousCommit(commits.get()));
+            assertEquals("on", synchronousCommit(dataSource));
+        }
+    }
+
+    private static String synchronousCommit(HikariDataSource pool) throws Exception {
+        try (Connection c = pool.getConnection(); ResultSet rs = c.createStatement().executeQuery("SHOW synchronous_commit")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     @Test

@@ -33,7 +33,8 @@ class StoreDatabaseTest {
         Map<String, String> p = Map.of("storage.data-dir", dataDir.toString(), "storage.max-connections", "4",
                 "storage.connection-timeout-ms", "3000", "storage.query-timeout-ms", "5000",
                 "storage.processed-retention", "30d", "storage.retention-batch-size", "1000",
-                "storage.retention-interval", "1h");
+                "storage.retention-interval", "1h", "storage.h2-cache-kib", "2048",
+                "storage.processed-durable-commit", "false");
         return StorageSettings.load(key -> Optional.ofNullable(p.get(key)));
     }
 
