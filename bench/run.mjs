@@ -162,6 +162,20 @@ function procSample(pid) {
     return null;
   }
 }
+// CPU seconds of every PostgreSQL server process (backends, WAL writer, checkpointer): part of the runtime-pg target
+function postgresCpuSec() {
+  let t = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "postgres") continue;
+      t += procSample(Number(pid))?.cpuSec || 0;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return t;
+}
 // whole-machine busy CPU seconds (all cores) from /proc/stat: to see what other processes take during a measurement
 function machineBusySec() {
   const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
@@ -253,10 +267,11 @@ async function standinStats() {
   return r && r.status === 200 ? JSON.parse(r.body) : null;
 }
 
-// CPU that none of the benchmark's processes used during the measurement (other work on a shared machine)
+// CPU that none of the benchmark's processes used during the measurement (other work on a shared machine); the
+// PostgreSQL server is one of them when it serves the runtime-pg target
 function otherCpu(r, quiet, busyStart, busyEnd) {
   const machine = busyEnd - busyStart;
-  const ours = (r.sutCpuSec || 0) + (r.standinCpuSec || 0) + (r.wrkCpuSec || 0);
+  const ours = (r.sutCpuSec || 0) + (r.standinCpuSec || 0) + (r.wrkCpuSec || 0) + (r.databaseCpuSec || 0);
   r.machineBusyCores = +(machine / r.seconds).toFixed(2);
   r.otherCpuCores = +(Math.max(0, machine - ours) / r.seconds).toFixed(2);
   r.busyBeforeCores = +quiet.busyCores.toFixed(2);
@@ -268,10 +283,11 @@ function otherCpu(r, quiet, busyStart, busyEnd) {
 // the stand-in's call counts read before and after
 async function measure(label, url, files, sutPid, quiet, hooks = {}) {
   if (hooks.onStart) hooks.onStart();
-  const before = { sut: sutPid ? procSample(sutPid) : null, jit: sutPid ? jitCpuSec(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats(), busy: machineBusySec() };
+  const before = { sut: sutPid ? procSample(sutPid) : null, jit: sutPid ? jitCpuSec(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats(), db: hooks.database ? postgresCpuSec() : 0, busy: machineBusySec() };
   log(`${label}: measuring ${cfg.duration} s at ${cfg.concurrency} connections`);
   const r = await wrk(url, files, cfg.duration, `${label}-measure`.replace(/[^\w.-]+/g, "-"));
   const busyEnd = machineBusySec();
+  if (hooks.database) r.databaseCpuSec = postgresCpuSec() - before.db;
   if (hooks.onEnd) hooks.onEnd();
   const after = { sut: sutPid ? procSample(sutPid) : null, jit: sutPid ? jitCpuSec(sutPid) : null, standin: procSample(standin.pid), stats: await standinStats() };
   r.convexCalls = after.stats.ok - before.stats.ok;
@@ -418,6 +434,7 @@ async function sutStart(name, round) {
         const out = (what) => join(outDir, `runtime-${mix}-${what}`);
         let rssStart;
         m = await measure(`${id} ${mix}`, url, files, child.pid, q, {
+          database: name === "runtime-pg",
           onStart: () => {
             if (diag && cfg.jfr) sh("jcmd", [String(child.pid), "JFR.start", `name=bench-${mix}`, "settings=profile"]);
             // jcmd hands the agent its options only when they are quoted inside the argument
@@ -553,6 +570,7 @@ function summarise(runs) {
         queryString: ms.reduce((t, m) => t + (m.convexCallsWithQueryString || 0), 0),
         wrkCores: stat(ms.map((m) => (m.wrkCpuSec || 0) / m.seconds)),
         standinCores: stat(ms.map((m) => m.standinCpuSec / m.seconds)),
+        databaseCores: stat(ms.map((m) => (m.databaseCpuSec || 0) / m.seconds)),
       };
     }
   }
@@ -644,9 +662,10 @@ function render(res) {
   }
   const gen = SUTS.filter((n) => Object.keys(S[n].mixes).length).map((n) => {
     const a = Object.values(S[n].mixes);
-    return `${n}: wrk ${median(a.map((x) => x.wrkCores?.median)).toFixed(2)} cores, stand-in ${median(a.map((x) => x.standinCores?.median)).toFixed(2)} cores`;
+    const db = n === "runtime-pg" ? `, PostgreSQL ${median(a.map((x) => x.databaseCores?.median)).toFixed(2)} cores` : "";
+    return `${n}: wrk ${median(a.map((x) => x.wrkCores?.median)).toFixed(2)} cores, stand-in ${median(a.map((x) => x.standinCores?.median)).toFixed(2)} cores${db}`;
   });
-  lines.push(`Load generator and stand-in CPU during the measurements (medians): ${gen.join("; ")}.`, "");
+  lines.push(`Load generator, stand-in and (for runtime-pg) PostgreSQL CPU during the measurements (medians): ${gen.join("; ")}.`, "");
   const all = res.runs.flatMap((r) => Object.values(r.mixes));
   const disturbed = all.filter((x) => x.disturbed).length + (P.ceiling?.disturbed ? 1 : 0);
   const maxOther = Math.max(0, ...all.map((x) => x.otherCpuCores), P.ceiling?.otherCpuCores || 0);

@@ -6,7 +6,8 @@
 # The same options can be given as environment variables: ROUNDS (default 3), MIXES, DURATION (s per mix, default 30),
 # WARMUP (s per start, default 60), CONCURRENCY, TARGETS, STORE (postgres: one more runtime per round on a fresh
 # PostgreSQL database at PGHOST:PGPORT, default 127.0.0.1:5432, user PGUSER, default postgres), WRK_THREADS,
-# QUIET_WAIT, JFR=1, PROFILE=1 (async-profiler), NMT=1 (native memory summaries), WRITE_MD=0,
+# QUIET_WAIT, JFR=1, PROFILE=1 (async-profiler), NMT=1 (native memory summaries), WRITE_MD=0, DIAG_TARGET (which
+# target --jfr/--profile/--nmt attach to, default runtime), PROFILE_EVENT (async-profiler's event: cpu or wall),
 # BENCH_JAVA_OPTS (JVM options for the runtime, default @jvm.options as the README runs it), RATE_GUESS.
 # It installs what is missing (wrk from Debian, the peer's npm packages, the stand-in built with gcc,
 # the runtime jar with ./mvnw), then runs bench/run.mjs. Every step is bounded in time; every process
