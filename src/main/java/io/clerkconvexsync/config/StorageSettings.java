@@ -20,17 +20,15 @@ import java.util.function.Function;
  * @param processedRetention processed svix-ids older than this are deleted
  * @param retentionBatchSize ids deleted per statement (one short transaction each)
  * @param retentionInterval  time between two retention sweeps
- * @param h2CacheKib         the embedded H2's page cache (KiB)
  * @param processedDurableCommit whether a group of processed svix-ids waits for PostgreSQL's disk flush
  */
 public record StorageSettings(Path dataDir, String jdbcUrl, boolean embedded, Optional<String> username,
                               Optional<String> password, int maxConnections, Duration connectionTimeout,
                               Duration queryTimeout, Duration processedRetention, int retentionBatchSize,
-                              Duration retentionInterval, int h2CacheKib, boolean processedDurableCommit) {
+                              Duration retentionInterval, boolean processedDurableCommit) {
 
     public static final String DATA_DIR = "storage.data-dir";
     public static final String JDBC_URL = "storage.jdbc-url";
-    private static final String H2_CACHE_KIB = "storage.h2-cache-kib";
 
     /** Svix waits 15 s for an answer; a database wait must leave room for the rest of the webhook. */
     private static final Duration LONGEST_DATABASE_WAIT = Duration.ofSeconds(10);
@@ -46,7 +44,8 @@ public record StorageSettings(Path dataDir, String jdbcUrl, boolean embedded, Op
         SettingsReader r = new SettingsReader(lookup);
         Path dataDir = Path.of(r.required(DATA_DIR, "DATA_DIR"));
         Optional<String> url = r.optional(JDBC_URL);
-        int h2CacheKib = r.positiveInt(H2_CACHE_KIB);
+        // the embedded database's page cache is part of its URL (storage.h2-cache-kib)
+        int h2CacheKib = r.positiveInt("storage.h2-cache-kib");
         if (url.isPresent() && !url.get().startsWith("jdbc:")) {
             // The value is not echoed: a URL may carry a password.
             throw new InvalidSettingException("STORAGE_JDBC_URL", "is not a JDBC URL; expected e.g. jdbc:postgresql://db:5432/clerk_sync");
@@ -59,7 +58,7 @@ public record StorageSettings(Path dataDir, String jdbcUrl, boolean embedded, Op
                 r.positiveDuration("storage.processed-retention"),
                 r.positiveInt("storage.retention-batch-size"),
                 r.positiveDuration("storage.retention-interval"),
-                h2CacheKib, r.bool("storage.processed-durable-commit"));
+                r.bool("storage.processed-durable-commit"));
         within("storage.connection-timeout-ms", settings.connectionTimeout);
         within("storage.query-timeout-ms", settings.queryTimeout);
         if (settings.processedRetention.compareTo(SHORTEST_RETENTION) < 0) {
@@ -100,7 +99,7 @@ public record StorageSettings(Path dataDir, String jdbcUrl, boolean embedded, Op
                 + ", maxConnections=" + maxConnections + ", connectionTimeout=" + connectionTimeout
                 + ", queryTimeout=" + queryTimeout + ", processedRetention=" + processedRetention
                 + ", retentionBatchSize=" + retentionBatchSize + ", retentionInterval=" + retentionInterval
-                + ", h2CacheKib=" + h2CacheKib + ", processedDurableCommit=" + processedDurableCommit + "]";
+                + ", processedDurableCommit=" + processedDurableCommit + "]";
     }
 
     /** The URL with any password= parameter (PostgreSQL's driver accepts one) masked. */

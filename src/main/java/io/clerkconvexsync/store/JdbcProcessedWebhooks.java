@@ -216,8 +216,14 @@ public final class JdbcProcessedWebhooks extends ServiceSupport implements Idemp
 
         /** Sleeps; true when this caller was handed the lead, which it takes once the lock is free. */
         boolean awaitSettledOrLead() {
+            // uninterruptible, as the lock it replaced: an interrupt set would make park return at once (a busy loop)
+            boolean interrupted = false;
             while (state.get() == QUEUED) {
                 LockSupport.park(this);
+                interrupted |= Thread.interrupted();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             if (state.get() == SETTLED) {
                 return false;

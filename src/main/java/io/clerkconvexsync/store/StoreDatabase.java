@@ -33,13 +33,7 @@ public final class StoreDatabase {
      * @throws StoreException when the database cannot be reached or migrated
      */
     public static HikariDataSource open(StorageSettings settings) {
-        HikariDataSource dataSource;
-        try {
-            dataSource = new HikariDataSource(poolConfig(settings));
-        } catch (HikariPool.PoolInitializationException e) {
-            throw new StoreException(settings.embedded() ? "the H2 database in DATA_DIR cannot be opened"
-                    : "the database named by STORAGE_JDBC_URL cannot be reached or refused the login", e.getCause());
-        }
+        HikariDataSource dataSource = start(poolConfig(settings), settings);
         try {
             SchemaMigrations.migrate(dataSource);
             if (settings.embedded()) {
@@ -62,7 +56,7 @@ public final class StoreDatabase {
      * @return empty when the processed svix-ids are written through the store's own pool
      */
     public static Optional<HikariDataSource> openGroupCommitPool(StorageSettings settings) {
-        if (settings.embedded() || settings.processedDurableCommit() || !isPostgres(settings)) {
+        if (settings.processedDurableCommit() || !isPostgres(settings)) {
             return Optional.empty();
         }
         HikariConfig config = poolConfig(settings);
@@ -70,11 +64,16 @@ public final class StoreDatabase {
         // one leader commits at a time (JdbcProcessedWebhooks); the second covers a connection being replaced
         config.setMaximumPoolSize(2);
         config.addDataSourceProperty("options", "-c synchronous_commit=off");
+        return Optional.of(start(config, settings));
+    }
+
+    /** Starts a pool; a database that cannot be reached becomes a StoreException naming where it was looked for. */
+    private static HikariDataSource start(HikariConfig config, StorageSettings settings) {
         try {
-            return Optional.of(new HikariDataSource(config));
+            return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
-            throw new StoreException("the database named by STORAGE_JDBC_URL cannot be reached or refused the login",
-                    e.getCause());
+            throw new StoreException(settings.embedded() ? "the H2 database in DATA_DIR cannot be opened"
+                    : "the database named by STORAGE_JDBC_URL cannot be reached or refused the login", e.getCause());
         }
     }
 

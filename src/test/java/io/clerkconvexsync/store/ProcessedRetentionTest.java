@@ -41,7 +41,7 @@ class ProcessedRetentionTest extends OnBothDatabases {
         StorageSettings s = database.settings();
         // small batches, so that a sweep takes several
         settings = new StorageSettings(s.dataDir(), s.jdbcUrl(), false, s.username(), s.password(), s.maxConnections(),
-                s.connectionTimeout(), s.queryTimeout(), Duration.ofDays(30), 30, s.retentionInterval(), s.h2CacheKib(),
+                s.connectionTimeout(), s.queryTimeout(), Duration.ofDays(30), 30, s.retentionInterval(),
                 s.processedDurableCommit());
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO clerk_processed_webhook (svix_id, processed_at) VALUES (?, ?)")) {

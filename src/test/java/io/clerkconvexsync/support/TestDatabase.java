@@ -81,8 +81,7 @@ public final class TestDatabase implements AutoCloseable {
 
     private static StorageSettings settings(String url, String user) {
         return new StorageSettings(Path.of("target"), url, false, Optional.of(user), Optional.empty(), 8,
-                Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofDays(30), 1000, Duration.ofHours(1),
-                2048, false);
+                Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofDays(30), 1000, Duration.ofHours(1), false);
     }
 
     /** A pool on this database with its schema migrated: each call is one more instance sharing it. */
