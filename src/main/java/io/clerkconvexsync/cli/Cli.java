@@ -1,9 +1,12 @@
 package io.clerkconvexsync.cli;
 
+import io.clerkconvexsync.Application;
 import io.clerkconvexsync.config.InvalidSettingException;
 import io.clerkconvexsync.store.StoreException;
 import io.clerkconvexsync.ops.LogFormat;
 import io.clerkconvexsync.reconcile.ReconcileCommand;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,6 +15,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * The command line: with no command, or with {@code run}, the runtime; otherwise one of its tools. A new command is one
@@ -98,5 +102,16 @@ public final class Cli implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    /**
+     * Reads settings as the runtime does (application.properties with its env overrides) without starting Camel: for
+     * the commands that only need a few of them.
+     */
+    static <T> T withSettings(Function<CamelContext, T> read) throws Exception {
+        try (CamelContext context = new DefaultCamelContext()) {
+            context.getPropertiesComponent().setLocation(Application.PROPERTY_LOCATIONS);
+            return read.apply(context);
+        }
     }
 }

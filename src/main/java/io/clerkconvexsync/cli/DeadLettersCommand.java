@@ -3,7 +3,6 @@ package io.clerkconvexsync.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clerkconvexsync.Application;
 import io.clerkconvexsync.admin.DeadLetterAdmin;
 import io.clerkconvexsync.admin.DeadLetterTransfer;
 import io.clerkconvexsync.config.H2Network;
@@ -17,7 +16,6 @@ import io.clerkconvexsync.store.JdbcDeadLetterStore;
 import io.clerkconvexsync.store.StoreDatabase;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -111,11 +109,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
      */
     private static HikariDataSource openStore() throws Exception {
         H2Network.keepLocal();
-        StorageSettings storage;
-        try (CamelContext context = new DefaultCamelContext()) {
-            context.getPropertiesComponent().setLocation(Application.PROPERTY_LOCATIONS);
-            storage = StorageSettings.load(context.getPropertiesComponent()::resolveProperty);
-        }
+        StorageSettings storage = Cli.withSettings(c -> StorageSettings.load(c.getPropertiesComponent()::resolveProperty));
         if (storage.embedded() && !StoreDatabase.existsIn(storage.dataDir())) {
             throw new IllegalStateException("no database in DATA_DIR " + storage.dataDir().toAbsolutePath());
         }

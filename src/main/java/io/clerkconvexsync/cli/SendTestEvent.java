@@ -1,10 +1,7 @@
 package io.clerkconvexsync.cli;
 
 import com.svix.Webhook;
-import io.clerkconvexsync.Application;
 import io.clerkconvexsync.config.SyncSettings;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,16 +58,13 @@ public final class SendTestEvent implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "Unknown event type '" + type + "' (samples: " + String.join(", ", TYPES) + ")");
         }
-        String secret;
-        try (CamelContext context = new DefaultCamelContext()) {
-            context.getPropertiesComponent().setLocation(Application.PROPERTY_LOCATIONS);
-            List<String> secrets = SyncSettings.secretsFrom(context.getPropertiesComponent().resolveProperty(SyncSettings.WEBHOOK_SECRET));
-            secret = secrets.get(0);
+        String secret = Cli.withSettings(context -> {
             if (url == null) {
                 url = "http://localhost:" + context.resolvePropertyPlaceholders("{{camel.server.port}}")
                         + context.resolvePropertyPlaceholders("{{clerk.webhook-path}}");
             }
-        }
+            return SyncSettings.secretsFrom(context.getPropertiesComponent().resolveProperty(SyncSettings.WEBHOOK_SECRET)).get(0);
+        });
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         URI target;
