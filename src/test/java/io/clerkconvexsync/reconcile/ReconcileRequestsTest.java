@@ -58,7 +58,7 @@ class ReconcileRequestsTest {
 
     private static JsonNode contract(String function) throws Exception {
         for (JsonNode entry : JSON.readTree(Files.readString(Path.of("contract/convex-requests.json")))) {
-            if (function.equals(entry.path("reconcile").asText())) {
+            if (function.equals(entry.path("reconcile").asText()) && "users".equals(entry.path("kind").asText())) {
                 return entry.get("request");
             }
         }
