@@ -37,7 +37,8 @@ public final class ClerkApiRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(ENDPOINT).routeId("reconcile-clerk-api").errorHandler(noErrorHandler())
+        // no stream caching either: it would read the whole answer into memory before answer() could bound it
+        from(ENDPOINT).routeId("reconcile-clerk-api").errorHandler(noErrorHandler()).streamCache("false")
                 .throttle(constant(settings.clerkRequestsPer10s())).totalRequestsMode()
                     .timePeriodMillis("{{reconcile.clerk-rate-window-ms}}")
                 .process(this::prepare)

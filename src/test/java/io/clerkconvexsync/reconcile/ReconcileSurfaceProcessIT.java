@@ -39,6 +39,7 @@ class ReconcileSurfaceProcessIT {
     static final String KEY = "sk_test_surfaceKey0123456789abcdef";
     static final String TOKEN = "adm_surface0123456789abcdef";
     static final ObjectMapper JSON = new ObjectMapper();
+    static final java.util.regex.Pattern LOG_LINE = java.util.regex.Pattern.compile("^\\[[^\\]]+\\] (INFO|WARN) ");
 
     ClerkStandIn clerk;
     ConvexStandIn convex;
@@ -98,6 +99,19 @@ class ReconcileSurfaceProcessIT {
         assertRefusedInOneLine(Map.of("CONVEX_URL", convex.url() + "?x=1"), "CONVEX_URL must be http(s)://host[:port] alone");
     }
 
+    @Test
+    void theCommandLineTakesKindsForOnePass() throws Exception {
+        clerk.clear();
+        clerk.addUsers("user_kinds", 3);
+        Map<String, String> env = env();
+        JarRuntime.Result run = JarRuntime.command(env, work.resolve("kinds.log"), "reconcile", "--kinds", "users", "--dry-run");
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("\"clerkUsers\" : 3"), run.output());
+        JarRuntime.Result bad = JarRuntime.command(env, work.resolve("bad-kinds.log"), "reconcile", "--kinds", "user");
+        assertEquals(64, bad.exitCode(), bad.output());
+        assertTrue(bad.output().startsWith("--kinds 'user' is not a comma-separated list"), bad.output());
+    }
+
     private void assertRefusedInOneLine(Map<String, String> settings, String expected) throws Exception {
         Map<String, String> env = env();
         env.remove("CLERK_SECRET_KEY"); // reconcile unused: the URL is refused all the same
@@ -109,15 +123,23 @@ class ReconcileSurfaceProcessIT {
         env.put("MANAGEMENT_PORT", Integer.toString(AvailablePortFinder.getNextAvailable()));
         JarRuntime.Result result = JarRuntime.command(env, work.resolve("refused-" + System.nanoTime() + ".log"));
         assertEquals(2, result.exitCode(), "a malformed setting exits 2: " + result.output());
-        List<String> lines = result.output().lines().filter(l -> !l.isBlank()).toList();
+        // the startup's own INFO/WARN log lines aside, the refusal is one line: no stack trace, no ERROR
+        List<String> lines = result.output().lines().filter(l -> !l.isBlank() && !LOG_LINE.matcher(l).find()).toList();
         assertEquals(1, lines.size(), "one line, no stack trace: " + result.output());
+        assertFalse(result.output().contains("Exception"), result.output());
         assertTrue(lines.get(0).contains(expected), "names the setting: " + lines.get(0));
     }
 
     private JsonNode awaitDone(JarProcess runtime, int management) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && runtime.isAlive()) {
-            JsonNode pass = JSON.readTree(admin(management, "GET", "/reconcile").body());
+            JsonNode pass;
+            try {
+                pass = JSON.readTree(admin(management, "GET", "/reconcile").body());
+            } catch (java.io.IOException e) {
+                throw new AssertionError("the runtime stopped answering (alive: " + runtime.isAlive() + "): "
+                        + runtime.output(), e);
+            }
             if (!"running".equals(pass.path("state").asText())) {
                 return pass;
             }
