@@ -7,6 +7,7 @@ import io.clerkconvexsync.config.ReconcileKind;
 import io.clerkconvexsync.intake.ClerkEventParser;
 import org.apache.camel.Exchange;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,7 +79,7 @@ public final class ReconcileHttp {
                 kinds = ReconcileKind.parse(query.get("kinds"), "kinds");
             } catch (InvalidSettingException e) {
                 throw new IllegalArgumentException("kinds must be a comma-separated list of "
-                        + ReconcileKind.names(java.util.EnumSet.allOf(ReconcileKind.class)));
+                        + ReconcileKind.names(EnumSet.allOf(ReconcileKind.class)));
             }
         }
         return new ReconcileOptions(flag(query, "dryRun"), flag(query, "noDelete"), flag(query, "allowMassDelete"), kinds);
