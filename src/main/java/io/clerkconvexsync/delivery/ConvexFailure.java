@@ -60,8 +60,7 @@ public abstract sealed class ConvexFailure extends RuntimeException {
         public MissingFunction(String function, int httpStatus, String detail) {
             super("Convex has no function " + function + " (\"Could not find public function\"): install the Convex"
                     + " functions of packages/convex-clerk-sync in the app, export " + function + " at that path and run"
-                    + " npx convex deploy (or set the convex.*-function setting to the path the app uses), then replay"
-                    + " the dead letters", httpStatus, detail);
+                    + " npx convex deploy, or set this function's setting to the path the app uses", httpStatus, detail);
         }
 
         @Override
