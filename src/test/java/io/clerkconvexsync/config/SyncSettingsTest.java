@@ -22,6 +22,10 @@ class SyncSettingsTest {
         p.put("convex.upsert-argument", "user");
         p.put("convex.delete-function", "users:deleteFromClerk");
         p.put("convex.delete-argument", "userId");
+        p.put("convex.organization-upsert-function", "organizations:upsertFromClerk");
+        p.put("convex.organization-delete-function", "organizations:deleteFromClerk");
+        p.put("convex.membership-upsert-function", "memberships:upsertFromClerk");
+        p.put("convex.membership-delete-function", "memberships:deleteFromClerk");
         p.put("convex.connect-timeout-ms", "1000");
         p.put("convex.response-timeout-ms", "2500");
         p.put("convex.max-connections", "64");
