@@ -22,6 +22,13 @@ public final class ShippedProperties {
 
     /** A lookup as the settings records take it, with {@code overrides} over the shipped values. */
     public static Function<String, Optional<String>> lookup(Map<String, String> overrides) {
+        Map<String, String> values = values();
+        values.putAll(overrides);
+        return key -> Optional.ofNullable(values.get(key));
+    }
+
+    /** The shipped values by key, a copy the caller may change. */
+    public static Map<String, String> values() {
         Properties properties = new Properties();
         try (Reader in = Files.newBufferedReader(Path.of("application.properties"))) {
             properties.load(in);
@@ -33,7 +40,6 @@ public final class ShippedProperties {
             Matcher env = ENV.matcher(properties.getProperty(key).trim());
             values.put(key, env.matches() ? env.group(1) : properties.getProperty(key).trim());
         }
-        values.putAll(overrides);
-        return key -> Optional.ofNullable(values.get(key));
+        return values;
     }
 }
