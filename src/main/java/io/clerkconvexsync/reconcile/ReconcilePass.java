@@ -454,4 +454,15 @@ public final class ReconcilePass {
         json.put("convexCalls", convex == null ? 0 : convex.calls());
         return json;
     }
+
+    /**
+     * The summary as logged: refused items by id only. Convex's message can quote the item's data, so it goes to
+     * the CLI's output and the admin API (behind its token), not to the logs.
+     */
+    ObjectNode toLoggedJson() {
+        ObjectNode json = toJson();
+        tallies.keySet().forEach(kind -> json.get(kind.wireName()).withArray("refusedItems")
+                .forEach(item -> ((ObjectNode) item).remove("message")));
+        return json;
+    }
 }

@@ -142,9 +142,9 @@ public final class Reconciler extends ServiceSupport {
             pass.finish(metrics);
         }
         if (pass.complete()) {
-            LOG.info("Reconcile pass {} complete: {}", pass.id(), pass.toJson());
+            LOG.info("Reconcile pass {} complete: {}", pass.id(), pass.toLoggedJson());
         } else {
-            LOG.warn("Reconcile pass {} did not complete: {}", pass.id(), pass.toJson());
+            LOG.warn("Reconcile pass {} did not complete: {}", pass.id(), pass.toLoggedJson());
         }
     }
 

@@ -209,8 +209,18 @@ class ReconcileIT {
         table.put(ClerkStandIn.user("user_gone", "Gone", 5));
         table.refuse("user_p4", "ArgumentValidationError: Value does not match validator. Path: .users[0].email_addresses");
         double refusedBefore = metric("reconcile_items_total", "kind=\"users\"", "action=\"refused\"");
+        ListAppender<ILoggingEvent> logs = capture(Reconciler.class);
 
-        JsonNode summary = pass("");
+        JsonNode summary;
+        try {
+            summary = pass("");
+        } finally {
+            ((Logger) LoggerFactory.getLogger(Reconciler.class)).detachAppender(logs);
+        }
+        assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("\"refusedItems\":[{\"id\":\"user_p4\"}]")),
+                "the logged summary names the refused user: " + logs.list);
+        assertTrue(logs.list.stream().noneMatch(e -> e.getFormattedMessage().contains("does not match validator")),
+                "Convex's message, which may quote user data, stays out of the logs");
         assertTrue(summary.get("complete").asBoolean(), "the pass goes on past a refused user: " + summary);
         JsonNode section = summary.get("users");
         assertEquals(1, section.get("refused").asInt(), summary.toString());
