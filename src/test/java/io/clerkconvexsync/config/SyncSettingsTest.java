@@ -56,6 +56,15 @@ class SyncSettingsTest {
     }
 
     @Test
+    void readsTheOrganizationAndMembershipFunctionPathsAndRefusesAnEmptyOne() {
+        Map<String, String> p = valid();
+        p.put("convex.membership-delete-function", "clerk/memberships:remove");
+        assertEquals("clerk/memberships:remove", load(p).membershipDeleteFunction());
+        p.put("convex.organization-upsert-function", " ");
+        assertEquals("convex.organization-upsert-function", invalid(p).setting());
+    }
+
+    @Test
     void refusesMissingSecretNamingTheVariable() {
         Map<String, String> p = valid();
         p.put("clerk.webhook-secret", "  ");
