@@ -78,7 +78,7 @@ final class ConvexSide {
     /**
      * Convex's counts for one batch.
      *
-     * @throws Refused when Convex refuses this batch for good (but the function exists)
+     * @throws Refused when Convex refuses this batch for good (but the function exists: a missing one ends the pass)
      */
     JsonNode upsert(ReconciledKind kind, List<ClerkObject> objects) {
         return call(upsertCall(kind.upsertFunction(), kind.argument(), objects), kind, true);
@@ -113,10 +113,12 @@ final class ConvexSide {
             reply = template.requestBody(ConvexDeliveryRoute.REQUEST_ENDPOINT, call, byte[].class);
         } catch (CamelExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof ConvexFailure.MissingFunction missing) {
+                throw new ReconcileException(missing.getMessage());
+            }
             if (cause instanceof ConvexFailure.Permanent failure) {
-                String detail = failure.detail() == null ? "" : failure.detail();
-                if (refusalIsTheBatchs && !missingFunction(detail, call.function())) {
-                    throw new Refused(failure.getMessage(), shorten(detail));
+                if (refusalIsTheBatchs) {
+                    throw new Refused(failure.getMessage(), shorten(failure.detail() == null ? "" : failure.detail()));
                 }
                 // Convex's error text may quote user data: not repeated here; the function's logs in Convex have it
                 throw new ReconcileException(failure.getMessage() + ": check that the Convex functions are deployed "
@@ -134,11 +136,6 @@ final class ConvexSide {
         } catch (IOException e) {
             throw new ReconcileException("Convex's answer to " + call.function() + " could not be read");
         }
-    }
-
-    /** Convex's answer when the deployment has no such function ("Could not find public function for 'x:y'"). */
-    static boolean missingFunction(String detail, String function) {
-        return detail.contains("Could not find") && detail.contains(function);
     }
 
     private static String shorten(String detail) {

@@ -189,15 +189,13 @@ class ReconcileIT {
     void stopsWithoutDeletingWhenTheConvexFunctionIsMissing() throws Exception {
         CLERK.addUsers("user_c", 5);
         table.put(ClerkStandIn.user("user_gone", "Gone", 5));
-        CONVEX.script(new ConvexStandIn.Answer(200, "{\"status\":\"error\",\"errorMessage\":\"[Request ID: 9e1f] Server "
-                + "Error\\nCould not find public function for 'users:upsertManyFromClerk'. Did you forget to run `npx convex "
-                + "dev` or `npx convex deploy`?\"}", false, false));
+        CONVEX.script(ConvexStandIn.Answer.missingFunction(200, "users:upsertManyFromClerk"));
 
         JsonNode summary = pass("");
         assertFalse(summary.get("complete").asBoolean(), summary.toString());
         String reason = summary.get("reason").asText();
-        assertTrue(reason.contains("users:upsertManyFromClerk failed (HTTP 200)") && reason.contains("deployed"),
-                "says what failed and what to check: " + reason);
+        assertTrue(reason.contains("Convex has no function users:upsertManyFromClerk") && reason.contains("npx convex deploy"),
+                "says what is missing and how to install it: " + reason);
         assertEquals(0, summary.get("users").get("refused").asInt(), "a missing function is not the items' fault: " + summary);
         assertNotNull(table.get("user_gone"), "no sweep after a failed batch");
     }
