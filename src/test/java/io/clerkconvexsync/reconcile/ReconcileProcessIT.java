@@ -6,7 +6,7 @@ import io.clerkconvexsync.store.H2Credentials;
 import io.clerkconvexsync.store.JdbcLeaseStore;
 import io.clerkconvexsync.support.ClerkStandIn;
 import io.clerkconvexsync.support.ConvexStandIn;
-import io.clerkconvexsync.support.ConvexUsersTable;
+import io.clerkconvexsync.support.ConvexTable;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +43,7 @@ class ReconcileProcessIT {
 
     ClerkStandIn clerk;
     ConvexStandIn convex;
-    ConvexUsersTable table;
+    ConvexTable table;
     @TempDir
     Path work;
 
@@ -77,11 +77,11 @@ class ReconcileProcessIT {
         assertEquals(0, run.exitCode(), run.stderr());
         JsonNode summary = JSON.readTree(run.stdout());
         assertTrue(summary.get("complete").asBoolean(), run.stdout());
-        assertEquals(7, summary.get("clerkUsers").asInt(), run.stdout());
-        assertEquals(7, summary.get("upserted").get("inserted").asInt(), run.stdout());
-        assertEquals(0, summary.get("deleted").asInt(), run.stdout());
-        assertEquals(0, summary.get("kept").asInt(), run.stdout());
-        assertTrue(run.stderr().contains("reconcile: Clerk page 1, 7 users listed"), "progress on standard error: " + run.stderr());
+        assertEquals(7, summary.get("users").get("listed").asInt(), run.stdout());
+        assertEquals(7, summary.get("users").get("upserted").get("inserted").asInt(), run.stdout());
+        assertEquals(0, summary.get("users").get("deleted").asInt(), run.stdout());
+        assertEquals(0, summary.get("users").get("kept").asInt(), run.stdout());
+        assertTrue(run.stderr().contains("reconcile: users: 7 listed by Clerk in 1 pages"), "progress on standard error: " + run.stderr());
         assertEquals(Set.copyOf(clerk.ids()), Set.copyOf(table.ids()), "Convex holds Clerk's users");
         assertFalse(run.stdout().contains(KEY) || run.stderr().contains(KEY), "the secret key is printed nowhere");
     }
@@ -101,7 +101,7 @@ class ReconcileProcessIT {
 
         Run dry = reconcile(env(), "reconcile", "--dry-run", "--allow-mass-delete");
         assertEquals(0, dry.exitCode(), dry.stderr());
-        assertEquals(20, JSON.readTree(dry.stdout()).get("wouldDelete").asInt(), dry.stdout());
+        assertEquals(20, JSON.readTree(dry.stdout()).get("users").get("wouldDelete").asInt(), dry.stdout());
         assertEquals(21, table.ids().size(), "a dry run deletes nothing either");
     }
 
