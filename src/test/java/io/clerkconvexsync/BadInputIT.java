@@ -130,9 +130,10 @@ class BadInputIT {
     void bodiesBeyondTheBudgetAre503AtOnceAndTheBudgetComesBack() throws Exception {
         try (Socket first = new Socket("127.0.0.1", RUNTIME.webhookPort());
                 Socket second = new Socket("127.0.0.1", RUNTIME.webhookPort())) {
-            // two bodies of half the budget, all but their last byte sent: the bytes received are held while read
-            OutputStream a = holdAllButOneByte(first, 150_000);
-            OutputStream b = holdAllButOneByte(second, 150_000);
+            // two bodies, all but their last byte sent, leaving less than 16 KiB of the 300,000-byte budget: the bytes
+            // received are held while they are read
+            OutputStream a = holdAllButOneByte(first, 145_000);
+            OutputStream b = holdAllButOneByte(second, 145_000);
             HttpResponse<String> shed = awaitStatus(503);
             JsonNode answer = JSON.readTree(shed.body());
             assertEquals("overloaded", answer.get("error").asText(), shed.body());
@@ -150,13 +151,51 @@ class BadInputIT {
     }
 
     @Test
+    void aBodyWhoseBytesNoLongerFitIsAnswered503AndTheRestDropped() throws Exception {
+        try (Socket late = new Socket("127.0.0.1", RUNTIME.webhookPort());
+                Socket holder = new Socket("127.0.0.1", RUNTIME.webhookPort())) {
+            late.getOutputStream().write(head(100_000)); // let in: nothing is held yet
+            late.getOutputStream().flush();
+            OutputStream held = holdAllButOneByte(holder, 240_000);
+            awaitHeldBytes(200_000);
+            late.getOutputStream().write(new byte[100_000]); // only part of it fits what the holder leaves
+            late.getOutputStream().flush();
+            late.setSoTimeout(5_000);
+            String answer = new String(late.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 503") && answer.contains("\"error\":\"overloaded\""), answer);
+            held.write('}');
+            held.flush();
+            holder.setSoTimeout(5_000);
+            assertEquals("HTTP/1.1 400", new String(holder.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
+        }
+        awaitHeldBytes(0);
+    }
+
+    /** Waits until listener_body_bytes is {@code bytes} (0) or at least {@code bytes} (more than 0). */
+    private void awaitHeldBytes(long bytes) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        double held;
+        do {
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(RUNTIME.management("/observe/metrics"))).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            held = metrics.lines().filter(l -> l.startsWith("listener_body_bytes ")).mapToDouble(
+                    l -> Double.parseDouble(l.substring("listener_body_bytes ".length()))).findFirst().orElse(-1);
+            if (bytes == 0 ? held == 0 : held >= bytes) {
+                return;
+            }
+            Thread.sleep(20); // polling interval for the listener to read what was sent
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("listener_body_bytes stayed " + held + ", expected " + (bytes == 0 ? "0" : ">= " + bytes));
+    }
+
+    @Test
     void headersWithoutABodyHoldNoBudget() throws Exception {
         List<Socket> idle = new ArrayList<>();
         try {
-            for (int i = 0; i < 4; i++) { // 4 x 256 KiB declared: four times this test's budget
+            for (int i = 0; i < 3; i++) { // 3 x 100,000 declared: this test's whole budget, had they reserved it
                 Socket socket = new Socket("127.0.0.1", RUNTIME.webhookPort());
                 idle.add(socket);
-                socket.getOutputStream().write(head(262_144));
+                socket.getOutputStream().write(head(100_000));
                 socket.getOutputStream().flush();
             }
             HttpResponse<String> response = clerk.send(SignedWebhooks.newId(), SignedWebhooks.payload("user.created.json"));
@@ -195,7 +234,10 @@ class BadInputIT {
             }
             Thread.sleep(50); // polling interval until the holder's reservation is in place
         } while (System.nanoTime() < deadline);
-        throw new AssertionError("never answered " + status + "; last: " + last.statusCode() + " " + last.body());
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(RUNTIME.management("/observe/metrics"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        throw new AssertionError("never answered " + status + "; last: " + last.statusCode() + " " + last.body() + " "
+                + metrics.lines().filter(l -> l.startsWith("listener_body_bytes ")).toList());
     }
 
     private static void assertRejected(HttpResponse<String> response, int status, String reason) throws Exception {

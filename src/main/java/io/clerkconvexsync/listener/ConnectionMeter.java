@@ -140,6 +140,11 @@ final class ConnectionMeter extends ChannelInboundHandlerAdapter {
             return !discarding;
         }
 
+        /** Its bytes received so far (some may come before the router sees the request). */
+        synchronized long bytes() {
+            return bytes;
+        }
+
         /** Stops taking its bytes: the request is answered without its body. */
         synchronized void discard() {
             discarding = true;

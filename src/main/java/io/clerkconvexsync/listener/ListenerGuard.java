@@ -247,7 +247,8 @@ public final class ListenerGuard {
             return;
         }
         ConnectionMeter.Charge mine = charge;
-        if ((expectsBody(request, declared) && bodyBytes.get() + Math.max(MIN_RESERVATION, declared) > settings.bodyBudget())
+        long heldByOthers = bodyBytes.get() - (mine == null ? 0 : mine.bytes());
+        if ((expectsBody(request, declared) && heldByOthers + Math.max(MIN_RESERVATION, declared) > settings.bodyBudget())
                 || (mine != null && !mine.gate(rc, overflowed -> answer(overflowed, mine, Reason.OVERLOADED, BUSY)))) {
             answer(rc, charge, Reason.OVERLOADED, BUSY);
             return;
