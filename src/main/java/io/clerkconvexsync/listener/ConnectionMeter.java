@@ -46,9 +46,11 @@ final class ConnectionMeter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest) {
+        if (msg instanceof HttpRequest head) {
             receiving = new Charge(budget);
-            ungated.add(receiving);
+            if (head.decoderResult().isSuccess()) { // Vert.x answers a malformed head itself; no router sees it
+                ungated.add(receiving);
+            }
         }
         if (msg instanceof HttpContent content && receiving != null && !receiving.admit(content.content().readableBytes())) {
             content.release();
