@@ -5,7 +5,10 @@ import schema from "./schema";
 import { clerkUser, emailAddress, modules, newConvex, snapshot, type TestConvex } from "./testing.helpers";
 import type { PaginationResult } from "convex/server";
 import type { Doc } from "./_generated/dataModel";
-import { getCurrentUserOrThrow, MAX_ID_PAGE, MAX_UPSERT_BATCH } from "./users";
+import { MAX_ID_PAGE, MAX_UPSERT_BATCH } from "@clerk-convex-sync/convex";
+import { clerk } from "./clerk";
+
+const { getCurrentUserOrThrow } = clerk;
 
 const USER_ID = "user_2g7np7Hrk0SN6kj5EDMLDaKNL0S";
 const T0 = 1716883200000;
