@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { internal, api } from "./_generated/api";
 import { convexTest } from "convex-test";
 import schema from "./schema";
-import { clerkUser, emailAddress, modules, newConvex, snapshot, type TestConvex } from "./testing.helpers";
+import { clerkUser, emailAddress, modules, newConvex, permutations, snapshot, type TestConvex } from "./testing.helpers";
 import type { PaginationResult } from "convex/server";
 import type { Doc } from "./_generated/dataModel";
 import { MAX_ID_PAGE, MAX_UPSERT_BATCH } from "@clerk-convex-sync/convex";
@@ -42,12 +42,6 @@ const lifecycle = [
   upsert("updatedV2", updatedV2),
 ];
 
-function permutations<T>(items: T[]): T[][] {
-  if (items.length <= 1) return [items];
-  return items.flatMap((item, i) =>
-    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
-  );
-}
 
 async function deliverAll(events: Event[]) {
   const t = newConvex();

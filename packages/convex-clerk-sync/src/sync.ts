@@ -177,14 +177,16 @@ export function clerkSync<DM extends GenericDataModel>(options: ClerkSyncOptions
   ) => Mapped<MembershipFields> & { organizationId: string; userId: string };
 
   async function upsertMembership(ctx: AnyCtx, clerk: unknown, fields: ReturnType<typeof mapMembership>) {
-    if (await byExternalId(ctx, memberships.tombstones, fields.externalId)) return "deleted";
-    // Deleted with its organization or its user (whose cascade may still be running): never brought back.
+    // Deleted with its organization (whose cascade may still be running): ignored, organization included.
     if (await byExternalId(ctx, organizations.tombstones, fields.organizationId)) return "deleted";
-    if (await byExternalId(ctx, users.tombstones, fields.userId)) return "deleted";
     // The organization as of this event: creates it when its own event has not
     // arrived yet, refreshes it when newer, under the same updated_at guard.
+    // It holds even when the membership itself is gone.
     const organization = nestedOrganization(clerk);
     if (organization) await write(ctx, organizations, mapOrganization(organization));
+    // A deleted membership, or one of a deleted user: never brought back.
+    if (await byExternalId(ctx, memberships.tombstones, fields.externalId)) return "deleted";
+    if (await byExternalId(ctx, users.tombstones, fields.userId)) return "deleted";
     return await write(ctx, memberships, fields);
   }
 
