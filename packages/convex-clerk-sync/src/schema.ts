@@ -12,9 +12,12 @@ export const defaultTableNames = {
 } as const;
 export type TableNames = { [K in keyof typeof defaultTableNames]: string };
 
-// Each table with the indexes the sync and the helpers read. Apps add their
-// own fields (optional ones: the sync inserts documents without them) and
-// indexes by building on these, e.g. tables.users.index("byEmail", ["email"]).
+// Each table with the indexes the sync and the helpers read. An app adds
+// indexes by chaining (tables.users.index("byEmail", ["email"])), and fields
+// by defining the table itself from the exported fields, keeping these
+// indexes: defineTable({ ...userFields, plan: v.optional(v.string()) })
+// .index("byExternalId", ["externalId"]). Its own fields must be optional, as
+// the sync inserts documents without them (and never touches them after).
 function tables() {
   return {
     users: defineTable(userFields).index("byExternalId", ["externalId"]),
