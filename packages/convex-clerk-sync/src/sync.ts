@@ -16,7 +16,7 @@ import {
   type QueryBuilder,
   type TableNamesInDataModel,
 } from "convex/server";
-import { ConvexError, v, type GenericId, type Infer, type Value } from "convex/values";
+import { ConvexError, v, type GenericId, type Infer, type Validator, type Value, type VAny, type VArray } from "convex/values";
 import {
   definedFields,
   membershipFromClerk,
@@ -228,9 +228,9 @@ export function clerkSync<DM extends GenericDataModel>(options: ClerkSyncOptions
   );
   const upsertManyMemberships = upsertMany("memberships", mapMembership, MAX_MEMBERSHIP_BATCH, upsertMembership);
 
-  // Deletes a user or an organization: removes it, keeps a tombstone, and
-  // starts the cascade over its memberships.
-  async function remove(ctx: AnyCtx, k: Kind, externalId: string, of: { organizationId: string } | { userId: string }) {
+  // Deletes one document: removes it, keeps a tombstone, and for a user or an
+  // organization starts the cascade over its memberships.
+  async function remove(ctx: AnyCtx, k: Kind, externalId: string, of?: { organizationId: string } | { userId: string }) {
     const existing = await byExternalId(ctx, k.table, externalId);
     if (existing) {
       await ctx.db.delete(existing._id);
@@ -239,8 +239,8 @@ export function clerkSync<DM extends GenericDataModel>(options: ClerkSyncOptions
     if (!(await byExternalId(ctx, k.tombstones, externalId))) {
       await ctx.db.insert(k.tombstones, { externalId, deletedAt: Date.now() });
     }
-    await cascade(ctx, of);
-    return existing ? "deleted" : "absent";
+    if (of) await cascade(ctx, of);
+    return existing ? ("deleted" as const) : ("absent" as const);
   }
 
   const idPage = <T>(table: string, pick: (doc: AnyDoc) => T) =>
@@ -254,6 +254,56 @@ export function clerkSync<DM extends GenericDataModel>(options: ClerkSyncOptions
     };
   const pageReturns = <T extends Parameters<typeof v.array>[0]>(item: T) =>
     v.object({ page: v.array(item), isDone: v.boolean(), continueCursor: v.string() });
+
+  // upsertFromClerk, upsertManyFromClerk and pageExternalIds of one kind: the
+  // same three functions, with the argument names the runtime sends for it.
+  const kindFunctions = <const One extends string, const Many extends string, P extends Validator<any, "required", any>>(
+    one: One,
+    many: Many,
+    apply: (ctx: AnyCtx, clerk: unknown) => Promise<UpsertOutcome>,
+    applyMany: (ctx: AnyCtx, items: unknown[]) => Promise<UpsertCounts>,
+    table: string,
+    item: P,
+    pick: (doc: AnyDoc) => Infer<P>,
+  ) => ({
+    upsertFromClerk: internalMutation({
+      // v.any(): Clerk's payloads carry nulls and fields that come and go; the mappers check the few fields needed.
+      args: { [one]: v.any() } as Record<One, VAny>,
+      returns: upsertOutcome,
+      handler: async (ctx, args) => await apply(ctx as never, (args as Record<string, unknown>)[one]),
+    }),
+    upsertManyFromClerk: internalMutation({
+      args: { [many]: v.array(v.any()) } as Record<Many, VArray<any[], VAny>>,
+      returns: upsertCounts,
+      handler: async (ctx, args) => await applyMany(ctx as never, (args as Record<string, unknown[]>)[many]),
+    }),
+    pageExternalIds: internalQuery({
+      args: { paginationOpts: paginationOptsValidator },
+      returns: pageReturns(item),
+      handler: async (ctx, { paginationOpts }) => await idPage(table, pick)(ctx as never, paginationOpts),
+    }),
+  });
+
+  // deleteFromClerk of users and organizations: Clerk types the deleted id as
+  // optional, so a missing one is ignored, not retried.
+  const optionalId = v.optional(v.union(v.string(), v.null()));
+  const deleteFunction = <const Arg extends string>(
+    arg: Arg,
+    k: Kind,
+    of: (id: string) => { organizationId: string } | { userId: string },
+  ) =>
+    internalMutation({
+      args: { [arg]: optionalId } as Record<Arg, typeof optionalId>,
+      returns: deleteOutcome,
+      handler: async (ctx, args) => {
+        const id = (args as Record<string, string | null | undefined>)[arg];
+        if (!id) {
+          console.warn(`deleteFromClerk: a delete without ${arg}, ignored`);
+          return "ignored" as const;
+        }
+        return await remove(ctx as never, k, id, of(id));
+      },
+    });
 
   // --- helpers for app code ---------------------------------------------------------------------------------------
   const getUser = async (ctx: GenericQueryCtx<DM>, externalId: string) =>
@@ -353,37 +403,18 @@ export function clerkSync<DM extends GenericDataModel>(options: ClerkSyncOptions
     listUserOrganizations,
 
     users: {
-      /** user.created, user.updated: `{user: data}`. */
-      upsertFromClerk: internalMutation({
-        args: { user: v.any() },
-        returns: upsertOutcome,
-        handler: async (ctx, { user }) => await upsert(ctx as never, users, mapUser(user)),
-      }),
-      /** user.deleted: `{userId: data.id}`. Clerk types that id as optional, so a missing one is ignored, not retried. */
-      deleteFromClerk: internalMutation({
-        args: { userId: v.optional(v.union(v.string(), v.null())) },
-        returns: deleteOutcome,
-        handler: async (ctx, { userId }) => {
-          if (!userId) {
-            console.warn("deleteFromClerk: user.deleted without an id, ignored");
-            return "ignored" as const;
-          }
-          return await remove(ctx as never, users, userId, { userId });
-        },
-      }),
-      /** Reconcile: a page of Clerk's user listing. */
-      upsertManyFromClerk: internalMutation({
-        args: { users: v.array(v.any()) },
-        returns: upsertCounts,
-        handler: async (ctx, args) => await upsertManyUsers(ctx as never, args.users),
-      }),
-      /** Reconcile's sweep: the Clerk ids of the stored users. */
-      pageExternalIds: internalQuery({
-        args: { paginationOpts: paginationOptsValidator },
-        returns: pageReturns(v.string()),
-        handler: async (ctx, { paginationOpts }) =>
-          await idPage(names.users, (d) => d.externalId as string)(ctx as never, paginationOpts),
-      }),
+      // user.created, user.updated: `{user: data}`; reconcile: a page of the listing, and the sweep of stored ids.
+      ...kindFunctions(
+        "user",
+        "users",
+        (ctx, clerk) => upsert(ctx, users, mapUser(clerk)),
+        upsertManyUsers,
+        names.users,
+        v.string(),
+        (d) => d.externalId as string,
+      ),
+      /** user.deleted: `{userId: data.id}`. Removes the user and its memberships (CASCADE_STEP per mutation). */
+      deleteFromClerk: deleteFunction("userId", users, (userId) => ({ userId })),
       byExternalId: internalQuery({
         args: { externalId: v.string() },
         handler: async (ctx, { externalId }) => await getUser(ctx as never, externalId),
@@ -421,47 +452,32 @@ export function clerkSync<DM extends GenericDataModel>(options: ClerkSyncOptions
     },
 
     organizations: {
-      /** organization.created, organization.updated: `{organization: data}`. */
-      upsertFromClerk: internalMutation({
-        args: { organization: v.any() },
-        returns: upsertOutcome,
-        handler: async (ctx, { organization }) => await upsert(ctx as never, organizations, mapOrganization(organization)),
-      }),
-      /**
-       * organization.deleted: `{organizationId: data.id}`. Removes the
-       * organization and its memberships (CASCADE_STEP per mutation).
-       */
-      deleteFromClerk: internalMutation({
-        args: { organizationId: v.optional(v.union(v.string(), v.null())) },
-        returns: deleteOutcome,
-        handler: async (ctx, { organizationId }) => {
-          if (!organizationId) {
-            console.warn("deleteFromClerk: organization.deleted without an id, ignored");
-            return "ignored" as const;
-          }
-          return await remove(ctx as never, organizations, organizationId, { organizationId });
-        },
-      }),
-      upsertManyFromClerk: internalMutation({
-        args: { organizations: v.array(v.any()) },
-        returns: upsertCounts,
-        handler: async (ctx, args) => await upsertManyOrganizations(ctx as never, args.organizations),
-      }),
-      pageExternalIds: internalQuery({
-        args: { paginationOpts: paginationOptsValidator },
-        returns: pageReturns(v.string()),
-        handler: async (ctx, { paginationOpts }) =>
-          await idPage(names.organizations, (d) => d.externalId as string)(ctx as never, paginationOpts),
-      }),
+      ...kindFunctions(
+        "organization",
+        "organizations",
+        (ctx, clerk) => upsert(ctx, organizations, mapOrganization(clerk)),
+        upsertManyOrganizations,
+        names.organizations,
+        v.string(),
+        (d) => d.externalId as string,
+      ),
+      /** organization.deleted: `{organizationId: data.id}`. Removes it and its memberships (CASCADE_STEP per mutation). */
+      deleteFromClerk: deleteFunction("organizationId", organizations, (organizationId) => ({ organizationId })),
     },
 
     memberships: {
-      /** organizationMembership.created, .updated: `{membership: data}`. */
-      upsertFromClerk: internalMutation({
-        args: { membership: v.any() },
-        returns: upsertOutcome,
-        handler: async (ctx, { membership }) => await upsertMembership(ctx as never, membership, mapMembership(membership)),
-      }),
+      // organizationMembership.created, .updated: `{membership: data}`; reconcile's sweep pages
+      // `{id, organizationId, userId}` (Clerk has no lookup of a membership by id; the runtime asks per
+      // organization and user).
+      ...kindFunctions(
+        "membership",
+        "memberships",
+        (ctx, clerk) => upsertMembership(ctx, clerk, mapMembership(clerk)),
+        upsertManyMemberships,
+        names.memberships,
+        v.object({ id: v.string(), organizationId: v.string(), userId: v.string() }),
+        (d) => ({ id: d.externalId as string, organizationId: d.organizationId as string, userId: d.userId as string }),
+      ),
       /**
        * organizationMembership.deleted: `{membership: data}`. Never ordered by
        * its updated_at (Clerk's own examples carry an older one than the update
@@ -473,37 +489,8 @@ export function clerkSync<DM extends GenericDataModel>(options: ClerkSyncOptions
         handler: async (ctx, { membership }) => {
           const externalId = text((membership as { id?: unknown } | null)?.id);
           if (!externalId) throw new ConvexError("membership.id must be a non-empty string");
-          const c = ctx as never as AnyCtx;
-          const existing = await byExternalId(c, memberships.table, externalId);
-          if (existing) {
-            await c.db.delete(existing._id);
-            await memberships.deleted?.(c, existing);
-          }
-          if (!(await byExternalId(c, memberships.tombstones, externalId))) {
-            await c.db.insert(memberships.tombstones, { externalId, deletedAt: Date.now() });
-          }
-          return existing ? ("deleted" as const) : ("absent" as const);
+          return await remove(ctx as never, memberships, externalId);
         },
-      }),
-      upsertManyFromClerk: internalMutation({
-        args: { memberships: v.array(v.any()) },
-        returns: upsertCounts,
-        handler: async (ctx, args) => await upsertManyMemberships(ctx as never, args.memberships),
-      }),
-      /**
-       * Reconcile's sweep: `{id, organizationId, userId}` per stored membership
-       * (Clerk has no lookup of a membership by id; the runtime asks per
-       * organization and user).
-       */
-      pageExternalIds: internalQuery({
-        args: { paginationOpts: paginationOptsValidator },
-        returns: pageReturns(v.object({ id: v.string(), organizationId: v.string(), userId: v.string() })),
-        handler: async (ctx, { paginationOpts }) =>
-          await idPage(names.memberships, (d) => ({
-            id: d.externalId as string,
-            organizationId: d.organizationId as string,
-            userId: d.userId as string,
-          }))(ctx as never, paginationOpts),
       }),
       /** The next step of a cascade; scheduled by the deletes above, not called by the runtime. */
       continueCascade: internalMutation({
