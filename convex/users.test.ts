@@ -217,6 +217,22 @@ describe("upsertFromClerk", () => {
   });
 });
 
+describe("switching from the copied users.ts", () => {
+  // Documents and tombstones exactly as the users.ts this repository used to
+  // have copied wrote them: the package reads and updates them in place.
+  test("stored users are updated in place and tombstones still refuse, with no migration", async () => {
+    const t = newConvex();
+    const id = await t.run(async (ctx) => {
+      await ctx.db.insert("deletedUsers", { externalId: "user_gone", deletedAt: T0 });
+      return await ctx.db.insert("users", { externalId: USER_ID, name: "John Doe", role: "member", clerkUpdatedAt: T0 });
+    });
+    expect(await t.mutation(internal.users.upsertFromClerk, { user: created })).toBe("updated");
+    expect(await storedUser(t)).toMatchObject({ _id: id, name: "John Doe", imageUrl: "https://img.clerk.com/xxxxxx" });
+    expect((await storedUser(t))?.role, "a role Clerk no longer has goes").toBeUndefined();
+    expect(await t.mutation(internal.users.upsertFromClerk, { user: clerkUser({ id: "user_gone" }) })).toBe("deleted");
+  });
+});
+
 describe("deleteFromClerk", () => {
   test("removes the user and records a tombstone with the deletion time", async () => {
     const t = newConvex();
