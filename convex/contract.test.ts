@@ -13,15 +13,23 @@ import createdDocsExample from "./fixtures/user.created.docs-example.json";
 import created from "./fixtures/user.created.json";
 import deleted from "./fixtures/user.deleted.json";
 import updated from "./fixtures/user.updated.json";
-import { newConvex, snapshot, type TestConvex } from "./testing.helpers";
+import orgCreated from "./fixtures/organization.created.json";
+import orgDeleted from "./fixtures/organization.deleted.json";
+import orgUpdated from "./fixtures/organization.updated.json";
+import memCreated from "./fixtures/organizationMembership.created.json";
+import memDeleted from "./fixtures/organizationMembership.deleted.json";
+import memUpdated from "./fixtures/organizationMembership.updated.json";
+import { newConvex, organizationSnapshot, snapshot, type TestConvex } from "./testing.helpers";
 
 type Request = { path: string; args: Record<string, unknown>; format: string };
 type WebhookEntry = { event: string; request: Request };
 type ReconcileEntry = { reconcile: string; kind: string; request: Request };
 const entries = contract as (WebhookEntry | ReconcileEntry)[];
-// The user entries; the organization and membership entries are the package's to check.
-const webhooks = entries.filter((e): e is WebhookEntry => "event" in e && e.event.startsWith("user."));
-const reconciles = entries.filter((e): e is ReconcileEntry => "reconcile" in e && e.kind === "users");
+const allWebhooks = entries.filter((e): e is WebhookEntry => "event" in e);
+const allReconciles = entries.filter((e): e is ReconcileEntry => "reconcile" in e);
+const webhooks = allWebhooks.filter((e) => e.event.startsWith("user."));
+const reconciles = allReconciles.filter((e) => e.kind === "users");
+const orgWebhooks = allWebhooks.filter((e) => !e.event.startsWith("user."));
 
 // The function paths the runtime may name, as convex-test references.
 type Callable =
@@ -32,6 +40,14 @@ const functions: Record<string, Callable> = {
   "users:deleteFromClerk": { kind: "mutation", ref: internal.users.deleteFromClerk },
   "users:upsertManyFromClerk": { kind: "mutation", ref: internal.users.upsertManyFromClerk },
   "users:pageExternalIds": { kind: "query", ref: internal.users.pageExternalIds },
+  "organizations:upsertFromClerk": { kind: "mutation", ref: internal.organizations.upsertFromClerk },
+  "organizations:deleteFromClerk": { kind: "mutation", ref: internal.organizations.deleteFromClerk },
+  "organizations:upsertManyFromClerk": { kind: "mutation", ref: internal.organizations.upsertManyFromClerk },
+  "organizations:pageExternalIds": { kind: "query", ref: internal.organizations.pageExternalIds },
+  "memberships:upsertFromClerk": { kind: "mutation", ref: internal.memberships.upsertFromClerk },
+  "memberships:deleteFromClerk": { kind: "mutation", ref: internal.memberships.deleteFromClerk },
+  "memberships:upsertManyFromClerk": { kind: "mutation", ref: internal.memberships.upsertManyFromClerk },
+  "memberships:pageExternalIds": { kind: "query", ref: internal.memberships.pageExternalIds },
 };
 
 function send(t: TestConvex, { path, args }: Request): Promise<unknown> {
@@ -92,7 +108,7 @@ describe("contract/convex-requests.json", () => {
     });
   });
 
-  test.each(webhooks.map((e) => [e.event, e]))("%s is accepted on its own", async (_, { request }) => {
+  test.each(allWebhooks.map((e) => [e.event, e]))("%s is accepted on its own", async (_, { request }) => {
     const t = newConvex();
     await expect(send(t, request)).resolves.toMatch(/^(inserted|absent)$/);
   });
@@ -155,10 +171,18 @@ describe("contract/convex-requests.json, reconcile calls", () => {
     });
   });
 
-  test.each(reconciles.map((e) => [e.reconcile, e]))("%s is accepted on its own and answers its shape", async (name, { request }) => {
-    const t = newConvex();
-    await expect(send(t, request)).resolves.toEqual(answerShapes[name]);
-  });
+  test.each(allReconciles.map((e) => [`${e.kind} ${e.reconcile}`, e]))(
+    "%s is accepted on its own and answers its shape",
+    async (_, { reconcile, kind, request }) => {
+      const t = newConvex();
+      const answer = await send(t, request);
+      expect(answer).toEqual(answerShapes[reconcile]);
+      if (reconcile === "upsertManyFromClerk") {
+        const sent = request.args[kind] as unknown[];
+        expect(answer, "a fresh deployment inserts the whole page").toEqual(counts({ inserted: sent.length }));
+      }
+    },
+  );
 
   test("on an empty deployment: both users inserted, then listed on one page; a second pass is all unchanged", async () => {
     const t = newConvex();
@@ -177,5 +201,96 @@ describe("contract/convex-requests.json, reconcile calls", () => {
     expect(await send(t, upsertMany)).toEqual(counts({ unchanged: 1, deleted: 1 }));
     expect(await send(t, pageIds)).toEqual({ page: [EXAMPLE], isDone: true, continueCursor: expect.any(String) });
     expect((await snapshot(t)).deletedUsers).toEqual([JOHN]);
+  });
+});
+
+describe("contract/convex-requests.json, organizations and memberships", () => {
+  test("covers the six organization and membership samples, and reconcile per kind", () => {
+    expect(orgWebhooks.map((e) => e.event)).toEqual([
+      "organization.created.json",
+      "organization.updated.json",
+      "organization.deleted.json",
+      "organizationMembership.created.json",
+      "organizationMembership.updated.json",
+      "organizationMembership.deleted.json",
+    ]);
+    expect(allReconciles.map((e) => `${e.kind} ${e.reconcile}`)).toEqual([
+      "users upsertManyFromClerk",
+      "users pageExternalIds",
+      "organizations upsertManyFromClerk",
+      "organizations pageExternalIds",
+      "memberships upsertManyFromClerk",
+      "memberships pageExternalIds",
+    ]);
+  });
+
+  test("sends each event's data unchanged: the organization, its id, or the membership", () => {
+    const request = (path: string, args: unknown) => ({ path, args, format: "json" });
+    expect(orgWebhooks.map((e) => e.request)).toEqual([
+      request("organizations:upsertFromClerk", { organization: orgCreated.data }),
+      request("organizations:upsertFromClerk", { organization: orgUpdated.data }),
+      request("organizations:deleteFromClerk", { organizationId: orgDeleted.data.id }),
+      request("memberships:upsertFromClerk", { membership: memCreated.data }),
+      request("memberships:upsertFromClerk", { membership: memUpdated.data }),
+      request("memberships:deleteFromClerk", { membership: memDeleted.data }),
+    ]);
+  });
+
+  test("the membership bodies leave the members Clerk describes, with the organization from the newest nested copy", async () => {
+    const t = newConvex();
+    const [created, updated, , memberCreated, memberUpdated, memberDeleted] = orgWebhooks.map((e) => e.request);
+    const outcomes = [];
+    for (const request of [created, updated, memberCreated, memberUpdated]) outcomes.push(await send(t, request));
+    expect(outcomes).toEqual(["inserted", "updated", "inserted", "inserted"]);
+    const state = await organizationSnapshot(t);
+    expect(state.organizations).toEqual([
+      { externalId: orgCreated.data.id, name: "Acme Inc", slug: "acme-inc", imageUrl: "https://img.clerk.com/xxxxxx", clerkUpdatedAt: memUpdated.data.organization.updated_at },
+    ]);
+    expect(state.memberships.map((m) => [m.externalId, m.userId, m.role]).sort()).toEqual([
+      [memCreated.data.id, memCreated.data.public_user_data.user_id, "admin"],
+      [memUpdated.data.id, memUpdated.data.public_user_data.user_id, "basic_member"],
+    ]);
+    // Its updated_at is older than the update's: a delete is not ordered by it.
+    expect(await send(t, memberDeleted)).toBe("deleted");
+    expect((await organizationSnapshot(t)).memberships.map((m) => m.externalId)).toEqual([memCreated.data.id]);
+  });
+
+  test("the bodies in order end with the organization, its members and the deleted membership tombstoned", async () => {
+    const t = newConvex();
+    const outcomes = [];
+    for (const { request } of orgWebhooks) outcomes.push(await send(t, request));
+    expect(outcomes).toEqual(["inserted", "updated", "deleted", "deleted", "deleted", "absent"]);
+    expect(await organizationSnapshot(t)).toEqual({
+      organizations: [],
+      memberships: [],
+      workspaces: [],
+      deletedOrganizations: [orgCreated.data.id],
+      deletedMemberships: [memDeleted.data.id],
+    });
+  });
+
+  test("membership reconcile: the page's members are listed as {id, organizationId, userId}; a second pass is all unchanged", async () => {
+    const t = newConvex();
+    const upsertMany = allReconciles.find((e) => e.kind === "memberships" && e.reconcile === "upsertManyFromClerk")!.request;
+    const pageIds = allReconciles.find((e) => e.kind === "memberships" && e.reconcile === "pageExternalIds")!.request;
+    await send(t, upsertMany);
+    const listed = (await send(t, pageIds)) as { page: unknown[] };
+    const sent = upsertMany.args.memberships as { id: string; organization: { id: string }; public_user_data: { user_id: string } }[];
+    expect(listed.page).toEqual(
+      expect.arrayContaining(sent.map((m) => ({ id: m.id, organizationId: m.organization.id, userId: m.public_user_data.user_id }))),
+    );
+    expect(listed.page).toHaveLength(sent.length);
+    expect(await send(t, upsertMany)).toEqual(counts({ unchanged: 2 }));
+  });
+
+  // Shows the validators are enforced for these functions too.
+  test.each([
+    ["the organization under another name", "organizations:upsertFromClerk", { data: orgCreated.data }],
+    ["a numeric organization id", "organizations:deleteFromClerk", { organizationId: 42 }],
+    ["a membership id instead of the membership", "memberships:deleteFromClerk", { membershipId: memDeleted.data.id }],
+    ["one membership instead of a list", "memberships:upsertManyFromClerk", { memberships: memCreated.data }],
+  ])("a body with %s is rejected", async (_, path, args) => {
+    const t = newConvex();
+    await expect(send(t, { path, args, format: "json" })).rejects.toThrow(/Validator error/);
   });
 });

@@ -38,3 +38,36 @@ export async function snapshot(t: TestConvex) {
     deletedUsers: (await ctx.db.query("deletedUsers").collect()).map((d) => d.externalId),
   }));
 }
+
+/** Every ordering of the items. */
+export function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
+}
+
+/** A small seeded random generator (mulberry32), so a "random" test runs the same cases every time. */
+export function seededRandom(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The organization tables and the app's workspaces, without system fields or times, for comparing end states. */
+export async function organizationSnapshot(t: TestConvex) {
+  return await t.run(async (ctx) => {
+    const strip = <D extends { _id: unknown; _creationTime: number }>({ _id, _creationTime, ...rest }: D) => rest;
+    const ids = (docs: { externalId: string }[]) => docs.map((d) => d.externalId).sort();
+    return {
+      organizations: (await ctx.db.query("organizations").collect()).map(strip),
+      memberships: (await ctx.db.query("memberships").collect()).map(strip),
+      workspaces: (await ctx.db.query("workspaces").collect()).map(strip),
+      deletedOrganizations: ids(await ctx.db.query("deletedOrganizations").collect()),
+      deletedMemberships: ids(await ctx.db.query("deletedMemberships").collect()),
+    };
+  });
+}

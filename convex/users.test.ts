@@ -2,10 +2,13 @@ import { describe, expect, test } from "vitest";
 import { internal, api } from "./_generated/api";
 import { convexTest } from "convex-test";
 import schema from "./schema";
-import { clerkUser, emailAddress, modules, newConvex, snapshot, type TestConvex } from "./testing.helpers";
+import { clerkUser, emailAddress, modules, newConvex, permutations, snapshot, type TestConvex } from "./testing.helpers";
 import type { PaginationResult } from "convex/server";
 import type { Doc } from "./_generated/dataModel";
-import { getCurrentUserOrThrow, MAX_ID_PAGE, MAX_UPSERT_BATCH } from "./users";
+import { MAX_ID_PAGE, MAX_UPSERT_BATCH } from "@clerk-convex-sync/convex";
+import { clerk } from "./clerk";
+
+const { getCurrentUserOrThrow } = clerk;
 
 const USER_ID = "user_2g7np7Hrk0SN6kj5EDMLDaKNL0S";
 const T0 = 1716883200000;
@@ -39,12 +42,6 @@ const lifecycle = [
   upsert("updatedV2", updatedV2),
 ];
 
-function permutations<T>(items: T[]): T[][] {
-  if (items.length <= 1) return [items];
-  return items.flatMap((item, i) =>
-    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
-  );
-}
 
 async function deliverAll(events: Event[]) {
   const t = newConvex();
@@ -217,6 +214,22 @@ describe("upsertFromClerk", () => {
     const t = newConvex();
     await expect(t.mutation(internal.users.upsertFromClerk, { user })).rejects.toThrow(/user/);
     expect((await snapshot(t)).users).toEqual([]);
+  });
+});
+
+describe("switching from the copied users.ts", () => {
+  // Documents and tombstones exactly as the users.ts this repository used to
+  // have copied wrote them: the package reads and updates them in place.
+  test("stored users are updated in place and tombstones still refuse, with no migration", async () => {
+    const t = newConvex();
+    const id = await t.run(async (ctx) => {
+      await ctx.db.insert("deletedUsers", { externalId: "user_gone", deletedAt: T0 });
+      return await ctx.db.insert("users", { externalId: USER_ID, name: "John Doe", role: "member", clerkUpdatedAt: T0 });
+    });
+    expect(await t.mutation(internal.users.upsertFromClerk, { user: created })).toBe("updated");
+    expect(await storedUser(t)).toMatchObject({ _id: id, name: "John Doe", imageUrl: "https://img.clerk.com/xxxxxx" });
+    expect((await storedUser(t))?.role, "a role Clerk no longer has goes").toBeUndefined();
+    expect(await t.mutation(internal.users.upsertFromClerk, { user: clerkUser({ id: "user_gone" }) })).toBe("deleted");
   });
 });
 

@@ -5,6 +5,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     environment: "edge-runtime",
+    // Full batches under the transaction limits take about a second alone and
+    // several on a busy 2-core machine: vitest's 5 s default made them flaky.
+    testTimeout: 30_000,
     server: { deps: { inline: ["convex-test"] } },
   },
 });

@@ -1,16 +1,21 @@
 // Local stand-ins for the reconcile benchmark, in one Node process with two listeners:
 //  - Clerk's Backend API: GET /v1/users?limit&offset&order_by=+created_at (a bare JSON array of User objects),
-//    GET /v1/users/:id (404 with Clerk's error shape when unknown), Bearer key checked, Clerk's production rate
-//    limit enforced (1000 requests per 10 s, else 429 with Retry-After), users generated once at start;
-//  - Convex's HTTP API: POST /api/mutation users:upsertManyFromClerk and users:deleteFromClerk, POST /api/query
-//    users:pageExternalIds, answered {"status":"success","value":…} from an in-memory users table with the
-//    companion functions' rules (ordering guard on updated_at, unchanged when equal).
-// GET /stats on either port gives the request counts. Usage: node standins.mjs <users> <portsFile>
+//    GET /v1/organizations and GET /v1/organization_memberships (same paging, {"data":[…],"total_count":n}),
+//    GET /v1/users/:id and /v1/organizations/:id (404 with Clerk's error shape when unknown), Bearer key checked,
+//    Clerk's production rate limit enforced (1000 requests per 10 s, else 429 with Retry-After), all generated once
+//    at start (each membership nests its organization whole, as Clerk's do);
+//  - Convex's HTTP API: POST /api/mutation <kind>:upsertManyFromClerk and <kind>:deleteFromClerk, POST /api/query
+//    <kind>:pageExternalIds for users, organizations and memberships, answered {"status":"success","value":…} from
+//    in-memory tables with the package's rules (ordering guard on updated_at, unchanged when equal).
+// GET /stats on either port gives the request counts.
+// Usage: node standins.mjs <users> <portsFile> [organizations] [memberships]
 import http from "node:http";
 import fs from "node:fs";
 
 const USERS = Number(process.argv[2] ?? 100000);
 const PORTS_FILE = process.argv[3] ?? "ports.json";
+const ORGS = Number(process.argv[4] ?? 0);
+const MEMBERSHIPS = Number(process.argv[5] ?? 0);
 const SECRET = process.env.BENCH_CLERK_KEY ?? "sk_test_bench";
 const RATE = 1000, WINDOW_MS = 10_000;
 
@@ -36,6 +41,39 @@ for (let i = 0; i < USERS; i++) {
   users.push(json);
   byId.set(id, json);
 }
+const orgs = [], orgById = new Map(), orgObjects = [];
+for (let i = 0; i < ORGS; i++) {
+  const id = "org_bench" + String(i).padStart(6, "0");
+  const org = {
+    object: "organization", id, name: "Organization " + i, slug: "organization-" + i,
+    image_url: "https://img.clerk.com/" + id, has_image: false, members_count: 0, max_allowed_memberships: 0,
+    admin_delete_enabled: true, public_metadata: {}, private_metadata: {}, created_by: "user_bench0000000",
+    created_at: 1690000000000 + i, updated_at: 1690000000000 + i,
+  };
+  orgObjects.push(org);
+}
+const memberships = [];
+for (let i = 0; i < MEMBERSHIPS; i++) {
+  const org = orgObjects[i % ORGS];
+  org.members_count++;
+  const userIndex = Math.floor(i / ORGS) + (i % ORGS) * Math.ceil(MEMBERSHIPS / ORGS);
+  const userId = "user_bench" + String(userIndex % Math.max(1, USERS)).padStart(7, "0");
+  memberships.push({ i, org, userId });
+}
+for (const org of orgObjects) {
+  const json = JSON.stringify(org);
+  orgs.push(json);
+  orgById.set(org.id, json);
+}
+const membershipJson = memberships.map(({ i, org, userId }) => JSON.stringify({
+  object: "organization_membership", id: "orgmem_bench" + String(i).padStart(7, "0"),
+  role: i % 10 === 0 ? "org:admin" : "org:member", role_name: i % 10 === 0 ? "Admin" : "Member",
+  permissions: ["org:sys_memberships:read"], public_metadata: {}, private_metadata: {},
+  organization: org,
+  public_user_data: { user_id: userId, identifier: userId + "@example.com", first_name: "First", last_name: "Last",
+    image_url: "https://img.clerk.com/" + userId, has_image: false },
+  created_at: 1695000000000 + i, updated_at: 1695000000000 + i,
+}));
 const clerk = { requests: 0, listRequests: 0, userRequests: 0, rateLimited: 0, unauthorized: 0 };
 const recent = []; // request times within the rate window
 const pageCache = new Map();
@@ -57,66 +95,78 @@ const clerkServer = http.createServer((req, res) => {
     return clerkError(res, 429, "too_many_requests", { "retry-after": String(Math.ceil((recent[0] + WINDOW_MS - now) / 1000)) });
   }
   recent.push(now);
-  if (url.pathname === "/v1/users") {
+  const listings = { "/v1/users": [users, false], "/v1/organizations": [orgs, true], "/v1/organization_memberships": [membershipJson, true] };
+  if (listings[url.pathname]) {
+    const [all, wrapped] = listings[url.pathname];
     clerk.listRequests++;
     const limit = Number(url.searchParams.get("limit") ?? 10), offset = Number(url.searchParams.get("offset") ?? 0);
     if (url.searchParams.get("order_by") !== "+created_at" || !(limit >= 1 && limit <= 500)) return clerkError(res, 422, "form_param_value_invalid");
-    const key = offset + ":" + limit;
+    const key = url.pathname + ":" + offset + ":" + limit;
     let body = pageCache.get(key);
     if (!body) {
-      body = Buffer.from("[" + users.slice(offset, offset + limit).join(",") + "]");
+      const array = "[" + all.slice(offset, offset + limit).join(",") + "]";
+      body = Buffer.from(wrapped ? `{"data":${array},"total_count":${all.length}}` : array);
       pageCache.set(key, body);
     }
     res.writeHead(200, { "content-type": "application/json", "content-length": body.length });
     return res.end(body);
   }
-  if (url.pathname.startsWith("/v1/users/")) {
+  const one = url.pathname.startsWith("/v1/users/") ? byId.get(decodeURIComponent(url.pathname.slice("/v1/users/".length)))
+    : /^\/v1\/organizations\/[^/]+$/.test(url.pathname) ? orgById.get(decodeURIComponent(url.pathname.slice("/v1/organizations/".length)))
+    : undefined;
+  if (url.pathname.startsWith("/v1/users/") || /^\/v1\/organizations\/[^/]+$/.test(url.pathname)) {
     clerk.userRequests++;
-    const user = byId.get(decodeURIComponent(url.pathname.slice("/v1/users/".length)));
-    if (!user) return clerkError(res, 404, "resource_not_found");
+    if (!one) return clerkError(res, 404, "resource_not_found");
     res.writeHead(200, { "content-type": "application/json" });
-    return res.end(user);
+    return res.end(one);
   }
   clerkError(res, 404, "resource_not_found");
 });
 
 // ---- Convex ---------------------------------------------------------------------------------------------------
-const table = new Map(); // externalId -> { updatedAt, json }
-let order = []; // externalIds in insertion order (pageExternalIds)
+const KINDS = { users: "userId", organizations: "organizationId", memberships: "membership" };
+const tables = {}; // kind -> { rows: Map(externalId -> { updatedAt, json, item }), order: [externalIds] }
+for (const kind of Object.keys(KINDS)) tables[kind] = { rows: new Map(), order: [] };
 const convex = { calls: 0, upsertMany: 0, pageExternalIds: 0, deleteFromClerk: 0, other: 0, users: 0 };
 
-function upsertMany(list) {
+function upsertMany(table, kind, list) {
   const counts = { inserted: 0, updated: 0, unchanged: 0, stale: 0, deleted: 0 };
-  for (const user of list) {
-    const json = JSON.stringify(user);
-    const row = table.get(user.id);
-    if (!row) { table.set(user.id, { updatedAt: user.updated_at, json }); order.push(user.id); counts.inserted++; }
-    else if (row.updatedAt > user.updated_at) counts.stale++;
+  for (const item of list) {
+    const json = JSON.stringify(item);
+    const row = table.rows.get(item.id);
+    const stored = kind === "memberships" ? { id: item.id, organizationId: item.organization.id, userId: item.public_user_data.user_id } : item.id;
+    if (!row) { table.rows.set(item.id, { updatedAt: item.updated_at, json, stored }); table.order.push(item.id); counts.inserted++; }
+    else if (row.updatedAt > item.updated_at) counts.stale++;
     else if (row.json === json) counts.unchanged++;
-    else { row.updatedAt = user.updated_at; row.json = json; counts.updated++; }
+    else { row.updatedAt = item.updated_at; row.json = json; counts.updated++; }
   }
   return counts;
 }
 
 const convexServer = http.createServer((req, res) => {
-  if (req.url === "/stats") return json(res, { ...convex, users: table.size });
+  if (req.url === "/stats") return json(res, { ...convex, users: tables.users.rows.size,
+    organizations: tables.organizations.rows.size, memberships: tables.memberships.rows.size });
   const chunks = [];
   req.on("data", (c) => chunks.push(c));
   req.on("end", () => {
     convex.calls++;
     let call;
     try { call = JSON.parse(Buffer.concat(chunks)); } catch { return json(res, { code: "BadJsonBody", message: "bad json" }, 400); }
+    const [kind, fn] = String(call.path).split(":");
+    const table = tables[kind];
     let value;
-    if (call.path === "users:upsertManyFromClerk") { convex.upsertMany++; value = upsertMany(call.args.users); }
-    else if (call.path === "users:pageExternalIds") {
+    if (table && fn === "upsertManyFromClerk") { convex.upsertMany++; value = upsertMany(table, kind, call.args[kind]); }
+    else if (table && fn === "pageExternalIds") {
       convex.pageExternalIds++;
       const { numItems, cursor } = call.args.paginationOpts;
-      const from = cursor === null ? 0 : Number(cursor), to = Math.min(order.length, from + Math.min(numItems, 4000));
-      value = { page: order.slice(from, to), isDone: to >= order.length, continueCursor: String(to) };
-    } else if (call.path === "users:deleteFromClerk") {
+      const from = cursor === null ? 0 : Number(cursor), to = Math.min(table.order.length, from + Math.min(numItems, 4000));
+      value = { page: table.order.slice(from, to).map((id) => table.rows.get(id).stored), isDone: to >= table.order.length, continueCursor: String(to) };
+    } else if (table && fn === "deleteFromClerk") {
       convex.deleteFromClerk++;
-      value = table.delete(call.args.userId) ? "deleted" : "absent";
-      if (value === "deleted") order = order.filter((id) => id !== call.args.userId);
+      const arg = call.args[KINDS[kind]];
+      const id = typeof arg === "string" ? arg : arg.id;
+      value = table.rows.delete(id) ? "deleted" : "absent";
+      if (value === "deleted") table.order = table.order.filter((x) => x !== id);
     } else { convex.other++; return json(res, { status: "error", errorMessage: "Could not find function " + call.path }); }
     json(res, { status: "success", value });
   });
@@ -131,5 +181,5 @@ function json(res, body, status = 200) {
 clerkServer.keepAliveTimeout = convexServer.keepAliveTimeout = 60_000;
 clerkServer.listen(0, "127.0.0.1", () => convexServer.listen(0, "127.0.0.1", () => {
   fs.writeFileSync(PORTS_FILE, JSON.stringify({ clerk: clerkServer.address().port, convex: convexServer.address().port }));
-  console.error(`stand-ins ready: ${USERS} Clerk users, Clerk :${clerkServer.address().port}, Convex :${convexServer.address().port}`);
+  console.error(`stand-ins ready: ${USERS} Clerk users, ${ORGS} organizations, ${MEMBERSHIPS} memberships, Clerk :${clerkServer.address().port}, Convex :${convexServer.address().port}`);
 }));

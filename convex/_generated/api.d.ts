@@ -13,6 +13,9 @@ import type {
   FilterApi,
   FunctionReference,
 } from "convex/server";
+import type * as clerk from "../clerk.js";
+import type * as memberships from "../memberships.js";
+import type * as organizations from "../organizations.js";
 import type * as users from "../users.js";
 
 /**
@@ -24,6 +27,9 @@ import type * as users from "../users.js";
  * ```
  */
 declare const fullApi: ApiFromModules<{
+  clerk: typeof clerk;
+  memberships: typeof memberships;
+  organizations: typeof organizations;
   users: typeof users;
 }>;
 export declare const api: FilterApi<

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -22,6 +21,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "convex.url={{it.bad.convex.url}}/",
         "clerk.webhook-secret=" + BadInputIT.SECRET,
         "storage.jdbc-url=jdbc:h2:mem:bad-input-it;DB_CLOSE_DELAY=-1",
-        "listener.body-budget-bytes=262144"})
+        "listener.body-budget-bytes=300000"})
 class BadInputIT {
     static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     static final TestRuntime RUNTIME = TestRuntime.prepare("it.bad");
@@ -126,24 +128,99 @@ class BadInputIT {
 
     @Test
     void bodiesBeyondTheBudgetAre503AtOnceAndTheBudgetComesBack() throws Exception {
-        try (Socket holder = new Socket("127.0.0.1", RUNTIME.webhookPort())) {
-            // a body of the whole budget, half sent: it holds its reservation while it is being read
-            OutputStream out = holder.getOutputStream();
-            out.write(("POST /clerk-webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 262144\r\n\r\n{")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+        try (Socket first = new Socket("127.0.0.1", RUNTIME.webhookPort());
+                Socket second = new Socket("127.0.0.1", RUNTIME.webhookPort())) {
+            // two bodies, all but their last byte sent, leaving less than 16 KiB of the 300,000-byte budget: the bytes
+            // received are held while they are read
+            OutputStream a = holdAllButOneByte(first, 145_000);
+            OutputStream b = holdAllButOneByte(second, 145_000);
             HttpResponse<String> shed = awaitStatus(503);
             JsonNode answer = JSON.readTree(shed.body());
             assertEquals("overloaded", answer.get("error").asText(), shed.body());
             assertEquals("retried", answer.get("outcome").asText(), shed.body());
-            out.write(new byte[262_143]); // the rest: the held request ends (rejected unsigned), its bytes are released
-            out.flush();
-            InputStream in = holder.getInputStream();
-            holder.setSoTimeout(5_000);
-            assertEquals("HTTP/1.1 400", new String(in.readNBytes(12), StandardCharsets.US_ASCII));
+            for (Socket holder : List.of(first, second)) {
+                OutputStream out = holder == first ? a : b;
+                out.write('}'); // the last byte: the held request ends (rejected unsigned), its bytes are released
+                out.flush();
+                holder.setSoTimeout(5_000);
+                assertEquals("HTTP/1.1 400", new String(holder.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
+            }
         }
         HttpResponse<String> after = clerk.send(SignedWebhooks.newId(), SignedWebhooks.payload("user.created.json"));
         assertEquals(200, after.statusCode(), "the budget is free again: " + after.body());
+    }
+
+    @Test
+    void aBodyWhoseBytesNoLongerFitIsAnswered503AndTheRestDropped() throws Exception {
+        try (Socket late = new Socket("127.0.0.1", RUNTIME.webhookPort());
+                Socket holder = new Socket("127.0.0.1", RUNTIME.webhookPort())) {
+            late.getOutputStream().write(head(100_000)); // let in: nothing is held yet
+            late.getOutputStream().flush();
+            OutputStream held = holdAllButOneByte(holder, 240_000);
+            awaitHeldBytes(200_000);
+            late.getOutputStream().write(new byte[100_000]); // only part of it fits what the holder leaves
+            late.getOutputStream().flush();
+            late.setSoTimeout(5_000);
+            String answer = new String(late.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 503") && answer.contains("\"error\":\"overloaded\""), answer);
+            held.write('}');
+            held.flush();
+            holder.setSoTimeout(5_000);
+            assertEquals("HTTP/1.1 400", new String(holder.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
+        }
+        awaitHeldBytes(0);
+    }
+
+    /** Waits until listener_body_bytes is {@code bytes} (0) or at least {@code bytes} (more than 0). */
+    private void awaitHeldBytes(long bytes) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        double held;
+        do {
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(RUNTIME.management("/observe/metrics"))).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            held = metrics.lines().filter(l -> l.startsWith("listener_body_bytes ")).mapToDouble(
+                    l -> Double.parseDouble(l.substring("listener_body_bytes ".length()))).findFirst().orElse(-1);
+            if (bytes == 0 ? held == 0 : held >= bytes) {
+                return;
+            }
+            Thread.sleep(20); // polling interval for the listener to read what was sent
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("listener_body_bytes stayed " + held + ", expected " + (bytes == 0 ? "0" : ">= " + bytes));
+    }
+
+    @Test
+    void headersWithoutABodyHoldNoBudget() throws Exception {
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) { // 3 x 100,000 declared: this test's whole budget, had they reserved it
+                Socket socket = new Socket("127.0.0.1", RUNTIME.webhookPort());
+                idle.add(socket);
+                socket.getOutputStream().write(head(100_000));
+                socket.getOutputStream().flush();
+            }
+            HttpResponse<String> response = clerk.send(SignedWebhooks.newId(), SignedWebhooks.payload("user.created.json"));
+            assertEquals(200, response.statusCode(), "declared lengths with no byte sent hold nothing: " + response.body());
+        } finally {
+            for (Socket socket : idle) {
+                socket.close();
+            }
+        }
+    }
+
+    private static OutputStream holdAllButOneByte(Socket socket, int length) throws Exception {
+        OutputStream out = socket.getOutputStream();
+        out.write(head(length));
+        byte[] body = new byte[length - 1];
+        Arrays.fill(body, (byte) ' ');
+        body[0] = '{';
+        out.write(body);
+        out.flush();
+        return out;
+    }
+
+    private static byte[] head(int contentLength) {
+        return ("POST /clerk-webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                + contentLength + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Sends small signed webhooks until one is answered {@code status} (the holder's headers may still be in flight). */
@@ -157,7 +234,10 @@ class BadInputIT {
             }
             Thread.sleep(50); // polling interval until the holder's reservation is in place
         } while (System.nanoTime() < deadline);
-        throw new AssertionError("never answered " + status + "; last: " + last.statusCode() + " " + last.body());
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(RUNTIME.management("/observe/metrics"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        throw new AssertionError("never answered " + status + "; last: " + last.statusCode() + " " + last.body() + " "
+                + metrics.lines().filter(l -> l.startsWith("listener_body_bytes ")).toList());
     }
 
     private static void assertRejected(HttpResponse<String> response, int status, String reason) throws Exception {

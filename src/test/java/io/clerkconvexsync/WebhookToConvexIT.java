@@ -27,7 +27,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -189,6 +197,68 @@ class WebhookToConvexIT {
         assertEquals(200, again.statusCode(), again.body());
         assertEquals("duplicate", JSON.readTree(again.body()).get("outcome").asText());
         assertEquals(1, CONVEX.requests().size(), "a duplicate must not reach Convex");
+    }
+
+    @Test
+    void fiftyConcurrentPairsReachConvexOncePerSvixId() throws Exception {
+        CONVEX.fallback(Answer.slowSuccess(300)); // every pair overlaps
+        List<String> userIds = new ArrayList<>();
+        Map<String, Integer> outcomes = new TreeMap<>();
+        for (CompletableFuture<HttpResponse<String>> answer : sendPairs(50, userIds)) {
+            HttpResponse<String> r = answer.get(30, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode(), r.body());
+            outcomes.merge(JSON.readTree(r.body()).get("outcome").asText(), 1, Integer::sum);
+        }
+        for (String userId : userIds) {
+            long calls = CONVEX.requests().stream().filter(q -> q.body().contains("\"" + userId + "\"")).count();
+            assertEquals(1, calls, userId + " reached Convex " + calls + " times");
+        }
+        assertEquals(Map.of("delivered", 50, "duplicate", 50), outcomes, "one of each pair delivered, one duplicate");
+    }
+
+    @Test
+    void theSecondOfAConcurrentPairIsNotAcknowledgedWhenTheFirstFails() throws Exception {
+        CONVEX.fallback(Answer.failure(503, "ServiceUnavailable")); // the first ends 503 after its redeliveries
+        List<String> userIds = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> answer : sendPairs(5, userIds)) {
+            HttpResponse<String> r = answer.get(30, TimeUnit.SECONDS);
+            assertEquals(503, r.statusCode(), "nothing of a failing pair is acknowledged: " + r.body());
+        }
+        for (String userId : userIds) {
+            long calls = CONVEX.requests().stream().filter(q -> q.body().contains("\"" + userId + "\"")).count();
+            assertEquals(4, calls, userId + ": only the first of the pair calls Convex (an attempt and 3 redeliveries)");
+        }
+        CONVEX.fallback(Answer.success());
+        List<String> retried = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> answer : sendPairs(1, retried)) {
+            assertEquals(200, answer.get(30, TimeUnit.SECONDS).statusCode(), "the claim was given up: a new pair goes on");
+        }
+    }
+
+    /** Sends {@code pairs} svix-ids twice each, all at once; the answers, and the user id of each pair. */
+    private List<CompletableFuture<HttpResponse<String>>> sendPairs(int pairs, List<String> userIds) {
+        ExecutorService threads = Executors.newFixedThreadPool(pairs * 2);
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            String svixId = SignedWebhooks.newId();
+            String userId = "user_" + svixId;
+            userIds.add(userId);
+            String body = "{\"type\":\"user.updated\",\"data\":{\"id\":\"" + userId + "\"}}";
+            for (int twice = 0; twice < 2; twice++) {
+                answers.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return clerk.send(svixId, body);
+                }, threads));
+            }
+        }
+        go.countDown();
+        threads.shutdown();
+        return answers;
     }
 
     @Test

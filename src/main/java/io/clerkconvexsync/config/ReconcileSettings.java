@@ -31,7 +31,13 @@ public record ReconcileSettings(
         Duration leaseTtl,
         String upsertManyFunction,
         String pageFunction,
-        Set<ReconcileKind> kinds) {
+        Set<ReconcileKind> kinds,
+        String organizationUpsertManyFunction,
+        String organizationPageFunction,
+        String membershipUpsertManyFunction,
+        String membershipPageFunction,
+        int maxRefused,
+        Duration progressInterval) {
 
     public static final String SECRET_KEY = "reconcile.clerk-secret-key";
     public static final String SCHEDULE = "reconcile.schedule";
@@ -59,7 +65,13 @@ public record ReconcileSettings(
                 Duration.ofSeconds(r.positiveInt("reconcile.lease-seconds")),
                 r.required("reconcile.upsert-many-function", null),
                 r.required("reconcile.page-function", null),
-                ReconcileKind.parse(r.required(KINDS, "RECONCILE_KINDS"), "RECONCILE_KINDS"));
+                ReconcileKind.parse(r.required(KINDS, "RECONCILE_KINDS"), "RECONCILE_KINDS"),
+                r.required("reconcile.organization-upsert-many-function", null),
+                r.required("reconcile.organization-page-function", null),
+                r.required("reconcile.membership-upsert-many-function", null),
+                r.required("reconcile.membership-page-function", null),
+                r.nonNegativeInt("reconcile.max-refused"),
+                Duration.ofMillis(r.positiveInt("reconcile.progress-interval-ms")));
         // read by ClerkApiRoute as placeholders; checked here like the others
         r.positiveInt("reconcile.clerk-timeout-ms");
         r.positiveInt("reconcile.clerk-rate-window-ms");

@@ -83,7 +83,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         }
         JdbcProcessedWebhooks processed = new JdbcProcessedWebhooks(dataSource, commits, clock);
         registry.bind("processedWebhooks", processed);
-        registry.bind("idempotentReceiver", new IdempotentReceiver(processed));
+        registry.bind("idempotentReceiver", new IdempotentReceiver(processed, settings.requestBudget()));
         JdbcLeaseStore leases = new JdbcLeaseStore(dataSource);
         registry.bind("leaseStore", leases);
         registry.bind(RetentionRoute.BEAN, new ProcessedRetention(dataSource, leases, clock, storage,

@@ -8,12 +8,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -38,10 +40,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * (500 concurrent 1 MB bodies). The pieces:
  * <ul>
  *   <li>a request handler placed first on each port's Vert.x router, before Camel's body handler reads anything:
- *       bodies declared larger than the limit are answered 413 unread; each body reserves its size (at least
- *       {@link #MIN_RESERVATION}; a chunked one the whole limit) from one budget shared by both ports until its
- *       answer is sent, and a request that does not fit is answered 503 at once (Svix retries 503); during shutdown
- *       new webhooks are answered 503 with a JSON body;</li>
+ *       bodies declared larger than the limit are answered 413 unread; a body is answered 503 at once (Svix retries
+ *       503) when the bytes held by all bodies leave no room for it (at least {@link #MIN_RESERVATION}); during
+ *       shutdown new webhooks are answered 503 with a JSON body;</li>
+ *   <li>a {@link ConnectionMeter} in each connection's Netty pipeline that charges body bytes to one budget shared by
+ *       both ports as they arrive, and gives them back when the answer is sent. A piece that does not fit turns its
+ *       request away with the same 503 and drops the rest unread. So the budget counts bytes in flight, as Envoy's
+ *       buffer watermarks, Netty's HttpObjectAggregator and Vert.x's BodyHandler count what they have buffered, and as
+ *       nginx holds a body buffer only once bytes come: a connection that declared a length and sent no byte holds
+ *       nothing (it had held its whole declared length until the body timeout, so 16 such connections kept every
+ *       webhook out). A fair share per client address was not taken: behind a proxy or NAT every client has one;</li>
  *   <li>a connection handler on each server: connections beyond the bound are closed as they arrive, and a connection
  *       whose request headers have not all arrived within the header timeout (of its opening, or of the previous
  *       answer on a kept-alive connection) is closed, as is one whose body has not all arrived within the body
@@ -51,9 +59,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #LOG_EVERY_MS} per reason, so a flood cannot flood the log too.
  */
 public final class ListenerGuard {
-    /** Bytes every request with a body reserves at least: its headers, exchange and copies cost memory too. */
+    /** Room a body needs left in the budget to be let in at least: its headers, exchange and copies cost memory too. */
     static final long MIN_RESERVATION = 16 * 1024;
     static final long LOG_EVERY_MS = 10_000;
+    private static final String BUSY = "too many requests in flight; retry later";
     /** How long a turned-away request may go on sending before its connection is closed (at most a Clerk-sized body). */
     static final long LINGER_MS = 1_000;
     /** Runs before every route Camel adds to a port's router. */
@@ -89,7 +98,22 @@ public final class ListenerGuard {
     private final ListenerSettings settings;
     private final CamelContext context;
     private final AtomicLong bodyBytes = new AtomicLong();
-    private final Map<HttpConnection, Deadlines> connections = new ConcurrentHashMap<>();
+    private final Map<HttpConnection, ConnectionMeter> connections = new ConcurrentHashMap<>();
+    private final ConnectionMeter.Budget budget = new ConnectionMeter.Budget() {
+        @Override
+        public boolean take(long bytes) {
+            if (bodyBytes.addAndGet(bytes) <= settings.bodyBudget()) {
+                return true;
+            }
+            bodyBytes.addAndGet(-bytes);
+            return false;
+        }
+
+        @Override
+        public void give(long bytes) {
+            bodyBytes.addAndGet(-bytes);
+        }
+    };
     private final Map<Reason, Counter> rejections = new EnumMap<>(Reason.class);
     private final Map<Reason, AtomicLong> unlogged = new EnumMap<>(Reason.class);
     private final Map<Reason, AtomicLong> loggedAt = new EnumMap<>(Reason.class);
@@ -107,7 +131,7 @@ public final class ListenerGuard {
             loggedAt.put(reason, new AtomicLong(Long.MIN_VALUE / 2));
         }
         Gauge.builder("listener.body.bytes", bodyBytes, AtomicLong::get)
-                .description("Bytes of request bodies reserved by requests in flight").register(registry);
+                .description("Bytes of request bodies received and held by requests in flight").register(registry);
     }
 
     /**
@@ -143,16 +167,16 @@ public final class ListenerGuard {
                 .setHttp2ClearTextEnabled(false);
     }
 
-    /** The connection handler of one server: its own count of open connections, and the header deadline. */
+    /** The connection handler of one server: its own count of open connections, the header deadline, the meter. */
     Handler<HttpConnection> newConnectionBound() {
         AtomicInteger open = new AtomicInteger();
         return connection -> {
-            Deadlines deadlines = new Deadlines();
+            ConnectionMeter meter = new ConnectionMeter(budget);
             connection.closeHandler(closed -> {
                 open.decrementAndGet();
-                Deadlines gone = connections.remove(connection);
+                ConnectionMeter gone = connections.remove(connection);
                 if (gone != null) {
-                    gone.cancel(vertx);
+                    gone.closed(vertx);
                 }
             });
             if (open.incrementAndGet() > settings.maxConnections()) {
@@ -160,13 +184,16 @@ public final class ListenerGuard {
                 connection.close();
                 return;
             }
-            connections.put(connection, deadlines);
-            awaitHeaders(connection, deadlines, settings.headerTimeout().toMillis());
+            // Vert.x internals: Vert.x offers no way to see body bytes before Camel's body handler takes them
+            ((ConnectionBase) connection).channelHandlerContext().pipeline()
+                    .addBefore(ConnectionMeter.VERTX_HANDLER, "listenerBodyMeter", meter);
+            connections.put(connection, meter);
+            awaitHeaders(connection, meter, settings.headerTimeout().toMillis());
         };
     }
 
-    private void awaitHeaders(HttpConnection connection, Deadlines deadlines, long millis) {
-        deadlines.headers = vertx.setTimer(millis, t -> {
+    private void awaitHeaders(HttpConnection connection, ConnectionMeter meter, long millis) {
+        meter.awaitHeaders(vertx, millis, () -> {
             reject(Reason.HEADER_TIMEOUT);
             connection.close();
         });
@@ -182,35 +209,52 @@ public final class ListenerGuard {
                         + " could not be bound; is another instance running?");
             }
             boolean webhook = !router.isManagementServer();
-            router.route().order(FIRST).handler(rc -> gate(rc, webhook));
+            router.route().order(FIRST).handler(rc -> gate(rc, webhook)).failureHandler(ListenerGuard::closedUnanswered);
         }
+    }
+
+    /**
+     * A request whose connection closed before its body was read (the body timeout, or the sender gave up) fails in
+     * Camel's body handler with HttpClosedException, which Vert.x would log at ERROR with a stack trace, once per
+     * connection. There is no one left to answer and the body timeout is already counted and logged (throttled) as a
+     * rejection, so it ends here; any other failure goes on to Vert.x's handling.
+     */
+    private static void closedUnanswered(RoutingContext rc) {
+        if (rc.failure() instanceof HttpClosedException) {
+            LOG.debug("Request ended by a closed connection before it was read");
+            return;
+        }
+        rc.next();
     }
 
     private void gate(RoutingContext rc, boolean webhookPort) {
         HttpServerRequest request = rc.request();
         HttpConnection connection = request.connection();
-        Deadlines deadlines = connections.get(connection);
-        if (deadlines != null) {
-            deadlines.cancel(vertx);
+        ConnectionMeter meter = connections.get(connection);
+        ConnectionMeter.Charge charge = null;
+        if (meter != null) {
+            meter.cancelTimers(vertx);
+            charge = meter.next();
         }
         if (webhookPort && (draining || context.isStopping() || context.isStopped())) {
-            answer(rc, Reason.SHUTTING_DOWN, "this instance is shutting down; retry later");
+            answer(rc, charge, Reason.SHUTTING_DOWN, "this instance is shutting down; retry later");
             return;
         }
         long declared = contentLength(request);
         if (declared > settings.maxBodySize()) {
-            answer(rc, Reason.BODY_TOO_LARGE, "the body is larger than " + settings.maxBodySize()
+            answer(rc, charge, Reason.BODY_TOO_LARGE, "the body is larger than " + settings.maxBodySize()
                     + " bytes; Clerk events are a few KB");
             return;
         }
-        long reserved = reservation(request, declared);
-        if (reserved > 0 && bodyBytes.addAndGet(reserved) > settings.bodyBudget()) {
-            bodyBytes.addAndGet(-reserved);
-            answer(rc, Reason.OVERLOADED, "too many requests in flight; retry later");
+        ConnectionMeter.Charge mine = charge;
+        long heldByOthers = bodyBytes.get() - (mine == null ? 0 : mine.bytes());
+        if ((expectsBody(request, declared) && heldByOthers + Math.max(MIN_RESERVATION, declared) > settings.bodyBudget())
+                || (mine != null && !mine.gate(rc, overflowed -> answer(overflowed, mine, Reason.OVERLOADED, BUSY)))) {
+            answer(rc, charge, Reason.OVERLOADED, BUSY);
             return;
         }
-        if (deadlines != null && !request.isEnded()) {
-            deadlines.body(vertx, settings.bodyTimeout().toMillis(), () -> {
+        if (meter != null && !request.isEnded()) {
+            meter.awaitBody(vertx, settings.bodyTimeout().toMillis(), () -> {
                 if (!request.isEnded()) {
                     reject(Reason.BODY_TIMEOUT);
                     connection.close();
@@ -218,10 +262,12 @@ public final class ListenerGuard {
             });
         }
         rc.addEndHandler(ended -> {
-            bodyBytes.addAndGet(-reserved);
-            Deadlines open = connections.get(connection);
+            if (mine != null) {
+                mine.release();
+            }
+            ConnectionMeter open = connections.get(connection);
             if (open != null) {
-                open.cancel(vertx);
+                open.cancelTimers(vertx);
                 // kept alive: the next request's headers must come within the idle timeout, byte by byte or not
                 awaitHeaders(connection, open, settings.idleTimeout().toMillis());
             }
@@ -242,16 +288,22 @@ public final class ListenerGuard {
         }
     }
 
-    private long reservation(HttpServerRequest request, long declared) {
-        if (declared == 0 || (declared < 0 && !request.headers().contains(HttpHeaders.TRANSFER_ENCODING))
-                || request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD) {
-            return 0; // no body: health checks and scrapes always get through
+    private static boolean expectsBody(HttpServerRequest request, long declared) {
+        if (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD) {
+            return false; // health checks and scrapes always get through
         }
-        return Math.max(MIN_RESERVATION, declared < 0 ? settings.maxBodySize() : declared);
+        return declared > 0 || (declared < 0 && request.headers().contains(HttpHeaders.TRANSFER_ENCODING));
     }
 
     /** Answers at once, in the webhook reply's shape, and closes the connection without keeping its body. */
-    private void answer(RoutingContext rc, Reason reason, String message) {
+    private void answer(RoutingContext rc, ConnectionMeter.Charge charge, Reason reason, String message) {
+        if (charge != null) {
+            charge.discard();
+            charge.release();
+        }
+        if (rc.response().ended() || rc.response().headWritten()) {
+            return;
+        }
         reject(reason);
         String body = "{\"outcome\":\"" + reason.outcome + "\",\"error\":\"" + reason.tag() + "\",\"message\":\""
                 + message + "\"}";
@@ -295,24 +347,4 @@ public final class ListenerGuard {
         }
     }
 
-    /** The timers of one connection; touched only on its event loop. */
-    private static final class Deadlines {
-        long headers = -1;
-        long body = -1;
-
-        void body(Vertx vertx, long millis, Runnable onExpiry) {
-            body = vertx.setTimer(millis, t -> onExpiry.run());
-        }
-
-        void cancel(Vertx vertx) {
-            if (headers >= 0) {
-                vertx.cancelTimer(headers);
-                headers = -1;
-            }
-            if (body >= 0) {
-                vertx.cancelTimer(body);
-                body = -1;
-            }
-        }
-    }
 }

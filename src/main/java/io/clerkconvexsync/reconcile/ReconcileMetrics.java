@@ -1,5 +1,6 @@
 package io.clerkconvexsync.reconcile;
 
+import io.clerkconvexsync.config.ReconcileKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,14 +13,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The reconcile pass's meters, in the runtime's Prometheus registry: {@code reconcile_runs_total{result}},
- * {@code reconcile_users_total{action}}, {@code reconcile_last_success_timestamp_seconds} and
+ * {@code reconcile_items_total{kind,action}}, {@code reconcile_last_success_timestamp_seconds} and
  * {@code reconcile_scheduled} (1 while RECONCILE_SCHEDULE is set), which the alert on stale passes is gated on.
  */
 public final class ReconcileMetrics {
     /** What a pass can end in. */
     static final List<String> RESULTS = List.of("complete", "incomplete");
-    /** What happened to users: Convex's upsert answers (a tombstoned user is "tombstoned"), then the sweep's. */
-    static final List<String> ACTIONS = List.of("inserted", "updated", "unchanged", "stale", "tombstoned", "deleted", "kept");
+    /**
+     * What happened to items: Convex's upsert answers (a tombstoned item is "tombstoned", one Convex refused for good
+     * "refused"), then the sweep's.
+     */
+    static final List<String> ACTIONS = List.of("inserted", "updated", "unchanged", "stale", "tombstoned", "refused",
+            "deleted", "kept");
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -30,7 +35,9 @@ public final class ReconcileMetrics {
         this.registry = registry;
         this.lastSuccess = new AtomicLong(startedAt.getEpochSecond());
         RESULTS.forEach(this::runCounter);
-        ACTIONS.forEach(this::userCounter);
+        for (ReconcileKind kind : ReconcileKind.values()) {
+            ACTIONS.forEach(action -> itemCounter(kind, action));
+        }
         Gauge.builder("reconcile.last.success.timestamp", lastSuccess, AtomicLong::get).baseUnit("seconds")
                 .description("When the last complete reconcile pass ended (the process start until one has)")
                 .register(registry);
@@ -45,9 +52,9 @@ public final class ReconcileMetrics {
         }
     }
 
-    void users(String action, long count) {
+    void items(ReconcileKind kind, String action, long count) {
         if (count > 0) {
-            userCounter(action).increment(count);
+            itemCounter(kind, action).increment(count);
         }
     }
 
@@ -56,8 +63,9 @@ public final class ReconcileMetrics {
                 .description("Reconcile passes by result").tag("result", result).register(registry));
     }
 
-    private Counter userCounter(String action) {
-        return counters.computeIfAbsent("users\n" + action, k -> Counter.builder("reconcile.users")
-                .description("Users handled by reconcile passes, by what was done").tag("action", action).register(registry));
+    private Counter itemCounter(ReconcileKind kind, String action) {
+        return counters.computeIfAbsent("items\n" + kind + "\n" + action, k -> Counter.builder("reconcile.items")
+                .description("Users, organizations and memberships handled by reconcile passes, by what was done")
+                .tag("kind", kind.wireName()).tag("action", action).register(registry));
     }
 }

@@ -1,8 +1,10 @@
 package io.clerkconvexsync.reconcile;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clerkconvexsync.config.ReconcileKind;
 import io.clerkconvexsync.config.ReconcileSettings;
 import io.clerkconvexsync.intake.ClerkEventParser;
+import io.clerkconvexsync.reconcile.ReconciledKind.StoredItem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,28 +12,38 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * One reconcile pass: list every Clerk user and upsert them into Convex in batches (the Convex calls overlap the
- * listing), then, only when the listing completed without error, sweep Convex for users Clerk did not list. A
- * candidate is deleted only when Clerk answers 404 for it in this pass; one that Clerk still has (offset paging skips
- * users when others are deleted during the listing) is kept and upserted. Too many candidates mean the wrong Clerk
- * instance, not deletions: then nothing is deleted at all.
+ * One reconcile pass over the chosen kinds, in {@link ReconcileKind}'s order (organizations, users, memberships),
+ * each the same step ({@link ReconciledKind} says where its data lives): list every Clerk object of the kind and
+ * upsert them into Convex in batches (the Convex calls overlap the listing), then, only when that listing completed
+ * without error, sweep Convex for items Clerk did not list. A candidate is deleted only when Clerk confirms it gone in
+ * this pass (404 for a user or an organization; for a membership, its organization's 404 or its absence from the
+ * organization's memberships of that user); one that Clerk still has (offset paging skips objects when others are
+ * deleted during the listing) is kept and upserted. Too many candidates mean the wrong Clerk instance, not
+ * deletions: then nothing of that kind is deleted at all, and the pass stops.
  *
- * <p>Memory: two pages of Clerk users (the one being handed over, the next being read), the batches in flight, and
- * the set of ids seen.
+ * <p>A batch Convex refuses for good is split until the refused items are alone; they are reported and skipped, and
+ * the pass goes on (they were listed, so the sweep never deletes them). More than {@code reconcile.max-refused} of
+ * them stop the pass: that is the function, not the items.
+ *
+ * <p>Memory: two pages of Clerk objects (the one being handed over, the next being read), the batches in flight,
+ * and the set of ids seen of the kind being reconciled.
  */
 public final class ReconcilePass {
     private static final Logger LOG = LoggerFactory.getLogger(ReconcilePass.class);
@@ -41,19 +53,14 @@ public final class ReconcilePass {
     private final ReconcileSettings settings;
     private final Clock clock;
     private final Instant startedAt;
+    private final Map<ReconcileKind, KindTally> tallies = new EnumMap<>(ReconcileKind.class);
     private volatile Instant finishedAt;
     private volatile boolean complete;
     private volatile String reason;
     private final AtomicReference<String> failure = new AtomicReference<>();
-    private final AtomicLong clerkPages = new AtomicLong();
-    private final AtomicLong clerkUsers = new AtomicLong();
-    private final AtomicLong convexUsers = new AtomicLong();
-    private final AtomicLong candidates = new AtomicLong();
-    private final AtomicLong deleted = new AtomicLong();
-    private final AtomicLong kept = new AtomicLong();
-    private final UpsertCounts upserted = new UpsertCounts();
-    private volatile ClerkUsers clerk;
-    private volatile ConvexUsers convex;
+    private final AtomicLong refused = new AtomicLong();
+    private volatile ClerkBackend clerk;
+    private volatile ConvexSide convex;
 
     ReconcilePass(String id, ReconcileOptions options, ReconcileSettings settings, Clock clock) {
         this.id = id;
@@ -61,6 +68,7 @@ public final class ReconcilePass {
         this.settings = settings;
         this.clock = clock;
         this.startedAt = clock.instant();
+        options.kinds().forEach(kind -> tallies.put(kind, new KindTally()));
     }
 
     public String id() {
@@ -85,22 +93,32 @@ public final class ReconcilePass {
     }
 
     /** Runs the pass in this thread; the summary tells how it ended once {@link #finish} is called. */
-    void run(ClerkUsers clerk, ConvexUsers convex, ReconcileMetrics metrics, Consumer<String> progress) {
+    void run(List<ReconciledKind> kinds, ClerkBackend clerk, ConvexSide convex, ReconcileMetrics metrics,
+             Consumer<String> progress) {
         this.clerk = clerk;
         this.convex = convex;
         ExecutorService workers = Executors.newFixedThreadPool(settings.concurrentBatches(),
                 r -> daemon(r, "reconcile-batch-" + id));
         Batches batches = new Batches(workers, metrics);
         try {
-            Set<String> seen = list(batches, progress);
-            batches.awaitAll();
-            goOn();
-            if (options.noDelete()) {
-                progress.accept("reconcile: deletion sweep skipped (--no-delete)");
-            } else {
-                sweep(seen, batches, metrics, progress);
+            for (ReconciledKind kind : kinds) {
+                KindTally tally = tallies.get(kind.kind());
+                tally.state = "listing";
+                Set<String> seen = list(kind, tally, batches);
                 batches.awaitAll();
                 goOn();
+                progress.accept("reconcile: " + kind.name() + ": " + tally.listed.get() + " listed by Clerk in "
+                        + tally.clerkPages.get() + " pages, " + tally.upsertedTotal() + " upserted, "
+                        + tally.refused.get() + " refused by Convex");
+                if (options.noDelete()) {
+                    progress.accept("reconcile: " + kind.name() + ": deletion sweep skipped (--no-delete)");
+                } else {
+                    tally.state = "sweeping";
+                    sweep(kind, tally, seen, batches, metrics, progress);
+                    batches.awaitAll();
+                    goOn();
+                }
+                tally.state = "done";
             }
             complete = true;
         } catch (ReconcileException e) {
@@ -124,39 +142,57 @@ public final class ReconcilePass {
         metrics.run(complete, finishedAt);
     }
 
+    /** One line on where the pass is, for the progress shown while it runs (also while it waits on Clerk). */
+    String progressLine() {
+        StringBuilder line = new StringBuilder("reconcile ").append(id).append(": ")
+                .append(Duration.between(startedAt, clock.instant()).toSeconds()).append(" s");
+        tallies.forEach((kind, tally) -> {
+            if (!"waiting".equals(tally.state)) {
+                line.append("; ").append(kind.wireName()).append(' ').append(tally.state).append(": ")
+                        .append(tally.listed.get()).append(" listed, ").append(tally.upsertedTotal()).append(" upserted");
+                if (tally.candidates.get() > 0) {
+                    line.append(", ").append(tally.candidates.get()).append(" not listed, ")
+                            .append(tally.deleted.get()).append(" deleted");
+                }
+            }
+        });
+        ClerkBackend clerk = this.clerk;
+        String waiting = clerk == null ? null : clerk.waitingFor();
+        if (waiting != null) {
+            line.append("; waiting for ").append(waiting);
+        }
+        return line.toString();
+    }
+
     /**
      * Lists Clerk page by page, oldest first: the next page is read while this one is handed to Convex in batches,
      * so at most two pages are held at once.
      */
-    private Set<String> list(Batches batches, Consumer<String> progress) {
+    private Set<String> list(ReconciledKind kind, KindTally tally, Batches batches) {
         Set<String> seen = new HashSet<>();
-        List<ListedUser> batch = new ArrayList<>(settings.batchSize());
-        long started = System.nanoTime();
+        List<ClerkObject> batch = new ArrayList<>(settings.batchSize());
         ExecutorService reader = Executors.newSingleThreadExecutor(r -> daemon(r, "reconcile-clerk-" + id));
         try {
-            Future<List<ListedUser>> next = reader.submit(() -> clerk.page(0));
+            Future<List<ClerkObject>> next = reader.submit(() -> clerk.page(kind, 0));
             for (int offset = 0; ; ) {
-                List<ListedUser> page = await(next);
+                List<ClerkObject> page = await(next);
                 goOn();
-                clerkPages.incrementAndGet();
+                tally.clerkPages.incrementAndGet();
                 int following = offset + page.size();
                 boolean last = page.size() < settings.clerkPageSize();
                 if (!last) {
-                    next = reader.submit(() -> clerk.page(following));
+                    next = reader.submit(() -> clerk.page(kind, following));
                 }
-                for (ListedUser user : page) {
-                    if (seen.add(user.id())) { // offset paging repeats a user when others are created before it
-                        clerkUsers.incrementAndGet();
-                        batch.add(user);
+                for (ClerkObject object : page) {
+                    if (seen.add(object.id())) { // offset paging repeats an object when others are created before it
+                        tally.listed.incrementAndGet();
+                        batch.add(object);
                         if (batch.size() == settings.batchSize()) {
-                            batches.upsert(batch);
+                            batches.upsert(kind, tally, batch);
                             batch = new ArrayList<>(settings.batchSize());
                         }
                     }
                 }
-                double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-                progress.accept(String.format("reconcile: Clerk page %d, %d users listed, %d upserted, %.0f users/s",
-                        clerkPages.get(), clerkUsers.get(), upsertedTotal(), clerkUsers.get() / seconds));
                 if (last) {
                     break;
                 }
@@ -165,11 +201,11 @@ public final class ReconcilePass {
         } finally {
             reader.shutdownNow();
         }
-        batches.upsert(batch);
+        batches.upsert(kind, tally, batch);
         return seen;
     }
 
-    private static List<ListedUser> await(Future<List<ListedUser>> page) {
+    private static List<ClerkObject> await(Future<List<ClerkObject>> page) {
         try {
             return page.get();
         } catch (ExecutionException e) {
@@ -186,67 +222,135 @@ public final class ReconcilePass {
         return t;
     }
 
-    /** Convex's users that Clerk did not list: deleted when Clerk answers 404 for them, else kept and upserted. */
-    private void sweep(Set<String> seen, Batches batches, ReconcileMetrics metrics, Consumer<String> progress) {
-        List<String> missing = new ArrayList<>();
+    /** Convex's items that Clerk did not list: deleted when Clerk confirms them gone, else kept and upserted. */
+    private void sweep(ReconciledKind kind, KindTally tally, Set<String> seen, Batches batches, ReconcileMetrics metrics,
+                       Consumer<String> progress) {
+        List<StoredItem> missing = new ArrayList<>();
         String cursor = null;
-        ConvexUsers.IdPage page;
+        ConvexSide.IdPage page;
         do {
             goOn();
-            page = convex.page(cursor);
-            for (String externalId : page.ids()) {
-                convexUsers.incrementAndGet();
+            page = convex.page(kind, cursor);
+            for (StoredItem item : page.items()) {
+                tally.inConvex.incrementAndGet();
                 // past max-deletes the pass will delete nothing: count the rest, but keep no more ids in memory
-                if (!seen.contains(externalId) && candidates.incrementAndGet() <= keepAtMost()) {
-                    missing.add(externalId);
+                if (!seen.contains(item.id()) && tally.candidates.incrementAndGet() <= keepAtMost()) {
+                    missing.add(item);
                 }
             }
             cursor = page.cursor();
         } while (!page.done());
-        progress.accept("reconcile: Convex has " + convexUsers.get() + " users, " + candidates.get() + " not listed by Clerk");
-        refuseMassDeletion(candidates.get());
+        progress.accept("reconcile: " + kind.name() + ": Convex has " + tally.inConvex.get() + ", "
+                + tally.candidates.get() + " not listed by Clerk");
+        refuseMassDeletion(kind, tally);
 
-        List<ListedUser> stillInClerk = new ArrayList<>();
-        for (String userId : missing) {
-            goOn();
-            var user = clerk.user(userId);
-            if (user.isPresent()) {
-                kept.incrementAndGet();
-                metrics.users("kept", 1);
-                stillInClerk.add(user.get());
-                if (stillInClerk.size() == settings.batchSize()) {
-                    batches.upsert(stillInClerk);
-                    stillInClerk = new ArrayList<>();
+        Sweep sweep = new Sweep(kind, tally, seen, batches, metrics);
+        if (kind.lookupPath() != null) {
+            for (StoredItem item : missing) {
+                goOn();
+                sweep.confirm(item, clerk.one(kind, item.id()).orElse(null));
+            }
+        } else {
+            confirmMemberships(missing, sweep);
+        }
+        sweep.flush();
+    }
+
+    /**
+     * Memberships, which Clerk cannot look up by id: per organization, the memberships of up to 100 of the candidates'
+     * users at once; a candidate is gone when its organization is gone or Clerk no longer lists it for its user.
+     */
+    private void confirmMemberships(List<StoredItem> missing, Sweep sweep) {
+        Map<String, List<StoredItem>> byOrganization = new LinkedHashMap<>();
+        missing.forEach(item -> byOrganization.computeIfAbsent(item.organizationId(), k -> new ArrayList<>()).add(item));
+        for (var organization : byOrganization.entrySet()) {
+            List<StoredItem> items = organization.getValue();
+            for (int from = 0; from < items.size(); from += ClerkBackend.MAX_USER_IDS) {
+                goOn();
+                List<StoredItem> chunk = items.subList(from, Math.min(items.size(), from + ClerkBackend.MAX_USER_IDS));
+                Map<String, ClerkObject> current = new HashMap<>();
+                clerk.memberships(organization.getKey(), chunk.stream().map(StoredItem::userId).distinct().toList())
+                        .ifPresent(listed -> listed.forEach(m -> current.put(m.id(), m)));
+                for (StoredItem item : chunk) {
+                    sweep.confirm(item, current.remove(item.id()));
                 }
-            } else if (!options.dryRun()) {
-                convex.delete(userId);
-                deleted.incrementAndGet();
-                metrics.users("deleted", 1);
+                // the same users' other memberships there (removed and added again: a new id) are Clerk's truth too
+                current.values().forEach(sweep::refresh);
             }
         }
-        batches.upsert(stillInClerk);
+    }
+
+    /** The deletions and keeps of one kind's sweep; what Clerk still has is upserted in batches. */
+    private final class Sweep {
+        private final ReconciledKind kind;
+        private final KindTally tally;
+        private final Set<String> seen;
+        private final Batches batches;
+        private final ReconcileMetrics metrics;
+        private List<ClerkObject> stillInClerk = new ArrayList<>();
+
+        Sweep(ReconciledKind kind, KindTally tally, Set<String> seen, Batches batches, ReconcileMetrics metrics) {
+            this.kind = kind;
+            this.tally = tally;
+            this.seen = seen;
+            this.batches = batches;
+            this.metrics = metrics;
+        }
+
+        /** {@code inClerk}: the item as Clerk has it now, or null when Clerk confirmed it gone. */
+        void confirm(StoredItem item, ClerkObject inClerk) {
+            if (inClerk != null) {
+                tally.kept.incrementAndGet();
+                metrics.items(kind.kind(), "kept", 1);
+                refresh(inClerk);
+            } else if (!options.dryRun()) {
+                convex.delete(kind, item);
+                tally.deleted.incrementAndGet();
+                metrics.items(kind.kind(), "deleted", 1);
+            }
+        }
+
+        void refresh(ClerkObject inClerk) {
+            if (seen.add(inClerk.id())) {
+                stillInClerk.add(inClerk);
+            }
+            if (stillInClerk.size() == settings.batchSize()) {
+                flush();
+            }
+        }
+
+        void flush() {
+            batches.upsert(kind, tally, stillInClerk);
+            stillInClerk = new ArrayList<>();
+        }
     }
 
     private long keepAtMost() {
         return options.allowMassDelete() ? Long.MAX_VALUE : settings.maxDeletes() + 1L;
     }
 
-    /** The wrong-key safety: a development key against a production deployment lists none of its users. */
-    private void refuseMassDeletion(long count) {
+    /**
+     * The wrong-key safety: a development key against a production deployment lists none of its data. The share is
+     * of what Convex holds once this pass's upserts are in (Clerk's listing and the candidates), the same figure for
+     * a dry run, which writes nothing, as for the real pass on the same data.
+     */
+    private void refuseMassDeletion(ReconciledKind kind, KindTally tally) {
         if (options.allowMassDelete()) {
             return;
         }
-        long total = convexUsers.get();
+        long count = tally.candidates.get();
+        long total = tally.listed.get() + count;
         String limit = null;
         if (count > settings.maxDeletes()) {
             limit = "reconcile.max-deletes (" + settings.maxDeletes() + ")";
         } else if (count > settings.maxDeleteFraction() * total) {
-            limit = "reconcile.max-delete-fraction (" + settings.maxDeleteFraction() + " of " + total + " Convex users)";
+            limit = "reconcile.max-delete-fraction (" + settings.maxDeleteFraction() + " of the " + total + " "
+                    + kind.name() + " Convex holds with Clerk's " + tally.listed.get() + ")";
         }
         if (limit != null) {
-            throw new ReconcileException(count + " Convex users are not in Clerk's listing, more than " + limit
-                    + ": nothing was deleted. Check that CLERK_SECRET_KEY is the key of the Clerk instance whose users "
-                    + "this Convex deployment holds (a development key lists none of production's users). If these "
+            throw new ReconcileException(count + " Convex " + kind.name() + " are not in Clerk's listing, more than "
+                    + limit + ": nothing was deleted. Check that CLERK_SECRET_KEY is the key of the Clerk instance whose "
+                    + "data this Convex deployment holds (a development key lists none of production's). If these "
                     + "deletions are meant, run this pass once with " + ReconcileOptions.OVERRIDE_FLAG
                     + " (HTTP: POST /reconcile?allowMassDelete=true) or raise the limit.");
         }
@@ -258,10 +362,6 @@ public final class ReconcilePass {
         if (why != null) {
             throw new ReconcileException(why);
         }
-    }
-
-    private long upsertedTotal() {
-        return UpsertCounts.ACTIONS.stream().mapToLong(upserted::get).sum();
     }
 
     /** Batches sent to Convex on a few worker threads, at most two per worker waiting, so memory stays bounded. */
@@ -278,7 +378,7 @@ public final class ReconcilePass {
             this.slots = new Semaphore(capacity);
         }
 
-        void upsert(List<ListedUser> batch) {
+        void upsert(ReconciledKind kind, KindTally tally, List<ClerkObject> batch) {
             if (batch.isEmpty() || options.dryRun()) {
                 return;
             }
@@ -286,11 +386,7 @@ public final class ReconcilePass {
             workers.execute(() -> {
                 try {
                     if (failure.get() == null) {
-                        long[] counts = upserted.add(convex.upsert(batch));
-                        for (int i = 0; i < counts.length; i++) {
-                            String action = UpsertCounts.ACTIONS.get(i);
-                            metrics.users("deleted".equals(action) ? "tombstoned" : action, counts[i]);
-                        }
+                        send(kind, tally, batch);
                     }
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e.getMessage());
@@ -300,6 +396,34 @@ public final class ReconcilePass {
             });
         }
 
+        /**
+         * One batch; when Convex refuses it for good, its halves, until each refused item is alone (a mutation is
+         * one transaction: a refused batch wrote nothing, so each half is simply sent again).
+         */
+        private void send(ReconciledKind kind, KindTally tally, List<ClerkObject> batch) {
+            try {
+                long[] counts = tally.upserted.add(convex.upsert(kind, batch));
+                for (int i = 0; i < counts.length; i++) {
+                    String action = UpsertCounts.ACTIONS.get(i);
+                    metrics.items(kind.kind(), "deleted".equals(action) ? "tombstoned" : action, counts[i]);
+                }
+            } catch (ConvexSide.Refused refusal) {
+                if (batch.size() > 1) {
+                    int half = batch.size() / 2;
+                    send(kind, tally, batch.subList(0, half));
+                    send(kind, tally, batch.subList(half, batch.size()));
+                    return;
+                }
+                tally.refuse(batch.get(0).id(), refusal.convexMessage());
+                metrics.items(kind.kind(), "refused", 1);
+                if (refused.incrementAndGet() > settings.maxRefused()) {
+                    throw new ReconcileException(refusal.getMessage() + " for more than reconcile.max-refused ("
+                            + settings.maxRefused() + ") items: check that the Convex functions of this version are "
+                            + "deployed, and read the summary's refusedItems for Convex's messages");
+                }
+            }
+        }
+
         /** Waits until every batch handed over so far has been answered. */
         void awaitAll() {
             slots.acquireUninterruptibly(capacity);
@@ -307,7 +431,7 @@ public final class ReconcilePass {
         }
     }
 
-    /** The pass as the CLI prints it and the admin API shows it; while it runs, its progress so far. */
+    /** The pass as the CLI prints it and the admin API shows it, one section per kind; while it runs, its progress so far. */
     public ObjectNode toJson() {
         ObjectNode json = ClerkEventParser.JSON.createObjectNode();
         json.put("id", id);
@@ -318,24 +442,27 @@ public final class ReconcilePass {
         }
         json.put("dryRun", options.dryRun());
         json.put("noDelete", options.noDelete());
+        json.put("kinds", ReconcileKind.names(tallies.keySet()));
         json.put("startedAt", startedAt.toString());
         if (finishedAt != null) {
             json.put("finishedAt", finishedAt.toString());
             json.put("seconds", Duration.between(startedAt, finishedAt).toMillis() / 1000.0);
         }
-        json.put("clerkPages", clerkPages.get());
-        json.put("clerkUsers", clerkUsers.get());
-        json.set("upserted", upserted.toJson());
-        json.put("convexUsers", convexUsers.get());
-        json.put("candidates", candidates.get());
-        json.put("deleted", deleted.get());
-        if (options.dryRun()) {
-            json.put("wouldUpsert", clerkUsers.get() + kept.get());
-            json.put("wouldDelete", candidates.get() - kept.get());
-        }
-        json.put("kept", kept.get());
+        tallies.forEach((kind, tally) -> json.set(kind.wireName(), tally.toJson(options.dryRun())));
+        json.put("refused", refused.get());
         json.put("clerkRequests", clerk == null ? 0 : clerk.requests());
         json.put("convexCalls", convex == null ? 0 : convex.calls());
+        return json;
+    }
+
+    /**
+     * The summary as logged: refused items by id only. Convex's message can quote the item's data, so it goes to
+     * the CLI's output and the admin API (behind its token), not to the logs.
+     */
+    ObjectNode toLoggedJson() {
+        ObjectNode json = toJson();
+        tallies.keySet().forEach(kind -> json.get(kind.wireName()).withArray("refusedItems")
+                .forEach(item -> ((ObjectNode) item).remove("message")));
         return json;
     }
 }

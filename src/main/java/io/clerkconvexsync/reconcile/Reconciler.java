@@ -1,5 +1,6 @@
 package io.clerkconvexsync.reconcile;
 
+import io.clerkconvexsync.config.ReconcileKind;
 import io.clerkconvexsync.config.ReconcileSettings;
 import io.clerkconvexsync.config.SyncSettings;
 import io.clerkconvexsync.store.LeaseStore;
@@ -121,11 +122,17 @@ public final class Reconciler extends ServiceSupport {
                 pass.abort("the reconcile lock could not be renewed: " + e.getMessage());
             }
         }, every, every, TimeUnit.MILLISECONDS);
-        LOG.info("Reconcile pass {} started{}{}", pass.id(), pass.options().dryRun() ? " (dry run)" : "",
-                pass.options().noDelete() ? " (no deletion sweep)" : "");
+        LOG.info("Reconcile pass {} started over {}{}{}", pass.id(), ReconcileKind.names(pass.options().kinds()),
+                pass.options().dryRun() ? " (dry run)" : "", pass.options().noDelete() ? " (no deletion sweep)" : "");
+        long interval = settings.progressInterval().toMillis();
+        // a line at least this often, also while the pass waits on a 429's Retry-After or a Clerk that does not answer
+        ScheduledFuture<?> heartbeat = threads.scheduleAtFixedRate(() -> progress.accept(pass.progressLine()),
+                interval, interval, TimeUnit.MILLISECONDS);
         try {
-            pass.run(new ClerkUsers(template, settings), new ConvexUsers(template, settings, sync), metrics, progress);
+            pass.run(ReconciledKind.of(pass.options().kinds(), settings, sync), new ClerkBackend(template, settings),
+                    new ConvexSide(template, settings), metrics, progress);
         } finally {
+            heartbeat.cancel(false);
             renewal.cancel(false);
             try {
                 leases.release(LEASE, holder);
@@ -135,9 +142,9 @@ public final class Reconciler extends ServiceSupport {
             pass.finish(metrics);
         }
         if (pass.complete()) {
-            LOG.info("Reconcile pass {} complete: {}", pass.id(), pass.toJson());
+            LOG.info("Reconcile pass {} complete: {}", pass.id(), pass.toLoggedJson());
         } else {
-            LOG.warn("Reconcile pass {} did not complete: {}", pass.id(), pass.toJson());
+            LOG.warn("Reconcile pass {} did not complete: {}", pass.id(), pass.toLoggedJson());
         }
     }
 
@@ -151,11 +158,11 @@ public final class Reconciler extends ServiceSupport {
         return passId + "@" + host + "/" + ProcessHandle.current().pid();
     }
 
-    /** Camel's own pool (the lease's renewal, passes started over HTTP) and the template, once Camel starts. */
+    /** Camel's own pool (the lease's renewal, progress lines, passes started over HTTP) and the template, once Camel starts. */
     @Override
     protected void doStart() {
         template = context.createProducerTemplate();
-        threads = context.getExecutorServiceManager().newScheduledThreadPool(this, "reconcile", 2);
+        threads = context.getExecutorServiceManager().newScheduledThreadPool(this, "reconcile", 3);
     }
 
     @Override

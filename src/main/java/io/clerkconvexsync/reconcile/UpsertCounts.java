@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * What Convex did with the users of a pass, as {@code users:upsertManyFromClerk} reports it per batch:
+ * What Convex did with one kind's items in a pass, as {@code upsertManyFromClerk} reports it per batch:
  * inserted, updated, unchanged, stale (older than what Convex has), deleted (tombstoned: deleted in Clerk meanwhile).
  * Batches run concurrently, so the totals are atomic.
  */

@@ -1,16 +1,10 @@
 package io.clerkconvexsync.config;
 
+import io.clerkconvexsync.support.ShippedProperties;
 import org.junit.jupiter.api.Test;
 
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,21 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReconcileSettingsTest {
-    private static final Pattern ENV = Pattern.compile("\\{\\{env:[A-Z0-9_]+:(.*)}}");
-
     /** The shipped application.properties, each {{env:NAME:default}} read as its default (no environment). */
     private static Map<String, String> shipped() throws Exception {
-        Properties properties = new Properties();
-        try (Reader in = Files.newBufferedReader(Path.of("application.properties"))) {
-            properties.load(in);
-        }
-        Map<String, String> p = new HashMap<>();
-        for (String key : properties.stringPropertyNames()) {
-            String value = properties.getProperty(key).trim();
-            Matcher env = ENV.matcher(value);
-            p.put(key, env.matches() ? env.group(1) : value);
-        }
-        return p;
+        return ShippedProperties.values();
     }
 
     private static ReconcileSettings load(Map<String, String> p) {

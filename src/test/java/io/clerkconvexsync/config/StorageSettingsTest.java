@@ -1,17 +1,11 @@
 package io.clerkconvexsync.config;
 
+import io.clerkconvexsync.support.ShippedProperties;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,16 +17,7 @@ class StorageSettingsTest {
 
     /** application.properties as shipped, each {{env:NAME:default}} at its default. */
     private static Map<String, String> shipped() {
-        Properties file = new Properties();
-        try (Reader in = Files.newBufferedReader(Path.of("application.properties"))) {
-            file.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, String> p = new HashMap<>();
-        file.stringPropertyNames().forEach(key -> p.put(key,
-                file.getProperty(key).trim().replaceAll("^\\{\\{env:[A-Z_]+:(.*)}}$", "$1")));
-        return p;
+        return ShippedProperties.values();
     }
 
     private static StorageSettings load(Map<String, String> p) {

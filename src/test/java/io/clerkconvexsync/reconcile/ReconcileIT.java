@@ -7,10 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clerkconvexsync.Application;
+import io.clerkconvexsync.config.ReconcileKind;
 import io.clerkconvexsync.store.LeaseStore;
 import io.clerkconvexsync.support.ClerkStandIn;
 import io.clerkconvexsync.support.ConvexStandIn;
-import io.clerkconvexsync.support.ConvexUsersTable;
+import io.clerkconvexsync.support.ConvexTable;
 import io.clerkconvexsync.support.TestRuntime;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.BeanInject;
@@ -28,6 +29,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -65,6 +67,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "reconcile.clerk-max-retry-wait-seconds=2",
         "reconcile.max-delete-fraction=0.5",
         "reconcile.lease-seconds=3",
+        "reconcile.max-refused=3",
+        // progress lines every 200 ms instead of 10 s, to see them while Clerk keeps the pass waiting
+        "reconcile.progress-interval-ms=200",
         "reconcile.clerk-max-answer-bytes=65536"})
 class ReconcileIT {
     static final String TOKEN = "adm_0123456789abcdef0123456789";
@@ -82,7 +87,9 @@ class ReconcileIT {
     final HttpClient http = HttpClient.newHttpClient();
     @BeanInject("leaseStore")
     LeaseStore leases;
-    ConvexUsersTable table;
+    @BeanInject(Reconciler.BEAN)
+    Reconciler reconciler;
+    ConvexTable table;
 
     @BeforeEach
     void emptyBothSides() {
@@ -103,9 +110,9 @@ class ReconcileIT {
 
         JsonNode first = pass("");
         assertTrue(first.get("complete").asBoolean(), first.toString());
-        assertEquals(11, first.get("clerkUsers").asInt(), first.toString());
-        assertEquals(3, first.get("clerkPages").asInt(), "11 users in pages of 4: " + first);
-        assertEquals(11, first.get("upserted").get("inserted").asInt(), first.toString());
+        assertEquals(11, first.get("users").get("listed").asInt(), first.toString());
+        assertEquals(3, first.get("users").get("clerkPages").asInt(), "11 users in pages of 4: " + first);
+        assertEquals(11, first.get("users").get("upserted").get("inserted").asInt(), first.toString());
         assertEquals(Set.copyOf(CLERK.ids()), Set.copyOf(table.ids()), "Convex should hold every Clerk user");
         for (String id : CLERK.ids()) {
             assertEquals(CLERK.get(id), table.get(id), "Convex gets the user as Clerk listed it: " + id);
@@ -115,9 +122,9 @@ class ReconcileIT {
 
         JsonNode second = pass("");
         assertTrue(second.get("complete").asBoolean(), second.toString());
-        assertEquals(11, second.get("upserted").get("unchanged").asInt(), "nothing changed: " + second);
-        assertEquals(0, second.get("upserted").get("inserted").asInt() + second.get("upserted").get("updated").asInt()
-                + second.get("deleted").asInt(), second.toString());
+        assertEquals(11, second.get("users").get("upserted").get("unchanged").asInt(), "nothing changed: " + second);
+        assertEquals(0, second.get("users").get("upserted").get("inserted").asInt() + second.get("users").get("upserted").get("updated").asInt()
+                + second.get("users").get("deleted").asInt(), second.toString());
     }
 
     @Test
@@ -133,12 +140,12 @@ class ReconcileIT {
 
         JsonNode summary = pass("");
         assertTrue(summary.get("complete").asBoolean(), summary.toString());
-        JsonNode upserted = summary.get("upserted");
+        JsonNode upserted = summary.get("users").get("upserted");
         assertEquals(1, upserted.get("updated").asInt(), summary.toString());
         assertEquals(1, upserted.get("stale").asInt(), summary.toString());
         assertEquals(1, upserted.get("deleted").asInt(), "user_d1 has a tombstone: " + summary);
-        assertEquals(1, summary.get("deleted").asInt(), summary.toString());
-        assertEquals(0, summary.get("kept").asInt(), summary.toString());
+        assertEquals(1, summary.get("users").get("deleted").asInt(), summary.toString());
+        assertEquals(0, summary.get("users").get("kept").asInt(), summary.toString());
         assertEquals(users.get(2), table.get("user_d2"), "the stale profile is healed");
         assertEquals(null, table.get("user_gone"), "the user deleted in Clerk is deleted in Convex");
         assertTrue(CLERK.requests().stream().anyMatch(r -> r.path().equals("/v1/users/user_gone")),
@@ -160,10 +167,10 @@ class ReconcileIT {
 
         JsonNode summary = pass("");
         assertTrue(summary.get("complete").asBoolean(), summary.toString());
-        assertEquals(8, summary.get("clerkUsers").asInt(), summary.toString());
-        assertEquals(1, summary.get("candidates").asInt(), summary.toString());
-        assertEquals(1, summary.get("kept").asInt(), "Clerk still has user_s4: " + summary);
-        assertEquals(0, summary.get("deleted").asInt(), summary.toString());
+        assertEquals(8, summary.get("users").get("listed").asInt(), summary.toString());
+        assertEquals(1, summary.get("users").get("candidates").asInt(), summary.toString());
+        assertEquals(1, summary.get("users").get("kept").asInt(), "Clerk still has user_s4: " + summary);
+        assertEquals(0, summary.get("users").get("deleted").asInt(), summary.toString());
         assertNotNull(table.get("user_s4"), "a skipped user is never deleted");
     }
 
@@ -182,18 +189,224 @@ class ReconcileIT {
     }
 
     @Test
-    void stopsWithoutDeletingWhenConvexRefusesABatch() throws Exception {
+    void stopsWithoutDeletingWhenTheConvexFunctionIsMissing() throws Exception {
         CLERK.addUsers("user_c", 5);
         table.put(ClerkStandIn.user("user_gone", "Gone", 5));
-        CONVEX.script(ConvexStandIn.Answer.functionError(200)); // e.g. upsertManyFromClerk not deployed
+        CONVEX.script(ConvexStandIn.Answer.missingFunction(200, "users:upsertManyFromClerk"));
 
         JsonNode summary = pass("");
         assertFalse(summary.get("complete").asBoolean(), summary.toString());
         String reason = summary.get("reason").asText();
-        assertTrue(reason.contains("users:upsertManyFromClerk failed (HTTP 200)") && reason.contains("deployed"),
-                "says what failed and what to check: " + reason);
-        assertFalse(reason.contains("first_name"), "Convex's error text, which may quote user data, is not repeated");
+        assertTrue(reason.contains("Convex has no function users:upsertManyFromClerk") && reason.contains("npx convex deploy"),
+                "says what is missing and how to install it: " + reason);
+        assertEquals(0, summary.get("users").get("refused").asInt(), "a missing function is not the items' fault: " + summary);
         assertNotNull(table.get("user_gone"), "no sweep after a failed batch");
+    }
+
+    @Test
+    void isolatesTheItemsConvexRefusesReportsThemAndStillSweeps() throws Exception {
+        List<ObjectNode> users = CLERK.addUsers("user_p", 7);
+        table.put(users.get(4).deepCopy().put("first_name", "Old").put("updated_at", 10)); // Convex's copy is stale
+        table.put(ClerkStandIn.user("user_gone", "Gone", 5));
+        table.refuse("user_p4", "ArgumentValidationError: Value does not match validator. Path: .users[0].email_addresses");
+        double refusedBefore = metric("reconcile_items_total", "kind=\"users\"", "action=\"refused\"");
+        ListAppender<ILoggingEvent> logs = capture(Reconciler.class);
+
+        JsonNode summary;
+        try {
+            summary = pass("");
+        } finally {
+            ((Logger) LoggerFactory.getLogger(Reconciler.class)).detachAppender(logs);
+        }
+        assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("\"refusedItems\":[{\"id\":\"user_p4\"}]")),
+                "the logged summary names the refused user: " + logs.list);
+        assertTrue(logs.list.stream().noneMatch(e -> e.getFormattedMessage().contains("does not match validator")),
+                "Convex's message, which may quote user data, stays out of the logs");
+        assertTrue(summary.get("complete").asBoolean(), "the pass goes on past a refused user: " + summary);
+        JsonNode section = summary.get("users");
+        assertEquals(1, section.get("refused").asInt(), summary.toString());
+        assertEquals("user_p4", section.get("refusedItems").get(0).get("id").asText(), summary.toString());
+        assertTrue(section.get("refusedItems").get(0).get("message").asText().startsWith("Uncaught Error: "
+                + "ArgumentValidationError: Value does not match validator"), "Convex's message: " + summary);
+        assertEquals(6, section.get("upserted").get("inserted").asInt(), "every other user is upserted: " + summary);
+        assertEquals(1, section.get("deleted").asInt(), "the sweep ran: " + summary);
+        assertEquals(null, table.get("user_gone"), "the sweep ran");
+        assertEquals(10, table.get("user_p4").get("updated_at").asInt(), "a refused user is never deleted");
+        assertEquals(refusedBefore + 1, metric("reconcile_items_total", "kind=\"users\"", "action=\"refused\""),
+                "refused users are counted");
+    }
+
+    @Test
+    void stopsWhenConvexRefusesMoreThanMaxRefused() throws Exception {
+        CLERK.addUsers("user_q", 5).forEach(u -> table.refuse(u.get("id").asText(), "Uncaught Error: no"));
+        table.put(ClerkStandIn.user("user_gone", "Gone", 5));
+
+        JsonNode summary = pass("");
+        assertFalse(summary.get("complete").asBoolean(), summary.toString());
+        assertTrue(summary.get("reason").asText().contains("reconcile.max-refused (3)"), summary.toString());
+        assertNotNull(table.get("user_gone"), "no sweep once the function itself is in doubt");
+    }
+
+    @Test
+    void aDryRunReachesTheVerdictOfTheRealPass() throws Exception {
+        // 20 users in Clerk; Convex holds 2 of them and 3 others: 3 of the 5 it holds now, 3 of 23 once upserted
+        CLERK.addUsers("user_v", 20).subList(0, 2).forEach(table::put);
+        for (int i = 0; i < 3; i++) {
+            table.put(ClerkStandIn.user("user_old" + i, "Old", 5));
+        }
+
+        JsonNode dry = pass("?dryRun=true");
+        assertTrue(dry.get("complete").asBoolean(), "the real pass deletes these 3, so the dry run must not refuse: " + dry);
+        assertEquals(3, dry.get("users").get("wouldDelete").asInt(), dry.toString());
+        assertEquals(5, table.ids().size(), "a dry run writes nothing");
+
+        JsonNode real = pass("");
+        assertTrue(real.get("complete").asBoolean(), real.toString());
+        assertEquals(3, real.get("users").get("deleted").asInt(), real.toString());
+    }
+
+    @Test
+    void logsProgressWhileClerkRateLimitsOrDoesNotAnswer() throws Exception {
+        CLERK.addUsers("user_l", 2);
+        CountDownLatch release = new CountDownLatch(1);
+        CLERK.beforeListing(offset -> await(release));
+        CLERK.rateLimit(1, 2);
+        ListAppender<ILoggingEvent> logs = capture(Reconciler.class);
+        HttpResponse<String> started = post("/reconcile?noDelete=true", TOKEN);
+        assertEquals(202, started.statusCode(), started.body());
+        String id = JSON.readTree(started.body()).get("id").asText();
+        try {
+            awaitLines(logs, "waiting for 2 s before trying GET /v1/users again (HTTP 429 too_many_requests)", 1);
+            awaitLines(logs, "waiting for Clerk's answer to GET /v1/users (attempt 2)", 2);
+        } finally {
+            release.countDown(); // the pass ends either way, so that the next test can start one
+            ((Logger) LoggerFactory.getLogger(Reconciler.class)).detachAppender(logs);
+        }
+        assertTrue(awaitDone(id).get("complete").asBoolean());
+    }
+
+    // ---- organizations and memberships ------------------------------------------------------------------------------
+
+    @Test
+    void backfillsOrganizationsAndMembershipsAndHealsDriftBothWays() throws Exception {
+        ConvexTable organizations = CONVEX.organizations();
+        ConvexTable memberships = CONVEX.memberships();
+        List<ObjectNode> orgs = CLERK.addOrganizations("org_a", 6);
+        ObjectNode m0 = CLERK.addMembership("orgmem_0", "org_a0", "user_x0", "org:admin");
+        ObjectNode m1 = CLERK.addMembership("orgmem_1", "org_a0", "user_x1", "org:member");
+        CLERK.addMembership("orgmem_2", "org_a1", "user_x0", "org:member");
+        ObjectNode m3 = CLERK.addMembership("orgmem_3", "org_a3", "user_x2", "org:member");
+        for (ObjectNode org : orgs) {
+            if (org != orgs.get(2)) { // org_a2: missed .created
+                organizations.put(org);
+            }
+        }
+        organizations.put(orgs.get(1).deepCopy().put("name", "Old name").put("updated_at", 10)); // missed .updated
+        organizations.put(ClerkStandIn.organization("org_gone", "Gone", 5)); // missed .deleted
+        memberships.put(m0.deepCopy().put("role", "org:member").put("updated_at", 10)); // a stale role
+        memberships.put(m1);
+        memberships.put(m3);
+        // a membership Clerk no longer has (the user left), and one of the organization deleted in Clerk
+        memberships.put(ClerkStandIn.membership("orgmem_left", orgs.get(0), "user_x3", "org:member", 5));
+        memberships.put(ClerkStandIn.membership("orgmem_orphan", ClerkStandIn.organization("org_gone", "Gone", 5),
+                "user_x4", "org:member", 5));
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.ORGANIZATIONS, ReconcileKind.MEMBERSHIPS), false);
+        assertTrue(summary.get("complete").asBoolean(), summary.toString());
+        assertFalse(summary.has("users"), "users were not chosen: " + summary);
+        JsonNode o = summary.get("organizations");
+        assertEquals(6, o.get("listed").asInt(), summary.toString());
+        assertEquals(2, o.get("clerkPages").asInt(), "6 organizations in pages of 4: " + summary);
+        assertEquals(1, o.get("upserted").get("inserted").asInt(), summary.toString());
+        assertEquals(1, o.get("upserted").get("updated").asInt(), summary.toString());
+        assertEquals(1, o.get("deleted").asInt(), summary.toString());
+        assertEquals(Set.copyOf(CLERK.organizationIds()), Set.copyOf(organizations.ids()), "Convex holds Clerk's organizations");
+        assertEquals(orgs.get(1), organizations.get("org_a1"), "the stale organization is healed");
+        JsonNode m = summary.get("memberships");
+        assertEquals(4, m.get("listed").asInt(), summary.toString());
+        assertEquals(1, m.get("upserted").get("inserted").asInt(), summary.toString());
+        assertEquals(1, m.get("upserted").get("updated").asInt(), summary.toString());
+        assertEquals(1, m.get("deleted").asInt(), "orgmem_left (orgmem_orphan went with its organization): " + summary);
+        assertEquals(Set.copyOf(CLERK.membershipIds()), Set.copyOf(memberships.ids()), "Convex holds Clerk's memberships");
+        assertEquals("org:admin", memberships.get("orgmem_0").get("role").asText(), "the stale role is healed");
+
+        List<String> asked = CLERK.requests().stream().map(r -> r.path() + "?" + r.query()).toList();
+        assertTrue(asked.contains("/v1/organizations?limit=4&offset=0&order_by=%2Bcreated_at&include_members_count=true"),
+                "the organizations' listing: " + asked);
+        assertTrue(asked.contains("/v1/organization_memberships?limit=4&offset=0&order_by=%2Bcreated_at"),
+                "the memberships' listing: " + asked);
+        assertTrue(asked.contains("/v1/organizations/org_gone?null"), "org_gone is deleted only after Clerk's 404: " + asked);
+        assertTrue(asked.contains("/v1/organizations/org_a0/memberships?limit=100&user_id=user_x3"),
+                "orgmem_left is deleted only after Clerk no longer lists it for its user: " + asked);
+        assertTrue(asked.indexOf("/v1/organization_memberships?limit=4&offset=0&order_by=%2Bcreated_at")
+                > asked.indexOf("/v1/organizations/org_gone?null"), "organizations first, then memberships: " + asked);
+    }
+
+    @Test
+    void deletesAMembershipWhoseOrganizationClerkAnswers404For() throws Exception {
+        CLERK.addOrganizations("org_b", 1);
+        CLERK.addMembership("orgmem_b0", "org_b0", "user_b0", "org:admin");
+        ObjectNode gone = ClerkStandIn.organization("org_deleted", "Deleted", 5);
+        CONVEX.memberships().put(CLERK.membership("orgmem_b0"));
+        CONVEX.memberships().put(ClerkStandIn.membership("orgmem_stray", gone, "user_b1", "org:member", 5));
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.MEMBERSHIPS), false);
+        assertTrue(summary.get("complete").asBoolean(), summary.toString());
+        assertEquals(1, summary.get("memberships").get("deleted").asInt(), summary.toString());
+        assertEquals(List.of("orgmem_b0"), CONVEX.memberships().ids());
+        List<String> asked = CLERK.requests().stream().map(ClerkStandIn.Request::path).toList();
+        assertTrue(asked.contains("/v1/organizations/org_deleted"), "its organization's 404 confirms it: " + asked);
+        String deletion = CONVEX.requests().stream().map(ConvexStandIn.Request::body)
+                .filter(b -> b.contains("memberships:deleteFromClerk")).findFirst().orElseThrow();
+        JsonNode membership = JSON.readTree(deletion).get("args").get("membership");
+        assertEquals("orgmem_stray", membership.get("id").asText(), deletion);
+        assertEquals("org_deleted", membership.at("/organization/id").asText(), deletion);
+        assertEquals("user_b1", membership.at("/public_user_data/user_id").asText(), deletion);
+    }
+
+    @Test
+    void keepsAMembershipThatOffsetPagingSkipped() throws Exception {
+        CLERK.addOrganizations("org_s", 1);
+        for (int i = 0; i < 9; i++) {
+            CONVEX.memberships().put(CLERK.addMembership("orgmem_s" + i, "org_s0", "user_s" + i, "org:member"));
+        }
+        // orgmem_s0 ends while the pass reads the second page: offset 4 starts at orgmem_s5, orgmem_s4 is never listed
+        CLERK.beforeListing(offset -> {
+            if (offset == 4 && CLERK.membership("orgmem_s0") != null) {
+                CLERK.removeMembership("orgmem_s0");
+            }
+        });
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.MEMBERSHIPS), false);
+        JsonNode m = summary.get("memberships");
+        assertTrue(summary.get("complete").asBoolean(), summary.toString());
+        assertEquals(1, m.get("candidates").asInt(), summary.toString());
+        assertEquals(1, m.get("kept").asInt(), "Clerk still lists orgmem_s4 for user_s4: " + summary);
+        assertEquals(0, m.get("deleted").asInt(), summary.toString());
+        assertNotNull(CONVEX.memberships().get("orgmem_s4"), "a skipped membership is never deleted");
+    }
+
+    @Test
+    void theSafetyRefusesAnotherInstancesKeyForOrganizationsAndMemberships() throws Exception {
+        // the key of another Clerk instance: it lists none of what Convex holds
+        for (int i = 0; i < 5; i++) {
+            ObjectNode org = ClerkStandIn.organization("org_prod" + i, "Prod " + i, 5);
+            CONVEX.organizations().put(org);
+            CONVEX.memberships().put(ClerkStandIn.membership("orgmem_prod" + i, org, "user_prod" + i, "org:admin", 5));
+        }
+
+        for (ReconcileKind kind : List.of(ReconcileKind.ORGANIZATIONS, ReconcileKind.MEMBERSHIPS)) {
+            JsonNode refused = pass(EnumSet.of(kind), false);
+            assertFalse(refused.get("complete").asBoolean(), refused.toString());
+            String reason = refused.get("reason").asText();
+            assertTrue(reason.contains("5 Convex " + kind.wireName() + " are not in Clerk's listing")
+                    && reason.contains("reconcile.max-delete-fraction") && reason.contains("--allow-mass-delete"),
+                    "the reason names the kind, the limit and the override: " + reason);
+        }
+        assertEquals(5, CONVEX.organizations().ids().size(), "nothing deleted");
+        assertEquals(5, CONVEX.memberships().ids().size(), "nothing deleted");
+        assertTrue(CLERK.requests().stream().noneMatch(r -> r.path().startsWith("/v1/organizations/")),
+                "no candidate is even looked up");
     }
 
     @Test
@@ -214,7 +427,7 @@ class ReconcileIT {
 
         JsonNode overridden = pass("?allowMassDelete=true");
         assertTrue(overridden.get("complete").asBoolean(), overridden.toString());
-        assertEquals(5, overridden.get("deleted").asInt(), overridden.toString());
+        assertEquals(5, overridden.get("users").get("deleted").asInt(), overridden.toString());
         assertEquals(Set.copyOf(CLERK.ids()), Set.copyOf(table.ids()));
     }
 
@@ -226,8 +439,8 @@ class ReconcileIT {
 
         JsonNode dry = pass("?dryRun=true");
         assertTrue(dry.get("complete").asBoolean(), dry.toString());
-        assertEquals(5, dry.get("wouldUpsert").asInt(), dry.toString());
-        assertEquals(1, dry.get("wouldDelete").asInt(), dry.toString());
+        assertEquals(5, dry.get("users").get("wouldUpsert").asInt(), dry.toString());
+        assertEquals(1, dry.get("users").get("wouldDelete").asInt(), dry.toString());
         assertEquals(before, table.ids(), "a dry run writes nothing");
         assertTrue(CONVEX.requests().stream().noneMatch(r -> r.body().contains("upsertManyFromClerk")
                 || r.body().contains("deleteFromClerk")), "no write reaches Convex");
@@ -409,6 +622,41 @@ class ReconcileIT {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------
+
+    /** Runs a pass over these kinds through the Reconciler (the admin API's door takes only the configured kinds). */
+    private JsonNode pass(Set<ReconcileKind> kinds, boolean dryRun) {
+        return reconciler.run(new ReconcileOptions(dryRun, false, false, kinds), line -> { }).toJson();
+    }
+
+    private static ListAppender<ILoggingEvent> capture(Class<?> source) {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(source)).addAppender(logs);
+        return logs;
+    }
+
+    /** Waits until {@code count} log lines hold {@code text}. */
+    private static void awaitLines(ListAppender<ILoggingEvent> logs, String text, int count) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            synchronized (logs.list) {
+                if (logs.list.stream().filter(e -> e.getFormattedMessage().contains(text)).count() >= count) {
+                    return;
+                }
+            }
+            pause();
+        }
+        throw new AssertionError("no " + count + " progress lines with '" + text + "' within 10 s: "
+                + logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+    }
+
+    /** A series' value on /observe/metrics, the line holding every label given. */
+    private double metric(String name, String... labels) throws Exception {
+        String body = get("/observe/metrics", null).body();
+        return body.lines().filter(l -> l.startsWith(name + "{") && List.of(labels).stream().allMatch(l::contains))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " " + List.of(labels) + " in\n" + body));
+    }
 
     /** Starts a pass over HTTP and waits for its summary. */
     private JsonNode pass(String query) throws Exception {

@@ -7,7 +7,7 @@ import io.clerkconvexsync.store.H2Credentials;
 import io.clerkconvexsync.store.JdbcLeaseStore;
 import io.clerkconvexsync.support.ClerkStandIn;
 import io.clerkconvexsync.support.ConvexStandIn;
-import io.clerkconvexsync.support.ConvexUsersTable;
+import io.clerkconvexsync.support.ConvexTable;
 import io.clerkconvexsync.support.JarProcess;
 import org.apache.camel.test.AvailablePortFinder;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -55,7 +55,7 @@ class ReconcileProcessIT {
 
     ClerkStandIn clerk;
     ConvexStandIn convex;
-    ConvexUsersTable table;
+    ConvexTable table;
     @TempDir
     Path work;
 
@@ -89,11 +89,11 @@ class ReconcileProcessIT {
         assertEquals(0, run.exitCode(), run.stderr());
         JsonNode summary = JSON.readTree(run.stdout());
         assertTrue(summary.get("complete").asBoolean(), run.stdout());
-        assertEquals(7, summary.get("clerkUsers").asInt(), run.stdout());
-        assertEquals(7, summary.get("upserted").get("inserted").asInt(), run.stdout());
-        assertEquals(0, summary.get("deleted").asInt(), run.stdout());
-        assertEquals(0, summary.get("kept").asInt(), run.stdout());
-        assertTrue(run.stderr().contains("reconcile: Clerk page 1, 7 users listed"), "progress on standard error: " + run.stderr());
+        assertEquals(7, summary.get("users").get("listed").asInt(), run.stdout());
+        assertEquals(7, summary.get("users").get("upserted").get("inserted").asInt(), run.stdout());
+        assertEquals(0, summary.get("users").get("deleted").asInt(), run.stdout());
+        assertEquals(0, summary.get("users").get("kept").asInt(), run.stdout());
+        assertTrue(run.stderr().contains("reconcile: users: 7 listed by Clerk in 1 pages"), "progress on standard error: " + run.stderr());
         assertEquals(Set.copyOf(clerk.ids()), Set.copyOf(table.ids()), "Convex holds Clerk's users");
         assertFalse(run.stdout().contains(KEY) || run.stderr().contains(KEY), "the secret key is printed nowhere");
     }
@@ -113,7 +113,7 @@ class ReconcileProcessIT {
 
         Run dry = reconcile(env(), "reconcile", "--dry-run", "--allow-mass-delete");
         assertEquals(0, dry.exitCode(), dry.stderr());
-        assertEquals(20, JSON.readTree(dry.stdout()).get("wouldDelete").asInt(), dry.stdout());
+        assertEquals(20, JSON.readTree(dry.stdout()).get("users").get("wouldDelete").asInt(), dry.stdout());
         assertEquals(21, table.ids().size(), "a dry run deletes nothing either");
     }
 
@@ -155,9 +155,12 @@ class ReconcileProcessIT {
     @Test
     void aBadKindsIsBadUsageAndGoodKindsRunThatPass() throws Exception {
         clerk.addUsers("user_kinds", 3);
-        Run run = reconcile(env(), "reconcile", "--kinds", "users", "--dry-run");
+        Run run = reconcile(env(), "reconcile", "--kinds", "users,organizations", "--dry-run");
         assertEquals(0, run.exitCode(), run.stderr());
-        assertEquals(3, JSON.readTree(run.stdout()).get("clerkUsers").asInt(), run.stdout());
+        JsonNode summary = JSON.readTree(run.stdout());
+        assertEquals("organizations,users", summary.get("kinds").asText(), "the kinds asked for, in pass order: " + run.stdout());
+        assertEquals(3, summary.get("users").get("listed").asInt(), run.stdout());
+        assertTrue(summary.get("memberships") == null, "and no other: " + run.stdout());
         Run bad = reconcile(env(), "reconcile", "--kinds", "user");
         assertEquals(64, bad.exitCode(), bad.stderr());
         assertTrue(bad.stderr().startsWith("--kinds 'user' is not a comma-separated list"), bad.stderr());

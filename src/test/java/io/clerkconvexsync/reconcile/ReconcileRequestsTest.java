@@ -2,10 +2,17 @@ package io.clerkconvexsync.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clerkconvexsync.config.ReconcileKind;
+import io.clerkconvexsync.config.ReconcileSettings;
+import io.clerkconvexsync.config.SyncSettings;
 import io.clerkconvexsync.delivery.ConvexRequestBuilder;
 import io.clerkconvexsync.intake.ClerkEvent;
 import io.clerkconvexsync.intake.ClerkEventParser;
+import io.clerkconvexsync.reconcile.ReconciledKind.StoredItem;
+import io.clerkconvexsync.support.ShippedProperties;
 import io.clerkconvexsync.support.SignedWebhooks;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -18,51 +25,111 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
- * The reconcile pass's Convex requests are exactly the ones in contract/convex-requests.json, which the Convex
- * functions' tests run through the functions themselves.
+ * The reconcile pass's Convex requests, for every kind and with the shipped function settings, are exactly the ones
+ * in contract/convex-requests.json, which the Convex functions' tests run through the functions themselves.
  */
 class ReconcileRequestsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Per kind, the example events whose data a listing of that kind holds (the contract's upsertMany arrays). */
+    private static final Map<ReconcileKind, List<String>> LISTED = Map.of(
+            ReconcileKind.USERS, List.of("user.created.json", "user.created.docs-example.json"),
+            ReconcileKind.ORGANIZATIONS, List.of("organization.created.json"),
+            ReconcileKind.MEMBERSHIPS, List.of("organizationMembership.created.json", "organizationMembership.updated.json"));
 
-    @Test
-    void upsertManyFromClerkSendsTheUsersAsListedInTheContractsShape() throws Exception {
-        List<ListedUser> users = List.of(listed("user.created.json"), listed("user.created.docs-example.json"));
-        byte[] body = ConvexRequestBuilder.requestBody(ConvexUsers.upsertCall("users:upsertManyFromClerk", users));
-        assertEquals(contract("upsertManyFromClerk"), JSON.readTree(body),
-                "the runtime's upsertManyFromClerk request differs from contract/convex-requests.json");
+    private static final Map<String, String> REQUIRED = Map.of(
+            "clerk.webhook-secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "convex.url", "https://x.convex.cloud");
+
+    @ParameterizedTest
+    @EnumSource(ReconcileKind.class)
+    void upsertManyFromClerkSendsAListingPageInTheContractsShape(ReconcileKind kind) throws Exception {
+        ReconciledKind reconciled = shipped(kind);
+        List<ClerkObject> page = ClerkObject.page(listing(kind).getBytes(StandardCharsets.UTF_8));
+        byte[] body = ConvexRequestBuilder.requestBody(
+                ConvexSide.upsertCall(reconciled.upsertFunction(), reconciled.argument(), page));
+        assertEquals(contract(kind, "upsertManyFromClerk"), JSON.readTree(body),
+                "the runtime's " + kind.wireName() + " upsertManyFromClerk request differs from contract/convex-requests.json");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ReconcileKind.class)
+    void pageExternalIdsAsksForTheFirstPageInTheContractsShape(ReconcileKind kind) throws Exception {
+        byte[] body = ConvexRequestBuilder.requestBody(ConvexSide.pageCall(shipped(kind).pageFunction(), 100, null));
+        assertEquals(contract(kind, "pageExternalIds"), JSON.readTree(body),
+                "the runtime's " + kind.wireName() + " pageExternalIds request differs from contract/convex-requests.json");
     }
 
     @Test
-    void pageExternalIdsAsksForTheFirstPageInTheContractsShape() throws Exception {
-        byte[] body = ConvexRequestBuilder.requestBody(ConvexUsers.pageCall("users:pageExternalIds", 100, null));
-        assertEquals(contract("pageExternalIds"), JSON.readTree(body),
-                "the runtime's pageExternalIds request differs from contract/convex-requests.json");
+    void theSweepDeletesUsersAndOrganizationsWithTheirDeletionWebhooksRequest() throws Exception {
+        assertEquals(event("user.deleted.json"), JSON.readTree(ConvexRequestBuilder.requestBody(shipped(ReconcileKind.USERS)
+                .deleteCall(new StoredItem("user_2g7np7Hrk0SN6kj5EDMLDaKNL0S", null, null)))));
+        assertEquals(event("organization.deleted.json"), JSON.readTree(ConvexRequestBuilder.requestBody(
+                shipped(ReconcileKind.ORGANIZATIONS).deleteCall(new StoredItem("org_29w9IfBrPmcpi0IeBVaKtA7R94W", null, null)))));
     }
 
     @Test
-    void aClerkPageKeepsEachUserByteForByte() throws Exception {
+    void theSweepDeletesAMembershipWithTheFieldsOfTheDeletionWebhookItHolds() throws Exception {
+        JsonNode webhook = event("organizationMembership.deleted.json");
+        JsonNode membership = webhook.get("args").get("membership");
+        JsonNode sweep = JSON.readTree(ConvexRequestBuilder.requestBody(shipped(ReconcileKind.MEMBERSHIPS).deleteCall(
+                new StoredItem(membership.get("id").asText(), membership.at("/organization/id").asText(),
+                        membership.at("/public_user_data/user_id").asText()))));
+        assertEquals(webhook.get("path"), sweep.get("path"));
+        for (String field : List.of("/object", "/id", "/organization/id", "/public_user_data/user_id")) {
+            assertEquals(membership.at(field), sweep.get("args").get("membership").at(field), field);
+        }
+    }
+
+    @Test
+    void aClerkPageKeepsEachObjectByteForByteInEitherListingShape() throws Exception {
         String first = "{\"id\":\"user_1\",\"first_name\":\"Zoë\",\"n\":1.50}";
         String second = "{\"object\":\"user\",\"id\":\"user_2\",\"x\":{\"id\":\"nested\"}}";
-        List<ListedUser> page = ListedUser.page(("[" + first + " , " + second + "]").getBytes(StandardCharsets.UTF_8));
-        assertEquals(List.of("user_1", "user_2"), page.stream().map(ListedUser::id).toList(), "ids, not nested ones");
-        assertEquals(first, page.get(0).json().toString(), "unicode and decimals untouched");
-        assertEquals(second, page.get(1).json().toString());
+        for (String listing : List.of("[" + first + " , " + second + "]",
+                "{\"total_count\":2,\"data\":[" + first + "," + second + "]}")) {
+            List<ClerkObject> page = ClerkObject.page(listing.getBytes(StandardCharsets.UTF_8));
+            assertEquals(List.of("user_1", "user_2"), page.stream().map(ClerkObject::id).toList(), "ids, not nested ones");
+            assertEquals(first, page.get(0).json().toString(), "unicode and decimals untouched");
+            assertEquals(second, page.get(1).json().toString());
+        }
     }
 
-    /** The event's data as a listing would hold it: the same User object, byte for byte. */
-    private static ListedUser listed(String payload) {
-        ClerkEvent event = new ClerkEventParser().parse("msg_contract",
-                SignedWebhooks.payload(payload).getBytes(StandardCharsets.UTF_8), Map.of());
-        return new ListedUser(event.subjectId(), event.data());
+    /** The kind as a pass runs it with the shipped settings. */
+    private static ReconciledKind shipped(ReconcileKind kind) {
+        return ReconciledKind.of(kind, ReconcileSettings.load(ShippedProperties.lookup(REQUIRED)),
+                SyncSettings.load(ShippedProperties.lookup(REQUIRED)));
     }
 
-    private static JsonNode contract(String function) throws Exception {
-        for (JsonNode entry : JSON.readTree(Files.readString(Path.of("contract/convex-requests.json")))) {
-            if (function.equals(entry.path("reconcile").asText()) && "users".equals(entry.path("kind").asText())) {
+    /** The example events' data as Clerk lists them: a bare array of users, or {"data":[…]} of the others. */
+    private static String listing(ReconcileKind kind) {
+        StringBuilder array = new StringBuilder("[");
+        for (String payload : LISTED.get(kind)) {
+            ClerkEvent event = new ClerkEventParser().parse("msg_contract",
+                    SignedWebhooks.payload(payload).getBytes(StandardCharsets.UTF_8), Map.of());
+            array.append(array.length() > 1 ? "," : "").append(event.data());
+        }
+        array.append(']');
+        return kind == ReconcileKind.USERS ? array.toString() : "{\"data\":" + array + ",\"total_count\":2}";
+    }
+
+    private static JsonNode contract(ReconcileKind kind, String function) throws Exception {
+        for (JsonNode entry : entries()) {
+            if (function.equals(entry.path("reconcile").asText()) && kind.wireName().equals(entry.path("kind").asText())) {
                 return entry.get("request");
             }
         }
-        assertNotNull(null, "contract/convex-requests.json has no entry for reconcile " + function);
+        assertNotNull(null, "contract/convex-requests.json has no entry for reconcile " + kind.wireName() + " " + function);
         return null;
+    }
+
+    private static JsonNode event(String payload) throws Exception {
+        for (JsonNode entry : entries()) {
+            if (payload.equals(entry.path("event").asText())) {
+                return entry.get("request");
+            }
+        }
+        throw new AssertionError("contract/convex-requests.json has no entry for " + payload);
+    }
+
+    private static JsonNode entries() throws Exception {
+        return JSON.readTree(Files.readString(Path.of("contract/convex-requests.json")));
     }
 }

@@ -64,7 +64,7 @@ class ReconcileScheduleIT {
         assertEquals(Set.copyOf(CLERK.ids()), Set.copyOf(CONVEX.users().ids()), "the scheduled pass backfilled Convex");
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("reconcile_scheduled ") && l.endsWith(" 1.0")),
                 "reconcile_scheduled says a schedule is set");
-        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("reconcile_users_total{") && l.contains("action=\"inserted\"")
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("reconcile_items_total{") && l.contains("action=\"inserted\"") && l.contains("kind=\"users\"")
                 && l.endsWith(" 3.0")), "the inserted users are counted:\n" + metrics);
         assertTrue(metrics.contains("reconcile_last_success_timestamp_seconds "), "the last success is exported");
     }

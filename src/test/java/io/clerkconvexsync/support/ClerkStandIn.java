@@ -21,8 +21,11 @@ import java.util.function.IntConsumer;
 /**
  * A real local HTTP server standing in for Clerk's Backend API, with its shapes: {@code GET /v1/users?limit&offset&
  * order_by=+created_at} answers a bare JSON array of User objects (offset paging over the users in creation order),
- * {@code GET /v1/users/{id}} one User or 404 {@code {"errors":[{"code":"resource_not_found",…}]}}, a wrong bearer
- * key 401, and scripted 429 (with Retry-After) or 5xx answers.
+ * {@code GET /v1/users/{id}} one User or 404 {@code {"errors":[{"code":"resource_not_found",…}]}};
+ * {@code GET /v1/organizations} and {@code GET /v1/organization_memberships} (same paging) answer
+ * {@code {"data":[…],"total_count":n}}, {@code GET /v1/organizations/{id}} one organization or 404, and
+ * {@code GET /v1/organizations/{id}/memberships?user_id=…} (repeatable) that organization's memberships of those users
+ * (404 when the organization is gone); a wrong bearer key 401, and scripted 429 (with Retry-After) or 5xx answers.
  */
 public final class ClerkStandIn implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,6 +37,8 @@ public final class ClerkStandIn implements AutoCloseable {
     private final HttpServer server;
     private final String secretKey;
     private final LinkedHashMap<String, ObjectNode> users = new LinkedHashMap<>();
+    private final LinkedHashMap<String, ObjectNode> organizations = new LinkedHashMap<>();
+    private final LinkedHashMap<String, ObjectNode> memberships = new LinkedHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Integer> failures = new CopyOnWriteArrayList<>();
     private final AtomicInteger rateLimited = new AtomicInteger();
@@ -73,6 +78,76 @@ public final class ClerkStandIn implements AutoCloseable {
                 .put("email_address", id.toLowerCase() + "@example.com");
         user.put("created_at", 1_700_000_000_000L + updatedAt).put("updated_at", updatedAt).putNull("last_sign_in_at");
         return reparsed(user);
+    }
+
+    /** An Organization object as Clerk's Backend API lists it (with include_members_count). */
+    public static ObjectNode organization(String id, String name, long updatedAt) {
+        ObjectNode organization = JSON.createObjectNode();
+        organization.put("object", "organization").put("id", id).put("name", name)
+                .put("slug", name.toLowerCase().replace(' ', '-')).put("image_url", "https://img.clerk.com/" + id)
+                .put("has_image", false).put("members_count", 1).put("max_allowed_memberships", 5)
+                .put("admin_delete_enabled", true).set("public_metadata", JSON.createObjectNode());
+        organization.put("created_by", "user_creator").put("created_at", 1_700_000_000_000L + updatedAt)
+                .put("updated_at", updatedAt);
+        return reparsed(organization);
+    }
+
+    /** An OrganizationMembership object, with its organization nested whole and the user's public data. */
+    public static ObjectNode membership(String id, ObjectNode organization, String userId, String role, long updatedAt) {
+        ObjectNode membership = JSON.createObjectNode();
+        membership.put("object", "organization_membership").put("id", id).put("role", role)
+                .put("role_name", role.substring(role.indexOf(':') + 1)).set("permissions", JSON.createArrayNode());
+        membership.set("public_metadata", JSON.createObjectNode());
+        membership.set("organization", organization);
+        membership.putObject("public_user_data").put("user_id", userId).put("identifier", userId + "@example.com")
+                .put("first_name", "First").putNull("last_name").put("image_url", "https://img.clerk.com/" + userId)
+                .put("has_image", false);
+        membership.put("created_at", 1_700_000_000_000L + updatedAt).put("updated_at", updatedAt);
+        return reparsed(membership);
+    }
+
+    /** Adds organizations {@code prefix}0 … {@code prefix}(n-1), in creation order after those already here. */
+    public synchronized List<ObjectNode> addOrganizations(String prefix, int n) {
+        List<ObjectNode> added = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ObjectNode organization = organization(prefix + i, "Org " + prefix + i, 1000 + created++);
+            organizations.put(organization.get("id").asText(), organization);
+            added.add(organization);
+        }
+        return added;
+    }
+
+    /** Adds a membership of {@code userId} in this organization (which must be here), in creation order. */
+    public synchronized ObjectNode addMembership(String id, String organizationId, String userId, String role) {
+        ObjectNode membership = membership(id, organizations.get(organizationId), userId, role, 1000 + created++);
+        memberships.put(id, membership);
+        return membership;
+    }
+
+    public synchronized ObjectNode organization(String id) {
+        return organizations.get(id);
+    }
+
+    public synchronized ObjectNode membership(String id) {
+        return memberships.get(id);
+    }
+
+    /** Deletes an organization and, as Clerk does, its memberships. */
+    public synchronized void removeOrganization(String id) {
+        organizations.remove(id);
+        memberships.values().removeIf(m -> id.equals(m.path("organization").path("id").asText()));
+    }
+
+    public synchronized void removeMembership(String id) {
+        memberships.remove(id);
+    }
+
+    public synchronized List<String> organizationIds() {
+        return new ArrayList<>(organizations.keySet());
+    }
+
+    public synchronized List<String> membershipIds() {
+        return new ArrayList<>(memberships.keySet());
     }
 
     /** Adds users {@code prefix}0 … {@code prefix}(n-1), in creation order after those already here. */
@@ -131,6 +206,8 @@ public final class ClerkStandIn implements AutoCloseable {
     public synchronized void clear() {
         reset();
         users.clear();
+        organizations.clear();
+        memberships.clear();
     }
 
     public void reset() {
@@ -163,20 +240,24 @@ public final class ClerkStandIn implements AutoCloseable {
         if (!"GET".equals(exchange.getRequestMethod())) {
             error(exchange, 405, "method_not_allowed", "Method not allowed");
         } else if ("/v1/users".equals(path)) {
-            list(exchange, params(query));
+            list(exchange, params(query), users, false);
+        } else if ("/v1/organizations".equals(path)) {
+            list(exchange, params(query), organizations, true);
+        } else if ("/v1/organization_memberships".equals(path)) {
+            list(exchange, params(query), memberships, true);
         } else if (path.startsWith("/v1/users/")) {
-            ObjectNode user = get(path.substring("/v1/users/".length()));
-            if (user == null) {
-                error(exchange, 404, "resource_not_found", "not found");
-            } else {
-                send(exchange, 200, user.toString());
-            }
+            one(exchange, get(path.substring("/v1/users/".length())));
+        } else if (path.matches("/v1/organizations/[^/]+")) {
+            one(exchange, organization(path.substring("/v1/organizations/".length())));
+        } else if (path.matches("/v1/organizations/[^/]+/memberships")) {
+            members(exchange, path.split("/")[3], query);
         } else {
             error(exchange, 404, "resource_not_found", "not found");
         }
     }
 
-    private void list(HttpExchange exchange, Map<String, String> params) throws IOException {
+    private void list(HttpExchange exchange, Map<String, String> params, Map<String, ObjectNode> objects,
+                      boolean wrapped) throws IOException {
         int limit = Integer.parseInt(params.getOrDefault("limit", "10"));
         int offset = Integer.parseInt(params.getOrDefault("offset", "0"));
         if (limit < 1 || limit > 500 || !"+created_at".equals(params.get("order_by"))) {
@@ -189,13 +270,55 @@ public final class ClerkStandIn implements AutoCloseable {
             return;
         }
         StringBuilder page = new StringBuilder("[");
+        int total;
         synchronized (this) {
-            List<ObjectNode> all = new ArrayList<>(users.values());
+            List<ObjectNode> all = new ArrayList<>(objects.values());
+            total = all.size();
             for (int i = offset; i < Math.min(all.size(), offset + limit); i++) {
                 page.append(i > offset ? "," : "").append(all.get(i));
             }
         }
-        send(exchange, 200, page.append(']').toString());
+        page.append(']');
+        send(exchange, 200, wrapped ? "{\"data\":" + page + ",\"total_count\":" + total + "}" : page.toString());
+    }
+
+    private static void one(HttpExchange exchange, ObjectNode object) throws IOException {
+        if (object == null) {
+            error(exchange, 404, "resource_not_found", "not found");
+        } else {
+            send(exchange, 200, object.toString());
+        }
+    }
+
+    /** {@code GET /v1/organizations/{id}/memberships?user_id=a&user_id=b}: at most 100 user ids, as Clerk takes. */
+    private void members(HttpExchange exchange, String organizationId, String query) throws IOException {
+        List<String> userIds = new ArrayList<>();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                if (pair.startsWith("user_id=")) {
+                    userIds.add(URLDecoder.decode(pair.substring("user_id=".length()), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        if (userIds.size() > 100) {
+            error(exchange, 422, "form_param_value_invalid", "at most 100 user_id values");
+            return;
+        }
+        StringBuilder data = new StringBuilder("[");
+        int count = 0;
+        synchronized (this) {
+            if (!organizations.containsKey(organizationId)) {
+                error(exchange, 404, "resource_not_found", "not found");
+                return;
+            }
+            for (ObjectNode membership : memberships.values()) {
+                if (organizationId.equals(membership.path("organization").path("id").asText())
+                        && (userIds.isEmpty() || userIds.contains(membership.path("public_user_data").path("user_id").asText()))) {
+                    data.append(count++ > 0 ? "," : "").append(membership);
+                }
+            }
+        }
+        send(exchange, 200, "{\"data\":" + data.append(']') + ",\"total_count\":" + count + "}");
     }
 
     private static Map<String, String> params(String query) {

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real local HTTP server standing in for a Convex deployment. It answers {@code POST /api/mutation} with Convex's
  * real response shapes: by default {@code 200 {"status":"success","value":null}}, or whatever a test scripted next.
- * After {@link #keepUsers()}, the reconcile functions run against a {@link ConvexUsersTable} instead (scripted
- * answers still come first).
+ * After {@link #keepUsers()}, the reconcile functions of users, organizations and memberships run against a
+ * {@link ConvexTable} each instead (scripted answers still come first).
  */
 public final class ConvexStandIn implements AutoCloseable {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -83,7 +83,9 @@ public final class ConvexStandIn implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile Answer fallback = Answer.success();
-    private final ConvexUsersTable users = new ConvexUsersTable();
+    private final ConvexTable users = ConvexTable.users();
+    private final ConvexTable organizations = ConvexTable.organizations();
+    private final ConvexTable memberships = ConvexTable.memberships();
     private volatile boolean keepUsers;
 
     public ConvexStandIn() throws IOException {
@@ -104,19 +106,32 @@ public final class ConvexStandIn implements AutoCloseable {
         this.fallback = answer;
     }
 
-    /** From now on (until {@link #reset()}), upsertManyFromClerk, pageExternalIds and deleteFromClerk use the table. */
-    public ConvexUsersTable keepUsers() {
+    /**
+     * From now on (until {@link #reset()}), upsertManyFromClerk, pageExternalIds and deleteFromClerk of users,
+     * organizations and memberships use the tables; returns the users'.
+     */
+    public ConvexTable keepUsers() {
         keepUsers = true;
         return users;
     }
 
-    public ConvexUsersTable users() {
+    public ConvexTable users() {
         return users;
+    }
+
+    public ConvexTable organizations() {
+        return organizations;
+    }
+
+    public ConvexTable memberships() {
+        return memberships;
     }
 
     public void reset() {
         keepUsers = false;
         users.clear();
+        organizations.clear();
+        memberships.clear();
         script.clear();
         requests.clear();
         fallback = Answer.success();
@@ -163,18 +178,31 @@ public final class ConvexStandIn implements AutoCloseable {
         }
     }
 
-    /** Convex's answer from the users table, or null when the request is not for one of its functions. */
+    /** Convex's answer from a table, or null when the request is not for one of their functions. */
     private Answer tableAnswer(String body) {
         try {
             var request = JSON.readTree(body);
-            String path = request.path("path").asText();
-            if (!ConvexUsersTable.handles(path)) {
+            String[] path = request.path("path").asText().split(":", 2);
+            ConvexTable table = path.length < 2 ? null : switch (path[0]) {
+                case "users" -> users;
+                case "organizations" -> organizations;
+                case "memberships" -> memberships;
+                default -> null;
+            };
+            if (table == null || !List.of("upsertManyFromClerk", "pageExternalIds", "deleteFromClerk").contains(path[1])) {
                 return null;
             }
-            var value = users.call(path, request.get("args"));
+            var value = table.call(path[1], request.get("args"));
+            if (table == organizations && path[1].equals("deleteFromClerk")) {
+                memberships.deleteOfOrganization(request.get("args").get("organizationId").asText());
+            }
             var reply = JSON.createObjectNode().put("status", "success");
             reply.set("value", value);
             return new Answer(200, reply.toString(), false, false);
+        } catch (ConvexTable.Refusal e) {
+            return new Answer(200, JSON.createObjectNode().put("status", "error")
+                    .put("errorMessage", "[Request ID: 7d1c] Server Error\nUncaught Error: " + e.getMessage()).toString(),
+                    false, false);
         } catch (IOException | RuntimeException e) {
             return new Answer(200, JSON.createObjectNode().put("status", "error")
                     .put("errorMessage", "stand-in: " + e).toString(), false, false);

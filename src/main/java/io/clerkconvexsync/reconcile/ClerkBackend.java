@@ -15,45 +15,77 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Clerk's users, read through {@link ClerkApiRoute}: a page of {@code GET /v1/users} by offset, oldest first, and one
- * user by id. A 429 waits for its Retry-After; 5xx and I/O errors are tried again with exponential back-off; both at
- * most {@code reconcile.clerk-attempts} times. Written as a loop rather than a redelivery policy because the wait of
- * a 429 comes from Clerk's answer.
+ * Clerk's Backend API as a pass reads it, through {@link ClerkApiRoute}: a page of a kind's listing by offset, oldest
+ * first; one user or organization by id; the memberships of some users in one organization. A 429 waits for its
+ * Retry-After; 5xx and I/O errors are tried again with exponential back-off; both at most
+ * {@code reconcile.clerk-attempts} times. Written as a loop rather than a redelivery policy because the wait of a 429
+ * comes from Clerk's answer. What it is waiting for is kept for the pass's progress lines.
  */
-final class ClerkUsers {
+final class ClerkBackend {
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+    /** Clerk takes at most 100 user_id values per memberships request. */
+    static final int MAX_USER_IDS = 100;
 
     private final ProducerTemplate template;
     private final ReconcileSettings settings;
     private final AtomicLong requests = new AtomicLong();
+    private volatile String waitingFor;
 
-    ClerkUsers(ProducerTemplate template, ReconcileSettings settings) {
+    ClerkBackend(ProducerTemplate template, ReconcileSettings settings) {
         this.template = template;
         this.settings = settings;
     }
 
-    /** The users from {@code offset} on, in creation order; fewer than a page size means the listing ends here. */
-    List<ListedUser> page(int offset) {
-        ClerkAnswer answer = get(new ClerkRequest("/v1/users",
-                "limit=" + settings.clerkPageSize() + "&offset=" + offset + "&order_by=%2Bcreated_at"), false);
+    /** The kind's objects from {@code offset} on, in creation order; fewer than a page size means the listing ends here. */
+    List<ClerkObject> page(ReconciledKind kind, int offset) {
+        ClerkAnswer answer = get(new ClerkRequest(kind.listingPath(), "limit=" + settings.clerkPageSize() + "&offset="
+                + offset + "&order_by=%2Bcreated_at" + kind.listingQuery()), false);
         try {
-            return ListedUser.page(answer.body());
+            return ClerkObject.page(answer.body());
         } catch (IOException e) {
-            throw new ReconcileException("Clerk's user list at offset " + offset + " could not be read: " + e.getMessage());
+            throw new ReconcileException("Clerk's " + kind.name() + " list at offset " + offset + " could not be read: "
+                    + e.getMessage());
         }
     }
 
-    /** The user as Clerk has it now, or empty when Clerk answers 404 (the user was deleted). */
-    Optional<ListedUser> user(String id) {
-        ClerkAnswer answer = get(new ClerkRequest("/v1/users/" + urlPathSegment(id), null), true);
+    /** The user or organization as Clerk has it now, or empty when Clerk answers 404 (it was deleted). */
+    Optional<ClerkObject> one(ReconciledKind kind, String id) {
+        ClerkAnswer answer = get(new ClerkRequest(kind.lookupPath() + urlPathSegment(id), null), true);
         if (answer.status() == 404) {
             return Optional.empty();
         }
         try {
-            return Optional.of(ListedUser.one(answer.body()));
+            return Optional.of(ClerkObject.one(answer.body()));
         } catch (IOException e) {
-            throw new ReconcileException("Clerk's answer for one user could not be read: " + e.getMessage());
+            throw new ReconcileException("Clerk's answer for one of its " + kind.name() + " could not be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * The memberships of these users (at most {@link #MAX_USER_IDS}) in one organization, or empty when the
+     * organization is gone: {@code GET /v1/organizations/{id}} answered 404.
+     */
+    Optional<List<ClerkObject>> memberships(String organizationId, List<String> userIds) {
+        String organization = "/v1/organizations/" + urlPathSegment(organizationId);
+        StringBuilder query = new StringBuilder("limit=").append(MAX_USER_IDS);
+        userIds.forEach(user -> query.append("&user_id=").append(urlPathSegment(user)));
+        ClerkAnswer answer = get(new ClerkRequest(organization + "/memberships", query.toString()), true);
+        if (answer.status() == 404) {
+            if (get(new ClerkRequest(organization, null), true).status() == 404) {
+                return Optional.empty();
+            }
+            throw new ReconcileException("Clerk answered 404 for the memberships of an organization it still has");
+        }
+        try {
+            return Optional.of(ClerkObject.page(answer.body()));
+        } catch (IOException e) {
+            throw new ReconcileException("Clerk's memberships of one organization could not be read: " + e.getMessage());
+        }
+    }
+
+    /** What the pass waits for from Clerk right now, or null. */
+    String waitingFor() {
+        return waitingFor;
     }
 
     long requests() {
@@ -66,9 +98,11 @@ final class ClerkUsers {
             String problem;
             try {
                 requests.incrementAndGet();
+                waitingFor = "Clerk's answer to GET " + request.path() + " (attempt " + attempt + ")";
                 ClerkAnswer answer = template.requestBody(ClerkApiRoute.ENDPOINT, request, ClerkAnswer.class);
                 int status = answer.status();
                 if (status == 200 || (status == 404 && notFoundIsAnAnswer)) {
+                    waitingFor = null;
                     return answer;
                 }
                 problem = "HTTP " + status + errorCode(answer.body());
@@ -92,7 +126,9 @@ final class ClerkUsers {
                 throw new ReconcileException("Clerk still failing after " + attempt + " attempt(s) for " + request.path()
                         + ": " + problem);
             }
-            pause(min(wait, settings.clerkMaxRetryWait()));
+            Duration pause = min(wait, settings.clerkMaxRetryWait());
+            waitingFor = pause.toSeconds() + " s before trying GET " + request.path() + " again (" + problem + ")";
+            pause(pause);
         }
     }
 
@@ -123,7 +159,7 @@ final class ClerkUsers {
         }
     }
 
-    /** Clerk ids are [A-Za-z0-9_]; anything else is percent-encoded rather than trusted into the path. */
+    /** Clerk ids are [A-Za-z0-9_]; anything else is percent-encoded rather than trusted into a path or query. */
     private static String urlPathSegment(String id) {
         return java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }

@@ -1,0 +1,4 @@
+import { clerk } from "./clerk";
+
+export const { upsertFromClerk, deleteFromClerk, upsertManyFromClerk, pageExternalIds, continueCascade } =
+  clerk.memberships;

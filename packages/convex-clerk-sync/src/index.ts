@@ -1,0 +1,3 @@
+export * from "./mapping.js";
+export * from "./schema.js";
+export * from "./sync.js";

@@ -1,0 +1,68 @@
+package io.clerkconvexsync.reconcile;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clerkconvexsync.intake.ClerkEventParser;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What one kind's step of a pass did so far: its section of the summary. Batches run concurrently, so the counts are
+ * atomic.
+ */
+final class KindTally {
+    /** Refused items described in the summary at most; the count goes on beyond. */
+    static final int MAX_REFUSALS_SHOWN = 100;
+
+    final AtomicLong clerkPages = new AtomicLong();
+    final AtomicLong listed = new AtomicLong();
+    final AtomicLong inConvex = new AtomicLong();
+    final AtomicLong candidates = new AtomicLong();
+    final AtomicLong deleted = new AtomicLong();
+    final AtomicLong kept = new AtomicLong();
+    final AtomicLong refused = new AtomicLong();
+    final UpsertCounts upserted = new UpsertCounts();
+    private final List<Refusal> refusals = new ArrayList<>();
+    volatile String state = "waiting";
+
+    /** One item Convex refused for good, with Convex's message. */
+    record Refusal(String id, String message) {
+    }
+
+    void refuse(String id, String message) {
+        refused.incrementAndGet();
+        synchronized (refusals) {
+            if (refusals.size() < MAX_REFUSALS_SHOWN) {
+                refusals.add(new Refusal(id, message));
+            }
+        }
+    }
+
+    long upsertedTotal() {
+        return UpsertCounts.ACTIONS.stream().mapToLong(upserted::get).sum();
+    }
+
+    ObjectNode toJson(boolean dryRun) {
+        ObjectNode json = ClerkEventParser.JSON.createObjectNode();
+        json.put("state", state);
+        json.put("clerkPages", clerkPages.get());
+        json.put("listed", listed.get());
+        json.set("upserted", upserted.toJson());
+        json.put("inConvex", inConvex.get());
+        json.put("candidates", candidates.get());
+        json.put("deleted", deleted.get());
+        json.put("kept", kept.get());
+        if (dryRun) {
+            json.put("wouldUpsert", listed.get() + kept.get());
+            json.put("wouldDelete", candidates.get() - kept.get());
+        }
+        json.put("refused", refused.get());
+        ArrayNode items = json.putArray("refusedItems");
+        synchronized (refusals) {
+            refusals.forEach(r -> items.addObject().put("id", r.id()).put("message", r.message()));
+        }
+        return json;
+    }
+}

@@ -1,0 +1,165 @@
+package io.clerkconvexsync.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One table of the Convex stand-in ({@code users}, {@code organizations} or {@code memberships}) and the functions a
+ * reconcile pass calls on it, answering as the Convex package's functions do: {@code <kind>:upsertManyFromClerk}
+ * (ordering guard on updated_at, tombstones of deleted items) with its counts, {@code <kind>:pageExternalIds} with
+ * Convex's pagination shape (memberships as {@code {id, organizationId, userId}}), and {@code <kind>:deleteFromClerk}.
+ * {@link #refuse} makes it refuse every batch that holds an item, as a function error does.
+ */
+public final class ConvexTable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String kind;
+    private final String deleteArgument;
+    private final LinkedHashMap<String, JsonNode> rows = new LinkedHashMap<>();
+    private final Map<String, Long> tombstones = new HashMap<>();
+    private final Map<String, String> refusals = new HashMap<>();
+
+    private ConvexTable(String kind, String deleteArgument) {
+        this.kind = kind;
+        this.deleteArgument = deleteArgument;
+    }
+
+    static ConvexTable users() {
+        return new ConvexTable("users", "userId");
+    }
+
+    static ConvexTable organizations() {
+        return new ConvexTable("organizations", "organizationId");
+    }
+
+    static ConvexTable memberships() {
+        return new ConvexTable("memberships", "membership");
+    }
+
+    /** Convex's error for a call refused, with the message a function would throw. */
+    static final class Refusal extends RuntimeException {
+        Refusal(String message) {
+            super(message);
+        }
+    }
+
+    /** The value of Convex's {@code {"status":"success","value":…}} for this call. */
+    synchronized JsonNode call(String function, JsonNode args) {
+        return switch (function) {
+            case "upsertManyFromClerk" -> upsertMany(args.get(kind));
+            case "pageExternalIds" -> page(args.get("paginationOpts"));
+            case "deleteFromClerk" -> {
+                JsonNode target = args.get(deleteArgument);
+                boolean existed = rows.containsKey(target.isObject() ? target.get("id").asText() : target.asText());
+                delete(target.isObject() ? target.get("id").asText() : target.asText());
+                yield JSON.getNodeFactory().textNode(existed ? "deleted" : "absent");
+            }
+            default -> throw new IllegalArgumentException("no function " + kind + ":" + function);
+        };
+    }
+
+    String kind() {
+        return kind;
+    }
+
+    public synchronized void put(JsonNode row) {
+        rows.put(row.get("id").asText(), row);
+    }
+
+    public synchronized void delete(String id) {
+        rows.remove(id);
+        tombstones.put(id, System.currentTimeMillis());
+    }
+
+    public synchronized JsonNode get(String id) {
+        return rows.get(id);
+    }
+
+    public synchronized List<String> ids() {
+        return new ArrayList<>(rows.keySet());
+    }
+
+    /** Every batch holding this id is refused with this message (Convex's function error). */
+    public synchronized void refuse(String id, String message) {
+        refusals.put(id, message);
+    }
+
+    /** Removes the rows whose {@code organization.id} is this one (the package's cascade of an organization's deletion). */
+    synchronized void deleteOfOrganization(String organizationId) {
+        new ArrayList<>(rows.values()).stream()
+                .filter(row -> organizationId.equals(row.path("organization").path("id").asText()))
+                .forEach(row -> rows.remove(row.get("id").asText()));
+    }
+
+    public synchronized void clear() {
+        rows.clear();
+        tombstones.clear();
+        refusals.clear();
+    }
+
+    private ObjectNode upsertMany(JsonNode items) {
+        for (JsonNode item : items) {
+            String refusal = refusals.get(item.get("id").asText());
+            if (refusal != null) {
+                throw new Refusal(refusal);
+            }
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String action : List.of("inserted", "updated", "unchanged", "stale", "deleted")) {
+            counts.put(action, 0);
+        }
+        for (JsonNode item : items) {
+            String id = item.get("id").asText();
+            long updatedAt = item.path("updated_at").asLong();
+            JsonNode row = rows.get(id);
+            String action;
+            if (tombstones.containsKey(id) && updatedAt <= tombstones.get(id)) {
+                action = "deleted";
+            } else if (row == null) {
+                action = "inserted";
+            } else if (row.path("updated_at").asLong() > updatedAt) {
+                action = "stale";
+            } else if (row.equals(item)) {
+                action = "unchanged";
+            } else {
+                action = "updated";
+            }
+            if (action.equals("inserted") || action.equals("updated")) {
+                rows.put(id, item);
+            }
+            counts.merge(action, 1, Integer::sum);
+        }
+        ObjectNode value = JSON.createObjectNode();
+        counts.forEach(value::put);
+        return value;
+    }
+
+    private ObjectNode page(JsonNode options) {
+        int numItems = options.get("numItems").asInt();
+        int from = options.get("cursor").isNull() ? 0 : Integer.parseInt(options.get("cursor").asText());
+        List<JsonNode> all = new ArrayList<>(rows.values());
+        int to = Math.min(all.size(), from + numItems);
+        ObjectNode value = JSON.createObjectNode();
+        ArrayNode page = value.putArray("page");
+        for (JsonNode row : all.subList(Math.min(from, all.size()), to)) {
+            if ("memberships".equals(kind)) {
+                page.addObject().put("id", row.get("id").asText())
+                        .put("organizationId", row.path("organization").path("id").asText())
+                        .put("userId", row.path("public_user_data").path("user_id").asText());
+            } else {
+                page.add(row.get("id").asText());
+            }
+        }
+        value.put("isDone", to >= all.size());
+        value.put("continueCursor", Integer.toString(to));
+        return value;
+    }
+}
