@@ -24,8 +24,8 @@ import java.util.concurrent.Callable;
  * handler, bad usage 64.
  */
 @Command(name = ReconcileCommand.COMMAND,
-        description = {"Make Convex's users equal Clerk's: list every Clerk user, upsert them into Convex, then delete "
-                + "the Convex users that Clerk answers 404 for.",
+        description = {"Make Convex equal Clerk for the chosen kinds (users by default): list every Clerk object of a "
+                + "kind, upsert them into Convex, then delete what Clerk confirms gone.",
                 "Exit codes: 0 complete, 1 not complete (the summary's reason says why), 2 configuration error, 64 bad usage."})
 public final class ReconcileCommand implements Callable<Integer> {
     public static final String COMMAND = "reconcile";
