@@ -1,14 +1,17 @@
 package io.clerkconvexsync.store;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Owner-only modes for what the runtime writes into DATA_DIR, on file systems that have POSIX modes. */
-final class FileModes {
+/** Owner-only modes for what the runtime writes (DATA_DIR, exports), on file systems that have POSIX modes. */
+public final class FileModes {
 
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
@@ -37,6 +40,17 @@ final class FileModes {
         if (POSIX && Files.exists(file)) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         }
+    }
+
+    /**
+     * A new file, mode 600 from its creation whatever the umask, open for writing.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException when it exists: an export never overwrites a file
+     */
+    public static OutputStream createOwnerOnlyFile(Path file) throws IOException {
+        Files.createFile(file, ownerOnlyFile());
+        ownerOnly(file);
+        return new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.WRITE));
     }
 
     static FileAttribute<?>[] ownerOnlyFile() {
