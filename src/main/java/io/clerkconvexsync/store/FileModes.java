@@ -3,12 +3,16 @@ package io.clerkconvexsync.store;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.Set;
 
 /** Owner-only modes for what the runtime writes (DATA_DIR, exports), on file systems that have POSIX modes. */
 public final class FileModes {
@@ -32,6 +36,29 @@ public final class FileModes {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         } else {
             Files.createDirectory(dir);
+        }
+    }
+
+    /**
+     * The mode of a directory that group or others may read, enter or write, as {@code rwxr-xr-x}; empty when only its
+     * owner may (or the file system has no POSIX modes).
+     */
+    static Optional<String> openToOthers(Path dir) throws IOException {
+        if (!POSIX) {
+            return Optional.empty();
+        }
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+        boolean open = mode.stream().anyMatch(p -> !p.name().startsWith("OWNER_"));
+        return open ? Optional.of(PosixFilePermissions.toString(mode)) : Optional.empty();
+    }
+
+    /** Creates an empty file with mode 600 unless it exists, so that whoever appends to it later keeps that mode. */
+    static void createOwnerOnlyIfAbsent(Path file) throws IOException {
+        try {
+            Files.createFile(file, ownerOnlyFile());
+            ownerOnly(file);
+        } catch (FileAlreadyExistsException exists) {
+            ownerOnly(file);
         }
     }
 
