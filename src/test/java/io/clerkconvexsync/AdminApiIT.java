@@ -207,6 +207,11 @@ class AdminApiIT {
         }
         CONVEX.reset();
         CONVEX.fallback(Answer.slowSuccess(500)); // 3 s for all: an answer only at the end would come after them
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(io.clerkconvexsync.admin.ReplayJobs.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
         long started = System.nanoTime();
         HttpResponse<String> accepted = call("POST", "/dead-letters/replay?type=user.created", TOKEN);
         long tookMs = (System.nanoTime() - started) / 1_000_000;
@@ -223,6 +228,11 @@ class AdminApiIT {
         assertEquals(6, done.get("delivered").asInt(), done.toString());
         assertEquals(6, CONVEX.requests().size(), "each replayed once");
         assertEquals(0, JSON.readTree(call("GET", "/dead-letters", TOKEN).body()).get("count").asInt());
+        logger.detachAppender(logged);
+        List<String> lines = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        String id = job.get("id").asText();
+        assertEquals(List.of("Dead-letter replay " + id + " started: 6 dead letter(s) match",
+                "Dead-letter replay " + id + " complete: 6 of 6 done {delivered=6}"), lines, "its start and end are logged");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------

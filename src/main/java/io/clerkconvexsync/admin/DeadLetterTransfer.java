@@ -160,6 +160,7 @@ public final class DeadLetterTransfer {
         Map<String, String> headers = new LinkedHashMap<>();
         o.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
         checkLength(line, "headers", JdbcDeadLetterStore.headersJson(headers), MAX_HEADERS, " as stored (JSON)");
+        // errors longer than their column are clipped on storing, as the runtime's own are: any length passes
         DeadLetter d = new DeadLetter(0, text(o, "svixId", line, MAX_SVIX_ID), text(o, "type", line, MAX_TYPE),
                 optionalText(o, "function", line, MAX_FUNCTION), text(o, "errorKind", line, MAX_ERROR_KIND),
                 number(o, "httpStatus", line), text(o, "error", line, Integer.MAX_VALUE),
@@ -174,7 +175,6 @@ public final class DeadLetterTransfer {
         return new DeadLetterStore.Exported(d, history);
     }
 
-    /** Errors longer than their column are clipped on storing (as the runtime's own are), so any length passes. */
     private static String text(JsonNode o, String field, int line, int max) {
         JsonNode v = o.get(field);
         if (v == null || !v.isTextual() || v.asText().isEmpty()) {
