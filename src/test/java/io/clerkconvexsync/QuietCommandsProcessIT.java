@@ -2,12 +2,10 @@ package io.clerkconvexsync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariDataSource;
-import io.clerkconvexsync.config.StorageSettings;
 import io.clerkconvexsync.store.DeadLetter;
 import io.clerkconvexsync.store.JdbcDeadLetterStore;
-import io.clerkconvexsync.store.StoreDatabase;
 import io.clerkconvexsync.support.ConvexStandIn;
+import io.clerkconvexsync.support.EmbeddedStore;
 import io.clerkconvexsync.support.JarProcess;
 import io.clerkconvexsync.support.SignedWebhooks;
 import org.junit.jupiter.api.Test;
@@ -16,13 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,25 +66,13 @@ class QuietCommandsProcessIT {
         }
     }
 
-    private static void seedOne(Path data) throws SQLException {
-        StorageSettings settings = StorageSettings.load(key -> Optional.ofNullable(Map.of(
-                "storage.data-dir", data.toString(), "storage.max-connections", "2", "storage.connection-timeout-ms", "3000",
-                "storage.query-timeout-ms", "5000", "storage.processed-retention", "30d",
-                "storage.retention-batch-size", "1000", "storage.retention-interval", "1h", "storage.h2-cache-kib", "2048",
-                "storage.processed-durable-commit", "false").get(key)));
-        try (HikariDataSource pool = StoreDatabase.open(settings)) {
+    private static void seedOne(Path data) throws Exception {
+        EmbeddedStore.prepare(data, pool -> {
             Instant at = Instant.parse("2026-01-02T03:04:05Z");
             String svixId = SignedWebhooks.newId();
             new JdbcDeadLetterStore(pool).record(new DeadLetter(0, svixId, "user.created", "users:upsertFromClerk",
                     "function_error", 200, "refused", null, SignedWebhooks.payload("user.created.json"),
                     Map.of("svix-id", svixId), 1, at, at));
-            Connection c = pool.getConnection();
-            c.createStatement().execute("SHUTDOWN"); // the commands open the file themselves
-            try {
-                c.close();
-            } catch (SQLException closedByTheShutdown) {
-                // the pool's rollback on return finds the database closed, which was the point
-            }
-        }
+        });
     }
 }
