@@ -47,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "convex.deploy-key=prod:happy-otter-123|c2VjcmV0LWRlcGxveS1rZXk=",
         "clerk.webhook-secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw,whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
         "storage.jdbc-url=jdbc:h2:mem:webhook-it;DB_CLOSE_DELAY=-1",
-        "example.organization-route.enabled=true"})
+        "example.invitation-route.enabled=true"})
 class WebhookToConvexIT {
 
     static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -163,8 +163,8 @@ class WebhookToConvexIT {
         JsonNode contract = JSON.readTree(Files.readString(Path.of("contract/convex-requests.json")));
         int events = 0;
         for (JsonNode entry : contract) {
-            if (!entry.path("event").asText().startsWith("user.")) {
-                continue; // a reconcile call (ReconcileRequestsTest), or an organization event
+            if (!entry.has("event")) {
+                continue; // a reconcile call (ReconcileRequestsTest)
             }
             events++;
             CONVEX.reset();
@@ -174,7 +174,7 @@ class WebhookToConvexIT {
             assertEquals(entry.get("request"), JSON.readTree(CONVEX.requests().get(0).body()),
                     event + ": the runtime's request differs from contract/convex-requests.json");
         }
-        assertEquals(4, events, "one entry per payload");
+        assertEquals(10, events, "one entry per payload: four of users, three of organizations, three of memberships");
     }
 
     // ---- duplicates and unhandled types ----------------------------------------------------------------------------
@@ -204,20 +204,21 @@ class WebhookToConvexIT {
 
     @Test
     void extensionRouteClaimsItsTypeAndReusesTheDeliveryStep() throws Exception {
-        String body = "{\"type\":\"organization.created\",\"object\":\"event\",\"timestamp\":1716883200,"
-                + "\"data\":{\"id\":\"org_1\",\"name\":\"Acme\",\"slug\":null}}";
+        String body = "{\"type\":\"organizationInvitation.accepted\",\"object\":\"event\",\"timestamp\":1716883200,"
+                + "\"data\":{\"id\":\"orginv_1\",\"email_address\":\"a@example.org\",\"organization_id\":\"org_1\","
+                + "\"user_id\":\"user_1\",\"status\":\"accepted\"}}";
         HttpResponse<String> response = clerk.send(SignedWebhooks.newId(), body);
 
         assertEquals(200, response.statusCode(), response.body());
         assertEquals("delivered", JSON.readTree(response.body()).get("outcome").asText());
         JsonNode sent = JSON.readTree(CONVEX.requests().get(0).body());
-        assertEquals("organizations:upsertFromClerk", sent.get("path").asText());
-        assertEquals(JSON.readTree(body).get("data"), sent.get("args").get("organization"));
+        assertEquals("invitations:acceptedFromClerk", sent.get("path").asText());
+        assertEquals(JSON.readTree(body).get("data"), sent.get("args").get("invitation"));
     }
 
     @Test
     void extensionRouteGetsRedeliveryAndDeadLettersForFree() throws Exception {
-        String body = "{\"type\":\"organization.created\",\"object\":\"event\",\"data\":{\"id\":\"org_2\"}}";
+        String body = "{\"type\":\"organizationInvitation.accepted\",\"object\":\"event\",\"data\":{\"id\":\"orginv_2\"}}";
         CONVEX.script(Answer.failure(503, "Overloaded"), Answer.functionError(200));
         String id = SignedWebhooks.newId();
         HttpResponse<String> response = clerk.send(id, body);

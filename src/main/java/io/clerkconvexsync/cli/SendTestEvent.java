@@ -31,7 +31,9 @@ import java.util.concurrent.Callable;
         + " to a running instance; exit 0 when it is answered 2xx.")
 public final class SendTestEvent implements Callable<Integer> {
     public static final String COMMAND = "send-test-event";
-    static final List<String> TYPES = List.of("user.created", "user.updated", "user.deleted");
+    static final List<String> TYPES = List.of("user.created", "user.updated", "user.deleted",
+            "organization.created", "organization.updated", "organization.deleted",
+            "organizationMembership.created", "organizationMembership.updated", "organizationMembership.deleted");
 
     @Parameters(arity = "0..1", paramLabel = "<type>", defaultValue = "user.created",
             completionCandidates = Types.class, description = "Event type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")

@@ -3,6 +3,7 @@ package io.clerkconvexsync.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -25,10 +26,12 @@ public record ReconcileSettings(
         int maxDeletes,
         Duration leaseTtl,
         String upsertManyFunction,
-        String pageFunction) {
+        String pageFunction,
+        Set<ReconcileKind> kinds) {
 
     public static final String SECRET_KEY = "reconcile.clerk-secret-key";
     public static final String SCHEDULE = "reconcile.schedule";
+    public static final String KINDS = "reconcile.kinds";
     /** Clerk lists at most 500 users per request. */
     private static final int CLERK_MAX_PAGE = 500;
     /** Convex functions read at most a few thousand documents per call; upsertManyFromClerk takes at most 100. */
@@ -51,7 +54,8 @@ public record ReconcileSettings(
                 r.nonNegativeInt("reconcile.max-deletes"),
                 Duration.ofSeconds(r.positiveInt("reconcile.lease-seconds")),
                 r.required("reconcile.upsert-many-function", null),
-                r.required("reconcile.page-function", null));
+                r.required("reconcile.page-function", null),
+                ReconcileKind.parse(r.required(KINDS, "RECONCILE_KINDS"), "RECONCILE_KINDS"));
         // read by ClerkApiRoute as placeholders; checked here like the others
         r.positiveInt("reconcile.clerk-timeout-ms");
         r.positiveInt("reconcile.clerk-rate-window-ms");
@@ -77,7 +81,7 @@ public record ReconcileSettings(
     @Override
     public String toString() {
         return "ReconcileSettings[clerkApiUrl=" + clerkApiUrl + ", schedule=" + schedule.orElse("off")
-                + ", clerkRequestsPer10s=" + clerkRequestsPer10s + ", batchSize=" + batchSize + "]";
+                + ", kinds=" + ReconcileKind.names(kinds) + ", clerkRequestsPer10s=" + clerkRequestsPer10s + ", batchSize=" + batchSize + "]";
     }
 
     private static int atMost(SettingsReader r, String key, int max) {

@@ -18,7 +18,8 @@ import io.clerkconvexsync.ops.DatabaseReadinessCheck;
 import io.clerkconvexsync.ops.OutcomeRecorder;
 import io.clerkconvexsync.ops.WebhookMetrics;
 import io.clerkconvexsync.routing.ExtensionRoutes;
-import io.clerkconvexsync.routing.UserEventTranslator;
+import io.clerkconvexsync.routing.EventFamilyTranslator;
+import io.clerkconvexsync.routing.EventTypeRouter;
 import io.clerkconvexsync.store.IdempotentReceiver;
 import io.clerkconvexsync.store.JdbcDeadLetterStore;
 import io.clerkconvexsync.store.JdbcLeaseStore;
@@ -99,7 +100,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         registry.bind("svixSignatureVerifier",
                 new SvixSignatureVerifier(settings.webhookSecrets(), settings.timestampTolerance(), clock));
         registry.bind("webhookReply", new WebhookReply());
-        registry.bind("userEventTranslator", new UserEventTranslator(settings));
+        registry.bind(EventTypeRouter.FAMILIES, EventFamilyTranslator.families(settings));
         registry.bind("extensionRoutes", new ExtensionRoutes());
         ConvexContact contact = new ConvexContact(clock);
         registry.bind("convexCallPreparer", new ConvexCallPreparer(settings, metrics, contact));

@@ -40,7 +40,7 @@ public abstract sealed class ConvexFailure extends RuntimeException {
     }
 
     /** Convex will refuse this payload however often it is sent: a function error, 400, 422. Dead-lettered. */
-    public static final class Permanent extends ConvexFailure {
+    public static sealed class Permanent extends ConvexFailure permits MissingFunction {
         public Permanent(String message, int httpStatus, String detail) {
             super(message, httpStatus, detail);
         }
@@ -48,6 +48,24 @@ public abstract sealed class ConvexFailure extends RuntimeException {
         @Override
         public String resultClass() {
             return httpStatus() == 200 || httpStatus() == 560 ? "function_error" : "rejected";
+        }
+    }
+
+    /**
+     * The deployment has no such function: the package's functions were never installed or deployed, or a
+     * {@code convex.*-function} setting names a path the app does not export. Redelivering cannot help until someone
+     * deploys, so it is dead-lettered at once (and replayed from there once the functions are in).
+     */
+    public static final class MissingFunction extends Permanent {
+        public MissingFunction(String function, int httpStatus, String detail) {
+            super("Convex has no function " + function + " (\"Could not find public function\"): install the Convex"
+                    + " functions of packages/convex-clerk-sync in the app, export " + function + " at that path and run"
+                    + " npx convex deploy, or set this function's setting to the path the app uses", httpStatus, detail);
+        }
+
+        @Override
+        public String resultClass() {
+            return "function_missing";
         }
     }
 

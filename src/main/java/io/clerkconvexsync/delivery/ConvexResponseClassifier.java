@@ -12,6 +12,12 @@ public final class ConvexResponseClassifier {
     /** Convex's status for a failed function call (the official client treats it like a 200 carrying an error). */
     static final int UDF_FAILED = 560;
 
+    /**
+     * How Convex says a function is not deployed (convex-backend's missing_or_internal_error): the same text for a
+     * path that does not exist and for an internal function called without an admin key, after a request-id prefix.
+     */
+    static final String MISSING_FUNCTION = "Could not find public function for '";
+
     /** Returns normally when Convex ran the function successfully. */
     public void classify(String function, int status, byte[] body) {
         JsonNode json = parse(body);
@@ -20,6 +26,10 @@ public final class ConvexResponseClassifier {
             return;
         }
         if ((status == 200 || status == UDF_FAILED) && "error".equals(answer)) {
+            String message = detail(json, "errorMessage");
+            if (message.contains(MISSING_FUNCTION)) {
+                throw new ConvexFailure.MissingFunction(function, status, message);
+            }
             throw new ConvexFailure.Permanent("Convex function " + function + " failed (HTTP " + status + ")", status,
                     detail(json, "errorMessage") + dataSuffix(json));
         }

@@ -87,24 +87,49 @@ public final class ClerkEventParser implements Processor {
         if (type == null || type.isBlank() || type.length() > MAX_TYPE_LENGTH) {
             throw new WebhookRejectedException("missing_type", "the event has no \"type\"");
         }
-        if (type.startsWith("user.") && (!envelope.dataIsObject || envelope.dataId == null || envelope.dataId.isBlank())) {
-            throw new WebhookRejectedException("missing_user_id", "a " + type + " event needs data.id");
-        }
+        checkIds(type, envelope);
         return new ClerkEvent(svixId, type, envelope.data, envelope.dataId, envelope.timestamp, envelope.instanceId, body,
                 headers);
     }
 
-    /** Keeps {@code data} as the bytes it spans, noting its {@code id} on the way through. */
+    /**
+     * The ids the product's Convex functions key on, for the event families the runtime delivers itself (an extension
+     * route's types are its own business): a user, an organization, or a membership with its organization and user.
+     */
+    private static void checkIds(String type, Envelope envelope) {
+        if (type.startsWith("user.")) {
+            require(type, envelope.dataId, "missing_user_id", "data.id");
+        } else if (type.startsWith("organization.")) {
+            require(type, envelope.dataId, "missing_organization_id", "data.id");
+        } else if (type.startsWith("organizationMembership.")) {
+            require(type, envelope.dataId, "missing_membership_id", "data.id");
+            require(type, envelope.organizationId, "missing_organization_id", "data.organization.id");
+            require(type, envelope.memberUserId, "missing_user_id", "data.public_user_data.user_id");
+        }
+    }
+
+    private static void require(String type, String id, String code, String field) {
+        if (id == null || id.isBlank()) {
+            throw new WebhookRejectedException(code, "a " + type + " event needs " + field + " (a non-empty string)");
+        }
+    }
+
+    /**
+     * Keeps {@code data} as the bytes it spans, noting on the way through its {@code id}, and a membership's
+     * {@code organization.id} and {@code public_user_data.user_id}.
+     */
     private static void readData(JsonParser json, byte[] body, Envelope envelope) throws IOException {
         int start = (int) json.currentTokenLocation().getByteOffset();
-        envelope.dataIsObject = json.currentToken() == JsonToken.START_OBJECT;
-        if (envelope.dataIsObject) {
+        if (json.currentToken() == JsonToken.START_OBJECT) {
             while (json.nextToken() == JsonToken.FIELD_NAME) {
-                boolean isId = "id".equals(json.currentName());
-                if (json.nextToken() == JsonToken.VALUE_STRING && isId) {
-                    envelope.dataId = json.getText();
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                switch (field) {
+                    case "id" -> envelope.dataId = value == JsonToken.VALUE_STRING ? json.getText() : null;
+                    case "organization" -> envelope.organizationId = nestedString(json, "id");
+                    case "public_user_data" -> envelope.memberUserId = nestedString(json, "user_id");
+                    default -> json.skipChildren();
                 }
-                json.skipChildren();
             }
         } else {
             json.skipChildren();
@@ -116,6 +141,23 @@ public final class ClerkEventParser implements Processor {
             int end = (int) json.currentLocation().getByteOffset();
             envelope.data = RawJson.slice(body, start, end - start);
         }
+    }
+
+    /** The string field {@code name} of the object the parser is at (skipped whole), or null. */
+    private static String nestedString(JsonParser json, String name) throws IOException {
+        if (json.currentToken() != JsonToken.START_OBJECT) {
+            json.skipChildren();
+            return null;
+        }
+        String found = null;
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            boolean wanted = name.equals(json.currentName());
+            if (json.nextToken() == JsonToken.VALUE_STRING && wanted) {
+                found = json.getText();
+            }
+            json.skipChildren();
+        }
+        return found;
     }
 
     private static String scalar(JsonParser json) throws IOException {
@@ -132,8 +174,9 @@ public final class ClerkEventParser implements Processor {
         Long timestamp;
         String instanceId;
         RawJson data;
-        boolean dataIsObject;
         String dataId;
+        String organizationId;
+        String memberUserId;
     }
 
     /** What a dead letter keeps of the request: delivery metadata, never the signature. */

@@ -45,7 +45,8 @@ public final class ReconcileCommand implements Callable<Integer> {
         Main main = HeadlessRuntime.start(false);
         try {
             Reconciler reconciler = main.getCamelContext().getRegistry().lookupByNameAndType(Reconciler.BEAN, Reconciler.class);
-            ReconcilePass pass = reconciler.run(new ReconcileOptions(dryRun, noDelete, allowMassDelete), line -> {
+            ReconcilePass pass = reconciler.run(new ReconcileOptions(dryRun, noDelete, allowMassDelete,
+                    reconciler.settings().kinds()), line -> {
                 err.println(line);
                 err.flush();
             });

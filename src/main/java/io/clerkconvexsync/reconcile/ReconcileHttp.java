@@ -28,7 +28,7 @@ public final class ReconcileHttp {
     private void start(Exchange exchange) {
         Map<String, String> query = AdminHttp.query(exchange);
         ReconcileOptions options = new ReconcileOptions(flag(query, "dryRun"), flag(query, "noDelete"),
-                flag(query, "allowMassDelete"));
+                flag(query, "allowMassDelete"), reconciler.settings().kinds());
         try {
             ReconcilePass pass = reconciler.start(options);
             AdminHttp.answer(exchange, 202, ClerkEventParser.JSON.createObjectNode().put("id", pass.id())

@@ -41,7 +41,7 @@ public final class ReconcileRoutes extends RouteBuilder {
 
     private void scheduledPass() {
         try {
-            reconciler.run(ReconcileOptions.DEFAULT, LOG::info);
+            reconciler.run(ReconcileOptions.defaults(settings), LOG::info);
         } catch (Reconciler.Busy busy) {
             LOG.info("Scheduled reconcile pass skipped: {}", busy.getMessage());
         }

@@ -41,6 +41,11 @@ public final class Reconciler extends ServiceSupport {
     private ProducerTemplate template;
     private ScheduledExecutorService threads;
 
+    /** The settings passes start from, e.g. the configured kinds. */
+    public ReconcileSettings settings() {
+        return settings;
+    }
+
     public Reconciler(CamelContext context, ReconcileSettings settings, SyncSettings sync, LeaseStore leases,
                       ReconcileMetrics metrics, Clock clock) {
         this.context = context;

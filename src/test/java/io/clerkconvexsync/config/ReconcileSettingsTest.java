@@ -56,6 +56,22 @@ class ReconcileSettingsTest {
     }
 
     @Test
+    void kindsDefaultToUsersAndRunOrganizationsUsersMembershipsInThatOrder() throws Exception {
+        Map<String, String> p = shipped();
+        assertEquals(java.util.Set.of(ReconcileKind.USERS), load(p).kinds(), "users alone by default, as before");
+        p.put("reconcile.kinds", " memberships, users ,organizations");
+        assertEquals("organizations,users,memberships", ReconcileKind.names(load(p).kinds()),
+                "white space ignored; the pass order is fixed, whatever the order written");
+        p.put("reconcile.kinds", " ");
+        assertTrue(refusal(p).contains("RECONCILE_KINDS is not set"), "an empty list is refused, not read as none");
+        for (String bad : new String[] {"users,teams", "users,", "Users"}) {
+            p.put("reconcile.kinds", bad);
+            assertTrue(refusal(p).contains("RECONCILE_KINDS must be a comma-separated list of organizations,users,memberships"),
+                    "'" + bad + "' is refused, naming the variable");
+        }
+    }
+
+    @Test
     void aScheduleNeedsTheKeyAndAValidCron() throws Exception {
         Map<String, String> p = shipped();
         p.put("reconcile.schedule", "0 0 3 * * ?");

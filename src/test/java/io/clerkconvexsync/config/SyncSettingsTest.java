@@ -22,6 +22,10 @@ class SyncSettingsTest {
         p.put("convex.upsert-argument", "user");
         p.put("convex.delete-function", "users:deleteFromClerk");
         p.put("convex.delete-argument", "userId");
+        p.put("convex.organization-upsert-function", "organizations:upsertFromClerk");
+        p.put("convex.organization-delete-function", "organizations:deleteFromClerk");
+        p.put("convex.membership-upsert-function", "memberships:upsertFromClerk");
+        p.put("convex.membership-delete-function", "memberships:deleteFromClerk");
         p.put("convex.connect-timeout-ms", "1000");
         p.put("convex.response-timeout-ms", "2500");
         p.put("convex.max-connections", "64");
@@ -49,6 +53,15 @@ class SyncSettingsTest {
         assertEquals(1, s.webhookSecrets().size());
         assertEquals("happy-otter-123.convex.cloud", s.convexUrl().getHost());
         assertFalse(s.convexDeployKey().isPresent());
+    }
+
+    @Test
+    void readsTheOrganizationAndMembershipFunctionPathsAndRefusesAnEmptyOne() {
+        Map<String, String> p = valid();
+        p.put("convex.membership-delete-function", "clerk/memberships:remove");
+        assertEquals("clerk/memberships:remove", load(p).membershipDeleteFunction());
+        p.put("convex.organization-upsert-function", " ");
+        assertEquals("convex.organization-upsert-function", invalid(p).setting());
     }
 
     @Test

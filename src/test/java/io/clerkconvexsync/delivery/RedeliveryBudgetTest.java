@@ -16,6 +16,7 @@ class RedeliveryBudgetTest {
     private static RedeliveryBudget budget(int redeliveries) {
         SyncSettings s = new SyncSettings(List.of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), Duration.ofMinutes(5),
                 java.net.URI.create("https://x.convex.cloud"), Optional.empty(), "u", "user", "d", "userId",
+                "ou", "od", "mu", "md",
                 Duration.ofMillis(1000), Duration.ofMillis(2500), 64, redeliveries, Duration.ofMillis(250), 2.0,
                 Duration.ofMillis(2000), Duration.ofMillis(13000),
                 Duration.ofSeconds(60), Duration.ofSeconds(300));

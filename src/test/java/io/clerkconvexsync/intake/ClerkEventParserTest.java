@@ -69,4 +69,20 @@ class ClerkEventParserTest {
         assertEquals("missing_user_id", rejection("{\"type\":\"user.created\",\"data\":{\"id\":7}}"));
         assertEquals("missing_user_id", rejection("{\"type\":\"user.deleted\",\"data\":[\"id\"]}"));
     }
+
+    @Test
+    void requiresTheIdsAnOrganizationOrMembershipFunctionKeysOn() {
+        assertEquals("missing_organization_id", rejection("{\"type\":\"organization.deleted\",\"data\":{\"id\":\"\"}}"));
+        String member = "\"organization\":{\"id\":\"org_1\"},\"public_user_data\":{\"user_id\":\"user_1\"}";
+        assertEquals("orgmem_1", parse("{\"type\":\"organizationMembership.deleted\",\"data\":{\"id\":\"orgmem_1\","
+                + member + "}}").subjectId());
+        assertEquals("missing_membership_id", rejection("{\"type\":\"organizationMembership.created\",\"data\":{" + member + "}}"));
+        // the ids must be where Clerk puts them, not any "id" or "user_id" elsewhere in the membership
+        assertEquals("missing_organization_id", rejection("{\"type\":\"organizationMembership.updated\",\"data\":{\"id\":\"m\","
+                + "\"organization\":\"org_1\",\"public_user_data\":{\"user_id\":\"user_1\"}}}"));
+        assertEquals("missing_user_id", rejection("{\"type\":\"organizationMembership.updated\",\"data\":{\"id\":\"m\","
+                + "\"organization\":{\"id\":\"org_1\",\"user_id\":\"user_1\"},\"public_user_data\":{\"id\":\"user_1\"}}}"));
+        // types the runtime does not deliver itself are an extension route's business
+        assertNull(parse("{\"type\":\"organizationInvitation.accepted\",\"data\":{}}").subjectId());
+    }
 }

@@ -44,6 +44,16 @@ public final class ConvexStandIn implements AutoCloseable {
                     false, false);
         }
 
+        /**
+         * The deployment has no such function (or it is internal and the key is no admin key): convex-backend's
+         * missing_or_internal_error text, with HTTP 200 (or 560) like any function error.
+         */
+        public static Answer missingFunction(int status, String function) {
+            return new Answer(status, "{\"status\":\"error\",\"errorMessage\":\"[Request ID: 0961c53d50a6a123] Server Error\\n"
+                    + "Could not find public function for '" + function + "'. Did you forget to run `npx convex dev` or"
+                    + " `npx convex deploy`?\"}", false, false);
+        }
+
         /** Any other failure: {code, message} with a 4xx/5xx status. */
         public static Answer failure(int status, String code) {
             return new Answer(status, "{\"code\":\"" + code + "\",\"message\":\"" + code + " from the stand-in\"}", false, false);

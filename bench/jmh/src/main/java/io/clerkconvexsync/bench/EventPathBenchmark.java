@@ -7,7 +7,7 @@ import io.clerkconvexsync.delivery.ConvexRequestBuilder;
 import io.clerkconvexsync.intake.ClerkEvent;
 import io.clerkconvexsync.intake.ClerkEventParser;
 import io.clerkconvexsync.intake.SvixSignatureVerifier;
-import io.clerkconvexsync.routing.UserEventTranslator;
+import io.clerkconvexsync.routing.EventFamilyTranslator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -37,6 +37,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -51,7 +52,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code verify}: {@link SvixSignatureVerifier#verify} (timestamp window, strict UTF-8, HMAC-SHA256 via svix-java)</li>
  *   <li>{@code parse}: {@link ClerkEventParser#parse} (Jackson tree of the event)</li>
- *   <li>{@code route}: a Camel exchange carrying the event, the type decision and {@link UserEventTranslator#upsert}
+ *   <li>{@code route}: a Camel exchange carrying the event, the type decision and {@link EventFamilyTranslator#process}
  *   (the Convex call for user.updated)</li>
  *   <li>{@code buildRequest}: {@link ConvexRequestBuilder#requestBody} (the bytes POSTed to /api/mutation)</li>
  *   <li>{@code fullPath}: all four in a row, as one webhook goes through them</li>
@@ -77,7 +78,7 @@ public class EventPathBenchmark {
     ConvexCall[] calls;
     SvixSignatureVerifier verifier;
     ClerkEventParser parser;
-    UserEventTranslator translator;
+    List<EventFamilyTranslator> families;
     CamelContext camel;
     int next;
 
@@ -99,7 +100,7 @@ public class EventPathBenchmark {
         verifier = new SvixSignatureVerifier(settings.webhookSecrets(), settings.timestampTolerance(),
                 Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC));
         parser = new ClerkEventParser();
-        translator = new UserEventTranslator(settings);
+        families = EventFamilyTranslator.families(settings);
         camel = new DefaultCamelContext(); // only to create exchanges; never started
 
         Mac mac = Mac.getInstance("HmacSHA256");
@@ -131,18 +132,14 @@ public class EventPathBenchmark {
         Exchange exchange = new DefaultExchange(camel);
         exchange.setProperty(ClerkEvent.PROPERTY, event);
         exchange.setProperty(ClerkEvent.TYPE_PROPERTY, event.type());
-        switch (event.type()) {
-            case "user.created":
-            case "user.updated":
-                translator.upsert(exchange);
-                break;
-            case "user.deleted":
-                translator.delete(exchange);
-                break;
-            default:
-                throw new IllegalStateException("the benchmark only sends user events, got " + event.type());
+        // the router's branches in its order: the first family with a function for the type translates it
+        for (EventFamilyTranslator family : families) {
+            if (family.handles(exchange)) {
+                family.process(exchange);
+                return exchange.getMessage().getBody(ConvexCall.class);
+            }
         }
-        return exchange.getMessage().getBody(ConvexCall.class);
+        throw new IllegalStateException("the benchmark only sends the product's event types, got " + event.type());
     }
 
     private int index() {
