@@ -97,8 +97,8 @@ class AdminApiIT {
         assertEquals("dead_lettered", JSON.readTree(refused.body()).get("items").get(0).get("result").asText(), refused.body());
 
         CONVEX.fallback(Answer.failure(503, "Overloaded"));
-        HttpResponse<String> unavailable = call("POST", "/dead-letters/replay?id=" + id, TOKEN);
-        assertEquals("retried", JSON.readTree(unavailable.body()).get("items").get(0).get("result").asText(), unavailable.body());
+        JsonNode unavailable = replayJob("?id=" + id);
+        assertEquals("retried", unavailable.get("notDelivered").get(0).get("result").asText(), unavailable.toString());
 
         JsonNode kept = JSON.readTree(call("GET", "/dead-letters/" + id, TOKEN).body());
         assertEquals(CONVEX.requests().size(), kept.get("attempts").asInt(), "every Convex call is counted: " + kept);
@@ -115,12 +115,20 @@ class AdminApiIT {
         CONVEX.fallback(Answer.slowSuccess(800));
 
         CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> unchecked("/dead-letters/" + id + "/replay"));
-        CompletableFuture<HttpResponse<String>> second = CompletableFuture.supplyAsync(() -> unchecked("/dead-letters/replay"));
+        CompletableFuture<JsonNode> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return replayJob("");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         List<String> results = new ArrayList<>();
-        for (HttpResponse<String> r : List.of(first.get(), second.get())) {
-            JsonNode items = JSON.readTree(r.body()).get("items");
-            items.forEach(i -> results.add(i.get("result").asText()));
-        }
+        JSON.readTree(first.get().body()).get("items").forEach(i -> results.add(i.get("result").asText()));
+        second.get().get("results").fields().forEachRemaining(r -> {
+            for (int i = 0; i < r.getValue().asInt(); i++) {
+                results.add(r.getKey());
+            }
+        });
         assertEquals(1, results.stream().filter("delivered"::equals).count(), "delivered exactly once: " + results);
         assertEquals(1, CONVEX.requests().size(), "Convex must see the event once: " + results);
     }
@@ -159,7 +167,99 @@ class AdminApiIT {
         assertEquals(0, CONVEX.requests().size() - 1, "only the webhook's own call reached Convex");
     }
 
+    /** Finding 2 of issue 18: a listing is paged by a limit and an opaque cursor, and never answers the whole store. */
+    @Test
+    void listsInPagesWithACursor() throws Exception {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(deadLetter(SignedWebhooks.payload("user.created.json")));
+        }
+        List<Long> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = JSON.readTree(call("GET", "/dead-letters?type=user.created&limit=2"
+                    + (cursor == null ? "" : "&cursor=" + cursor), TOKEN).body());
+            page.get("items").forEach(i -> seen.add(i.get("id").asLong()));
+            assertTrue(page.get("count").asInt() <= 2, page.toString());
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+            pages++;
+        } while (cursor != null);
+        assertEquals(ids, seen, "every dead letter once, oldest first");
+        assertEquals(3, pages, "5 in pages of 2");
+        assertEquals(5, JSON.readTree(call("GET", "/dead-letters", TOKEN).body()).get("count").asInt(), "default limit 100");
+
+        for (String bad : new String[] {"limit=0", "limit=1001", "limit=ten", "cursor=bm9wZQ", "cursor=%21%21"}) {
+            HttpResponse<String> r = call("GET", "/dead-letters?" + bad, TOKEN);
+            assertEquals(400, r.statusCode(), bad + ": " + r.body());
+        }
+        assertEquals(400, call("POST", "/dead-letters/replay?limit=2", TOKEN).statusCode(), "paging is for listing only");
+    }
+
+    /**
+     * Finding 9 of issue 18: a replay of many answers 202 with a job at once, however slow Convex is, and the job
+     * shows its progress until it is complete; a second start meanwhile is 409.
+     */
+    @Test
+    void aReplayOfManyAnswers202AtOnceAndItsJobShowsTheOutcome() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            deadLetter(SignedWebhooks.payload("user.created.json"));
+        }
+        CONVEX.reset();
+        CONVEX.fallback(Answer.slowSuccess(500)); // 3 s for all: an answer only at the end would come after them
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(io.clerkconvexsync.admin.ReplayJobs.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        long started = System.nanoTime();
+        HttpResponse<String> accepted = call("POST", "/dead-letters/replay?type=user.created", TOKEN);
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        assertTrue(tookMs < 1500, "answered before the replays, in " + tookMs + " ms");
+        JsonNode job = JSON.readTree(accepted.body());
+        assertEquals(6, job.get("matched").asInt(), job.toString());
+        HttpResponse<String> again = call("POST", "/dead-letters/replay", TOKEN);
+        assertEquals(409, again.statusCode(), again.body());
+        assertEquals(job.get("id").asText(), JSON.readTree(again.body()).get("id").asText());
+
+        JsonNode done = awaitJob(job.get("id").asText());
+        assertEquals("complete", done.get("state").asText(), done.toString());
+        assertEquals(6, done.get("delivered").asInt(), done.toString());
+        assertEquals(6, CONVEX.requests().size(), "each replayed once");
+        assertEquals(0, JSON.readTree(call("GET", "/dead-letters", TOKEN).body()).get("count").asInt());
+        logger.detachAppender(logged);
+        List<String> lines = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        String id = job.get("id").asText();
+        assertEquals(List.of("Dead-letter replay " + id + " started: 6 dead letter(s) match",
+                "Dead-letter replay " + id + " complete: 6 of 6 done {delivered=6}"), lines, "its start and end are logged");
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------------
+
+    /** Starts a replay job with this query and waits for it to end; the job as GET /dead-letters/replay shows it. */
+    JsonNode replayJob(String query) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> accepted;
+        while ((accepted = call("POST", "/dead-letters/replay" + query, TOKEN)).statusCode() == 409
+                && System.nanoTime() < deadline) {
+            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(50); // another test's job is still ending
+        }
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        return awaitJob(JSON.readTree(accepted.body()).get("id").asText());
+    }
+
+    JsonNode awaitJob(String id) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode job = JSON.readTree(call("GET", "/dead-letters/replay", TOKEN).body());
+            if (id.equals(job.path("id").asText()) && !"running".equals(job.get("state").asText())) {
+                return job;
+            }
+            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(50); // polling interval, not a wait for a result
+        }
+        throw new AssertionError("replay job " + id + " did not end within 30 s");
+    }
 
     /** Sends a webhook Convex refuses for good and returns its dead letter's id; Convex keeps refusing afterwards. */
     long deadLetter(String body) throws Exception {

@@ -132,8 +132,7 @@ class SharedPostgresProcessIT {
         try {
             List<Future<JsonNode>> replays = new ArrayList<>();
             for (JarRuntime instance : List.of(a, b)) {
-                replays.add(pool.submit(() -> JSON.readTree(
-                        instance.management("POST", "/dead-letters/replay", ADMIN_TOKEN).body())));
+                replays.add(pool.submit(() -> replayJob(instance)));
             }
             int delivered = 0;
             for (Future<JsonNode> replay : replays) {
@@ -145,6 +144,21 @@ class SharedPostgresProcessIT {
         }
         assertEquals(events, convex.requests().size(), "and Convex gets each exactly once");
         assertEquals(0, list(a).get("count").asInt(), "none is left");
+    }
+
+    /** Starts a replay of all on the instance (202 with a job) and polls the job until it has ended. */
+    private static JsonNode replayJob(JarRuntime instance) throws Exception {
+        var accepted = instance.management("POST", "/dead-letters/replay", ADMIN_TOKEN);
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            JsonNode job = JSON.readTree(instance.management("GET", "/dead-letters/replay", ADMIN_TOKEN).body());
+            if (!"running".equals(job.get("state").asText())) {
+                return job;
+            }
+            TimeUnit.MILLISECONDS.sleep(50); // polling interval, not a wait for a result
+        }
+        throw new AssertionError("the replay job did not end within 60 s");
     }
 
     private JsonNode list(JarRuntime instance) throws Exception {

@@ -29,7 +29,7 @@ public final class AdminApiRoute extends RouteBuilder {
                 .process(guard)
                 .process(http::list);
 
-        from(COMPONENT + ":/dead-letters/replay?httpMethodRestrict=POST").routeId("admin-dead-letters-replay")
+        from(COMPONENT + ":/dead-letters/replay?httpMethodRestrict=GET,POST").routeId("admin-dead-letters-replay")
                 .routeConfigurationId(AdminErrorHandling.ID)
                 .process(guard)
                 .process(http::replayMatching);

@@ -15,14 +15,18 @@ import java.util.Optional;
 /** The HTTP side of {@link DeadLetterAdmin}: reads the path and query, answers JSON. */
 public final class AdminHttp {
     private final DeadLetterAdmin admin;
+    private final ReplayJobs replays;
 
-    public AdminHttp(DeadLetterAdmin admin) {
+    public AdminHttp(DeadLetterAdmin admin, ReplayJobs replays) {
         this.admin = admin;
+        this.replays = replays;
     }
 
-    /** {@code GET /dead-letters?type=&errorKind=&since=&until=&id=} */
+    /** {@code GET /dead-letters?type=&errorKind=&since=&until=&id=&limit=&cursor=}: one page. */
     public void list(Exchange exchange) {
-        answer(exchange, 200, admin.list(DeadLetterAdmin.filter(query(exchange))));
+        Map<String, String> query = query(exchange);
+        DeadLetterAdmin.Page page = DeadLetterAdmin.page(query);
+        answer(exchange, 200, admin.list(DeadLetterAdmin.filter(query), page));
     }
 
     /** {@code GET /dead-letters/{id}} and {@code DELETE /dead-letters/{id}} */
@@ -37,9 +41,23 @@ public final class AdminHttp {
         answer(exchange, found.isPresent() ? 200 : 404, found.isPresent() ? found.get() : error("no dead letter #" + id));
     }
 
-    /** {@code POST /dead-letters/replay?<filters>}: all of them without a filter. */
+    /**
+     * {@code POST /dead-letters/replay?<filters>} (all of them without a filter) starts a replay job: 202, or 409 while
+     * one runs; {@code GET /dead-letters/replay} shows the running or last one.
+     */
     public void replayMatching(Exchange exchange) {
-        answer(exchange, 200, admin.replay(DeadLetterAdmin.filter(query(exchange))));
+        if (!"POST".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
+            Optional<ObjectNode> job = replays.latest();
+            answer(exchange, job.isPresent() ? 200 : 404, job.isPresent() ? job.get()
+                    : error("no dead-letter replay has run on this instance since it started"));
+            return;
+        }
+        DeadLetterFilter filter = DeadLetterAdmin.filter(query(exchange));
+        try {
+            answer(exchange, 202, replays.start(filter));
+        } catch (ReplayJobs.Busy busy) {
+            answer(exchange, 409, error(busy.getMessage()).put("id", busy.runningId));
+        }
     }
 
     /** {@code POST /dead-letters/{id}/replay} */

@@ -8,13 +8,16 @@ import io.clerkconvexsync.store.DeadLetterFailure;
 import io.clerkconvexsync.store.DeadLetterFilter;
 import io.clerkconvexsync.store.DeadLetterStore;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The dead-letter operations behind both doors, the CLI ({@code dead-letters …}) and the HTTP admin API on the
@@ -25,6 +28,11 @@ import java.util.Set;
 public final class DeadLetterAdmin {
     /** Filter names, as query parameters and (as {@code --error-kind} etc.) CLI options. */
     public static final Set<String> FILTERS = Set.of("id", "type", "errorKind", "since", "until");
+    /** Dead letters per page of {@code GET /dead-letters} when {@code limit} is not given, and at most. */
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 1000;
+    /** Dead letters read at once by a purge or a replay of many: their summaries, not their bodies. */
+    static final int BATCH = 500;
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,14 +45,71 @@ public final class DeadLetterAdmin {
         this.replayer = replayer;
     }
 
-    /** {@code {"count": n, "items": [...]}}, one summary per dead letter (no body: ask for one to see it). */
-    public ObjectNode list(DeadLetterFilter filter) {
-        List<DeadLetter> found = store.list(filter);
+    /** Where a page of a listing starts, and how long it is. */
+    public record Page(long afterId, int limit) {
+        public static final Page FIRST = new Page(0, DEFAULT_LIMIT);
+    }
+
+    /**
+     * One page: {@code {"count": n, "items": [...], "nextCursor": "..."}}, a summary per dead letter (no body: ask
+     * for one to see it), oldest first; {@code nextCursor} is null on the last page.
+     */
+    public ObjectNode list(DeadLetterFilter filter, Page page) {
+        // one more than asked, to tell whether another page follows without a count over the whole table
+        List<DeadLetter> found = store.summaries(filter, page.afterId(), page.limit() + 1);
+        boolean more = found.size() > page.limit();
+        List<DeadLetter> shown = more ? found.subList(0, page.limit()) : found;
         ObjectNode answer = JSON.createObjectNode();
-        answer.put("count", found.size());
+        answer.put("count", shown.size());
         ArrayNode items = answer.putArray("items");
-        found.forEach(d -> items.add(summary(d)));
+        shown.forEach(d -> items.add(summary(d)));
+        answer.put("nextCursor", more ? cursor(shown.get(shown.size() - 1).id()) : null);
         return answer;
+    }
+
+    /**
+     * The paging parameters ({@code limit}, {@code cursor}) taken out of {@code values}, which keeps the filters.
+     *
+     * @throws IllegalArgumentException for a limit out of range or a cursor this API did not give
+     */
+    public static Page page(Map<String, String> values) {
+        String limit = values.remove("limit");
+        String cursor = values.remove("cursor");
+        int size = DEFAULT_LIMIT;
+        if (limit != null) {
+            try {
+                size = Integer.parseInt(limit.trim());
+            } catch (NumberFormatException e) {
+                size = -1;
+            }
+            if (size < 1 || size > MAX_LIMIT) {
+                throw new IllegalArgumentException("limit must be a whole number from 1 to " + MAX_LIMIT);
+            }
+        }
+        return new Page(cursor == null || cursor.isEmpty() ? 0 : afterId(cursor), size);
+    }
+
+    /**
+     * Opaque to clients (they pass back what they got), so that the order it encodes, the id, may change without
+     * changing the API. Base64url of {@code id:<last id shown>}.
+     */
+    static String cursor(long lastId) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("id:" + lastId).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static long afterId(String cursor) {
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+            if (decoded.startsWith("id:")) {
+                long id = Long.parseLong(decoded.substring(3));
+                if (id >= 0) {
+                    return id;
+                }
+            }
+        } catch (IllegalArgumentException malformed) {
+            // answered below, as every other cursor not given by this API
+        }
+        throw new IllegalArgumentException("cursor is not one this API gave (pass nextCursor back as it was)");
     }
 
     /** One dead letter in full: Convex's error text, the headers kept, the body as received, its error history. */
@@ -78,29 +143,47 @@ public final class DeadLetterAdmin {
 
     /** Replays what the filter matches: {@code {"count", "delivered", "items": [{id, svixId, result}]}}. */
     public ObjectNode replay(DeadLetterFilter filter) {
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode items = answer.putArray("items");
+        long[] delivered = {0};
+        replay(filter, r -> {
+            items.addObject().put("id", r.id()).put("svixId", r.svixId()).put("result", r.result());
+            delivered[0] += r.delivered() ? 1 : 0;
+        });
+        answer.put("count", items.size());
+        answer.put("delivered", delivered[0]);
+        return answer;
+    }
+
+    /** Replays what the filter matches, handing each result to {@code each} as it comes. */
+    public void replay(DeadLetterFilter filter, Consumer<ReplayResult> each) {
         if (replayer == null) {
             throw new IllegalStateException("replay needs the delivery step; this door was built without it");
         }
-        List<ReplayResult> results = filter.matchesOnlyId()
-                ? List.of(replayer.replay(filter.id().get())) : replayer.replay(filter);
-        ObjectNode answer = JSON.createObjectNode();
-        answer.put("count", results.size());
-        answer.put("delivered", results.stream().filter(ReplayResult::delivered).count());
-        ArrayNode items = answer.putArray("items");
-        for (ReplayResult r : results) {
-            items.addObject().put("id", r.id()).put("svixId", r.svixId()).put("result", r.result());
+        if (filter.matchesOnlyId()) {
+            each.accept(replayer.replay(filter.id().get())); // reported even when it is gone
+        } else {
+            replayer.replay(filter, each);
         }
-        return answer;
+    }
+
+    /** How many dead letters the filter matches. */
+    public long count(DeadLetterFilter filter) {
+        return store.count(filter);
     }
 
     /** Deletes what the filter matches, for good: {@code {"count", "items": [{id, svixId}]}}. */
     public ObjectNode purge(DeadLetterFilter filter) {
         ObjectNode answer = JSON.createObjectNode();
         ArrayNode items = answer.putArray("items");
-        for (DeadLetter d : store.list(filter)) {
-            if (store.delete(d.id())) {
-                items.addObject().put("id", d.id()).put("svixId", d.svixId());
+        long after = 0;
+        for (List<DeadLetter> batch; !(batch = store.summaries(filter, after, BATCH)).isEmpty(); ) {
+            for (DeadLetter d : batch) {
+                if (store.delete(d.id())) {
+                    items.addObject().put("id", d.id()).put("svixId", d.svixId());
+                }
             }
+            after = batch.get(batch.size() - 1).id();
         }
         answer.put("count", items.size());
         return answer;
@@ -131,7 +214,7 @@ public final class DeadLetterAdmin {
         }
     }
 
-    private static ObjectNode summary(DeadLetter d) {
+    static ObjectNode summary(DeadLetter d) {
         ObjectNode node = JSON.createObjectNode();
         node.put("id", d.id());
         node.put("svixId", d.svixId());

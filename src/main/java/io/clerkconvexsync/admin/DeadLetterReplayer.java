@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Sends stored dead letters through the same routing and delivery step as a webhook ({@link EventTypeRouter#ENDPOINT}),
@@ -59,10 +60,22 @@ public final class DeadLetterReplayer {
     /** Replays every dead letter the filter matches, one after the other, oldest first. */
     public List<ReplayResult> replay(DeadLetterFilter filter) {
         List<ReplayResult> results = new ArrayList<>();
-        for (DeadLetter d : store.list(filter)) {
-            results.add(replay(d.id()));
-        }
+        replay(filter, results::add);
         return results;
+    }
+
+    /**
+     * The same, handing each result to {@code each} as it comes: the matches are read a batch of summaries at a time
+     * (each replay reads its own body), so any number of them fits the heap.
+     */
+    public void replay(DeadLetterFilter filter, Consumer<ReplayResult> each) {
+        long after = 0;
+        for (List<DeadLetter> batch; !(batch = store.summaries(filter, after, DeadLetterAdmin.BATCH)).isEmpty(); ) {
+            for (DeadLetter d : batch) {
+                each.accept(replay(d.id()));
+            }
+            after = batch.get(batch.size() - 1).id();
+        }
     }
 
     /** Replays one dead letter, unless another replay holds it. */

@@ -46,6 +46,13 @@ public final class Cli implements Callable<Integer> {
         return new RunCommand().call();
     }
 
+    /**
+     * The level of the libraries' log lines (logback.xml's root logger). A command other than {@code run} prints its
+     * own output and real warnings only: Camel's, HikariCP's and Flyway's INFO lines on starting and stopping what the
+     * command opens would bury it. {@code -D}{@value}{@code =INFO} shows them again.
+     */
+    public static final String LOG_LEVEL_PROPERTY = "clerk-convex-sync.log-level";
+
     /** Runs the command line and returns the process's exit code. */
     public static int execute(String... args) {
         try {
@@ -53,6 +60,10 @@ public final class Cli implements Callable<Integer> {
         } catch (InvalidSettingException e) {
             System.err.println(e.getMessage());
             return INVALID_SETTING;
+        }
+        boolean runtime = args.length == 0 || "run".equals(args[0]);
+        if (!runtime && System.getProperty(LOG_LEVEL_PROPERTY) == null) {
+            System.setProperty(LOG_LEVEL_PROPERTY, "WARN");
         }
         return commandLine(new Cli()).execute(args);
     }

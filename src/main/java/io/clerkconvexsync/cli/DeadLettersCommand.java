@@ -1,5 +1,8 @@
 package io.clerkconvexsync.cli;
 
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,11 +12,12 @@ import io.clerkconvexsync.config.H2Network;
 import io.clerkconvexsync.config.RuntimeConfiguration;
 import io.clerkconvexsync.config.InvalidSettingException;
 import io.clerkconvexsync.config.StorageSettings;
-import io.clerkconvexsync.store.DeadLetter;
 import io.clerkconvexsync.store.DeadLetterFilter;
 import io.clerkconvexsync.store.DeadLetterStore;
 import io.clerkconvexsync.store.JdbcDeadLetterStore;
 import io.clerkconvexsync.store.StoreDatabase;
+import io.clerkconvexsync.store.FileModes;
+import io.clerkconvexsync.ops.EscapedMessageConverter;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -27,15 +31,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import java.io.BufferedReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -57,7 +60,31 @@ import java.util.concurrent.Callable;
                 DeadLettersCommand.ExportCommand.class, DeadLettersCommand.ImportCommand.class})
 public final class DeadLettersCommand implements Callable<Integer> {
     public static final String COMMAND = "dead-letters";
+    /** JSON for a terminal: every control character escaped, C1 and line separators too (JSON needs only C0). */
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    static {
+        JSON.getFactory().setCharacterEscapes(new TerminalSafeEscapes());
+    }
+
+    /** Jackson escapes C0 controls by itself; these add DEL, C1 (ESC's 8-bit twin U+009B among them), U+2028/9. */
+    static final class TerminalSafeEscapes extends CharacterEscapes {
+        private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+
+        TerminalSafeEscapes() {
+            ascii[0x7f] = CharacterEscapes.ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return EscapedMessageConverter.isControl(ch) ? new SerializedString(String.format("\\u%04x", ch)) : null;
+        }
+    }
 
     /** The store to work on instead of DATA_DIR's (tests); null: the configured one. */
     DeadLetterStore store;
@@ -195,13 +222,16 @@ public final class DeadLettersCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             DeadLetterFilter filter = filters.filter();
             return parent.withStore((admin, store, out, err) -> {
-                List<DeadLetter> all = store.list(filter);
                 out.println("id\tlast_failed_at\ttype\terror_kind\thttp_status\tattempts\tsvix_id\terror");
-                for (DeadLetter d : all) {
-                    out.println(d.id() + "\t" + d.lastFailedAt() + "\t" + d.eventType() + "\t" + d.errorKind() + "\t"
-                            + d.httpStatus() + "\t" + d.attempts() + "\t" + d.svixId() + "\t" + d.error());
-                }
-                out.println(all.size() + " dead letter(s)");
+                long[] count = {0};
+                // streamed: each line is printed as its row arrives, so any number of dead letters fits the heap
+                store.forEach(filter, false, (d, history) -> {
+                    out.println(d.id() + "\t" + d.lastFailedAt() + "\t" + human(d.eventType()) + "\t"
+                            + human(d.errorKind()) + "\t" + d.httpStatus() + "\t" + d.attempts() + "\t"
+                            + human(d.svixId()) + "\t" + human(d.error()));
+                    count[0]++;
+                });
+                out.println(count[0] + " dead letter(s)");
                 return 0;
             });
         }
@@ -283,17 +313,28 @@ public final class DeadLettersCommand implements Callable<Integer> {
     }
 
     @Command(name = "export", description = "Every dead letter with its history, one JSON object per line (as show"
-            + " prints it), to standard output: a backup, or what import reads into another store.")
+            + " prints it), to standard output or --output: a backup, or what import reads into another store.")
     static final class ExportCommand implements Callable<Integer> {
         @ParentCommand
         DeadLettersCommand parent;
+        @Option(names = {"-o", "--output"}, paramLabel = "<file>", description = "A new file, created owner-only (600)"
+                + " whatever the umask: it holds user data, like the database. An existing file is not overwritten.")
+        Path output;
 
         @Override
         public Integer call() throws Exception {
             return parent.withStore((admin, store, out, err) -> {
-                int count = new DeadLetterTransfer(store).exportTo(out);
-                err.println(count + " dead letter(s) exported");
-                return 0;
+                if (output == null) {
+                    err.println(new DeadLetterTransfer(store).exportTo(out) + " dead letter(s) exported");
+                    return 0;
+                }
+                try (PrintWriter file = new PrintWriter(FileModes.createOwnerOnlyFile(output), false, StandardCharsets.UTF_8)) {
+                    err.println(new DeadLetterTransfer(store).exportTo(file) + " dead letter(s) exported to " + output);
+                    return 0;
+                } catch (FileAlreadyExistsException e) {
+                    err.println("Not exported: " + output + " exists already (choose a new name or remove it)");
+                    return 1;
+                }
             });
         }
     }
@@ -309,8 +350,9 @@ public final class DeadLettersCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             return parent.withStore((admin, store, out, err) -> {
-                try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                    DeadLetterTransfer.ImportResult result = new DeadLetterTransfer(store).importFrom(in);
+                try {
+                    DeadLetterTransfer.ImportResult result = new DeadLetterTransfer(store)
+                            .importFrom(() -> Files.newBufferedReader(file, StandardCharsets.UTF_8));
                     out.println(result.imported() + " dead letter(s) imported, " + result.skipped()
                             + " skipped (their svix-id was already stored)");
                     return 0;
@@ -323,6 +365,11 @@ public final class DeadLettersCommand implements Callable<Integer> {
                 }
             });
         }
+    }
+
+    /** A stored field as printed for a person: control characters escaped, so none can move the cursor or recolour. */
+    static String human(String value) {
+        return EscapedMessageConverter.escape(String.valueOf(value));
     }
 
     /** The first line of the innermost cause's message: the driver's own reason, which never holds a password. */

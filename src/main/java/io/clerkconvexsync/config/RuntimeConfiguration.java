@@ -5,6 +5,7 @@ import io.clerkconvexsync.admin.AdminGuard;
 import io.clerkconvexsync.admin.AdminHttp;
 import io.clerkconvexsync.admin.DeadLetterAdmin;
 import io.clerkconvexsync.admin.DeadLetterReplayer;
+import io.clerkconvexsync.admin.ReplayJobs;
 import io.clerkconvexsync.admin.PortBoundEngine;
 import io.clerkconvexsync.delivery.ConvexCallPreparer;
 import io.clerkconvexsync.delivery.DeadLetterChannel;
@@ -109,7 +110,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         metrics.watchDeadLetters(deadLetters);
         DeadLetterAdmin admin = new DeadLetterAdmin(deadLetters, new DeadLetterReplayer(context, deadLetters, metrics, clock));
         registry.bind(DEAD_LETTER_ADMIN, admin);
-        configureAdminApi(context, admin, listeners);
+        configureAdminApi(context, admin, listeners, clock);
 
         ReconcileSettings reconcile = ReconcileSettings.load(context.getPropertiesComponent()::resolveProperty);
         registry.bind("reconcileSettings", reconcile);
@@ -144,7 +145,8 @@ public final class RuntimeConfiguration implements CamelConfiguration {
      * The admin API's beans and its platform-http component on the management port, only when ADMIN_TOKEN is set:
      * without them {@link AdminApiRoute} adds no route. The token lives in the guard alone, as a digest.
      */
-    private static void configureAdminApi(CamelContext context, DeadLetterAdmin admin, ListenerSettings listeners) {
+    private static void configureAdminApi(CamelContext context, DeadLetterAdmin admin, ListenerSettings listeners,
+                                          Clock clock) throws Exception {
         var token = SyncSettings.adminToken(context.getPropertiesComponent()::resolveProperty);
         if (token.isEmpty()) {
             return;
@@ -165,7 +167,9 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         }
         context.addComponent(AdminApiRoute.COMPONENT, managementHttp);
         context.getRegistry().bind(AdminApiRoute.GUARD, new AdminGuard(token.get()));
-        context.getRegistry().bind(AdminApiRoute.HTTP, new AdminHttp(admin));
+        ReplayJobs replays = new ReplayJobs(context, admin, clock);
+        context.addService(replays, true, true);
+        context.getRegistry().bind(AdminApiRoute.HTTP, new AdminHttp(admin, replays));
     }
 
     /** Pooled keep-alive connections to Convex, with bounded waits so a hung Convex cannot hold a webhook. */

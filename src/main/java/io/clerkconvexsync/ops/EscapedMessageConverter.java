@@ -15,7 +15,8 @@ public final class EscapedMessageConverter extends MessageConverter {
         return escape(super.convert(event));
     }
 
-    static String escape(String message) {
+    /** Also for the CLI's human output of stored fields (dead-letters list). */
+    public static String escape(String message) {
         if (message == null || message.chars().noneMatch(EscapedMessageConverter::isControl)) {
             return message; // the common case, without a copy
         }
@@ -39,7 +40,7 @@ public final class EscapedMessageConverter extends MessageConverter {
     }
 
     /** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
-    private static boolean isControl(int c) {
+    public static boolean isControl(int c) {
         return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029;
     }
 }

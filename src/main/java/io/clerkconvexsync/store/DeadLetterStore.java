@@ -1,7 +1,9 @@
 package io.clerkconvexsync.store;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,15 +19,41 @@ public interface DeadLetterStore {
     long record(DeadLetter deadLetter);
 
     /** How many dead letters are stored. */
-    long count();
+    default long count() {
+        return count(DeadLetterFilter.ALL);
+    }
 
-    /** Every stored dead letter, oldest first. */
+    /** How many dead letters the filter matches. */
+    long count(DeadLetterFilter filter);
+
+    /** Every stored dead letter, oldest first, all in memory: for a few (tests, one id); else {@link #forEach}. */
     default List<DeadLetter> list() {
         return list(DeadLetterFilter.ALL);
     }
 
-    /** The stored dead letters the filter matches, oldest first. */
+    /** The stored dead letters the filter matches, oldest first, all in memory; see {@link #list()}. */
     List<DeadLetter> list(DeadLetterFilter filter);
+
+    /**
+     * One page of what the filter matches, in id order, after {@code afterId} (keyset paging: a page is found through
+     * the primary key whatever its depth, and rows added or removed meanwhile shift no other page). Summaries only:
+     * {@code errorDetail}, {@code body} and {@code headers} are not read (null, null, empty), so that a page of the
+     * largest bodies still fits the heap.
+     */
+    List<DeadLetter> summaries(DeadLetterFilter filter, long afterId, int limit);
+
+    /** What a row visitor of {@link #forEach} is handed: the dead letter and, when asked for, its history. */
+    interface Visitor {
+        void visit(DeadLetter deadLetter, List<DeadLetterFailure> history) throws IOException;
+    }
+
+    /**
+     * Hands every dead letter the filter matches to {@code visitor}, in id order, as rows arrive from the database:
+     * however many there are, only a fetch's worth is in memory.
+     *
+     * @param full with errorDetail, body, headers and history; without, summaries as {@link #summaries} gives them
+     */
+    void forEach(DeadLetterFilter filter, boolean full, Visitor visitor) throws IOException;
 
     /** The dead letter with this id, if it is stored. */
     Optional<DeadLetter> find(long id);
@@ -50,13 +78,18 @@ public interface DeadLetterStore {
      */
     void noteFailedReplay(long id, DeadLetterFailure failure);
 
+    /** A dead letter exported from a store (this one or another), with its history. */
+    record Exported(DeadLetter deadLetter, List<DeadLetterFailure> history) {
+    }
+
     /**
-     * Puts back a dead letter exported from a store (this one or another) with its history, as it was: attempts,
-     * errors and times. Committed as one before it returns.
+     * Puts back exported dead letters with their history, as they were (attempts, errors, times), all in one
+     * transaction: every one is stored, or, when any write fails, none. Those whose svix-id is stored already (or
+     * came earlier in {@code exported}) are skipped.
      *
-     * @return false, storing nothing, when a dead letter with its svix-id is already stored
+     * @return how many were stored
      */
-    boolean restore(DeadLetter deadLetter, List<DeadLetterFailure> history);
+    int restoreAll(Iterator<Exported> exported);
 
     /** Removes the dead letter and its history; false when it was not stored. */
     boolean delete(long id);

@@ -13,10 +13,14 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@link DeadLetterStore} on plain JDBC, in SQL that H2 and PostgreSQL both accept, so that several instances can
@@ -35,6 +39,19 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
             INSERT INTO clerk_dead_letter (svix_id, event_type, convex_function, error_kind, http_status, error,
               error_detail, body, headers, attempts, first_failed_at, last_failed_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    /** The columns of a summary: everything but the large ones (error_detail, body, headers). */
+    private static final String SUMMARY_COLUMNS = "id, svix_id, event_type, convex_function, error_kind, http_status, error,"
+            + " attempts, first_failed_at, last_failed_at";
+    private static final String HISTORY = """
+            SELECT f.* FROM clerk_dead_letter_failure f JOIN clerk_dead_letter d ON d.svix_id = f.svix_id
+            WHERE d.id = ? ORDER BY f.id""";
+    /** Rows per round trip of a streamed read: with bodies of ~2.5 KB, about 0.5 MB in the driver at once. */
+    private static final int FETCH_SIZE = 200;
+    /** Dead letters per JDBC batch of an import. */
+    private static final int RESTORE_BATCH = 200;
+    /** The error column's length (V1 migration); longer errors are clipped, as they always were. */
+    private static final int MAX_ERROR = 2000;
 
     private final DataSource dataSource;
 
@@ -85,9 +102,11 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
     }
 
     @Override
-    public long count() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM clerk_dead_letter")) {
+    public long count(DeadLetterFilter filter) {
+        List<Object> values = new ArrayList<>();
+        String sql = "SELECT COUNT(*) FROM clerk_dead_letter" + where(filter, values);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, values);
+             ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
@@ -97,14 +116,47 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
 
     @Override
     public List<DeadLetter> list(DeadLetterFilter filter) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM clerk_dead_letter WHERE 1 = 1");
         List<Object> values = new ArrayList<>();
-        filter.id().ifPresent(v -> where(sql, values, " AND id = ?", v));
-        filter.type().ifPresent(v -> where(sql, values, " AND event_type = ?", v));
-        filter.errorKind().ifPresent(v -> where(sql, values, " AND error_kind = ?", v));
-        filter.since().ifPresent(v -> where(sql, values, " AND last_failed_at >= ?", Timestamp.from(v)));
-        filter.until().ifPresent(v -> where(sql, values, " AND last_failed_at < ?", Timestamp.from(v)));
-        return query(sql.append(" ORDER BY id").toString(), values);
+        return query("SELECT * FROM clerk_dead_letter" + where(filter, values) + " ORDER BY id", values, true);
+    }
+
+    @Override
+    public List<DeadLetter> summaries(DeadLetterFilter filter, long afterId, int limit) {
+        List<Object> values = new ArrayList<>();
+        String sql = "SELECT " + SUMMARY_COLUMNS + " FROM clerk_dead_letter" + where(filter, values) + " AND id > ?"
+                + " ORDER BY id LIMIT ?";
+        values.add(afterId);
+        values.add(limit);
+        return query(sql, values, false);
+    }
+
+    /**
+     * One read transaction: PostgreSQL's driver fetches a result set in pieces of the fetch size only with autocommit
+     * off, and otherwise reads every row into memory at once. The history of each row is read on the same connection.
+     */
+    @Override
+    public void forEach(DeadLetterFilter filter, boolean full, Visitor visitor) throws IOException {
+        List<Object> values = new ArrayList<>();
+        String sql = "SELECT " + (full ? "*" : SUMMARY_COLUMNS) + " FROM clerk_dead_letter" + where(filter, values)
+                + " ORDER BY id";
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = prepare(c, sql, values);
+                 PreparedStatement history = c.prepareStatement(HISTORY)) {
+                ps.setFetchSize(FETCH_SIZE);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        DeadLetter d = read(rs, full);
+                        visitor.visit(d, full ? history(history, d.id()) : List.of());
+                    }
+                }
+            } finally {
+                c.rollback(); // read only: nothing to keep
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read dead letters", e);
+        }
     }
 
     @Override
@@ -114,22 +166,23 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
 
     @Override
     public List<DeadLetterFailure> history(long id) {
-        String sql = """
-                SELECT f.* FROM clerk_dead_letter_failure f JOIN clerk_dead_letter d ON d.svix_id = f.svix_id
-                WHERE d.id = ? ORDER BY f.id""";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, id);
-            List<DeadLetterFailure> found = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.add(new DeadLetterFailure(rs.getTimestamp("failed_at").toInstant(), rs.getString("source"),
-                            rs.getString("error_kind"), rs.getInt("http_status"), rs.getString("error"), rs.getInt("attempts")));
-                }
-            }
-            return found;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(HISTORY)) {
+            return history(ps, id);
         } catch (SQLException e) {
             throw new StoreException("could not read the history of dead letter #" + id, e);
         }
+    }
+
+    private static List<DeadLetterFailure> history(PreparedStatement ps, long id) throws SQLException {
+        ps.setLong(1, id);
+        List<DeadLetterFailure> found = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                found.add(new DeadLetterFailure(rs.getTimestamp("failed_at").toInstant(), rs.getString("source"),
+                        rs.getString("error_kind"), rs.getInt("http_status"), rs.getString("error"), rs.getInt("attempts")));
+            }
+        }
+        return found;
     }
 
     /** One conditional UPDATE: of two replayers racing for the same row, the database lets exactly one win. */
@@ -175,33 +228,51 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         }
     }
 
+    /**
+     * The writes go out in JDBC batches; the dead letters themselves are read one at a time from {@code exported}
+     * (an import streams its file), so a large import holds only a batch in memory.
+     */
     @Override
-    public boolean restore(DeadLetter d, List<DeadLetterFailure> history) {
+    public int restoreAll(Iterator<Exported> exported) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try {
-                if (svixIdKnown(c, d.svixId())) {
-                    c.rollback();
-                    return false;
+            int restored = 0;
+            try (PreparedStatement rows = c.prepareStatement(INSERT);
+                 PreparedStatement history = c.prepareStatement(INSERT_HISTORY)) {
+                Set<String> batched = new HashSet<>();
+                while (exported.hasNext()) {
+                    Exported e = exported.next();
+                    DeadLetter d = e.deadLetter();
+                    if (batched.contains(d.svixId()) || svixIdKnown(c, d.svixId())) {
+                        continue;
+                    }
+                    bindInsert(rows, d);
+                    rows.addBatch();
+                    for (DeadLetterFailure f : e.history()) {
+                        bindHistory(history, d.svixId(), f);
+                        history.addBatch();
+                    }
+                    batched.add(d.svixId());
+                    restored++;
+                    if (batched.size() == RESTORE_BATCH) {
+                        rows.executeBatch();
+                        history.executeBatch();
+                        batched.clear();
+                    }
                 }
-                insert(c, d);
-                for (DeadLetterFailure failure : history) {
-                    appendHistory(c, d.svixId(), failure);
-                }
+                rows.executeBatch();
+                history.executeBatch();
                 c.commit();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 c.rollback();
-                if (svixIdKnown(c, d.svixId())) {
-                    return false; // stored meanwhile by another instance or import
-                }
                 throw e;
             } finally {
                 c.setAutoCommit(true);
             }
             forceToDisk(c);
-            return true;
+            return restored;
         } catch (SQLException e) {
-            throw new StoreException("could not restore the dead letter for " + d.svixId(), e);
+            throw new StoreException("could not restore the dead letters (nothing was stored)", e);
         }
     }
 
@@ -261,26 +332,27 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
 
     private static void appendHistory(Connection c, String svixId, DeadLetterFailure f) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT_HISTORY)) {
-            ps.setString(1, svixId);
-            ps.setTimestamp(2, Timestamp.from(f.failedAt()));
-            ps.setString(3, f.source());
-            ps.setString(4, f.errorKind());
-            ps.setInt(5, f.httpStatus());
-            ps.setString(6, clip(f.error() == null ? "" : f.error(), 2000));
-            ps.setInt(7, f.attempts());
+            bindHistory(ps, svixId, f);
             ps.executeUpdate();
         }
     }
 
-    private List<DeadLetter> query(String sql, List<Object> values) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.size(); i++) {
-                ps.setObject(i + 1, values.get(i));
-            }
+    private static void bindHistory(PreparedStatement ps, String svixId, DeadLetterFailure f) throws SQLException {
+        ps.setString(1, svixId);
+        ps.setTimestamp(2, Timestamp.from(f.failedAt()));
+        ps.setString(3, f.source());
+        ps.setString(4, f.errorKind());
+        ps.setInt(5, f.httpStatus());
+        ps.setString(6, clip(f.error() == null ? "" : f.error(), MAX_ERROR));
+        ps.setInt(7, f.attempts());
+    }
+
+    private List<DeadLetter> query(String sql, List<Object> values, boolean full) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, values)) {
             List<DeadLetter> found = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    found.add(read(rs));
+                    found.add(read(rs, full));
                 }
             }
             return found;
@@ -289,10 +361,30 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         }
     }
 
-    private static DeadLetter read(ResultSet rs) throws SQLException {
+    /** The filter as a WHERE clause (never empty, so that more conditions can follow with AND). */
+    private static String where(DeadLetterFilter filter, List<Object> values) {
+        StringBuilder sql = new StringBuilder(" WHERE 1 = 1");
+        filter.id().ifPresent(v -> where(sql, values, " AND id = ?", v));
+        filter.type().ifPresent(v -> where(sql, values, " AND event_type = ?", v));
+        filter.errorKind().ifPresent(v -> where(sql, values, " AND error_kind = ?", v));
+        filter.since().ifPresent(v -> where(sql, values, " AND last_failed_at >= ?", Timestamp.from(v)));
+        filter.until().ifPresent(v -> where(sql, values, " AND last_failed_at < ?", Timestamp.from(v)));
+        return sql.toString();
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, List<Object> values) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < values.size(); i++) {
+            ps.setObject(i + 1, values.get(i));
+        }
+        return ps;
+    }
+
+    private static DeadLetter read(ResultSet rs, boolean full) throws SQLException {
         return new DeadLetter(rs.getLong("id"), rs.getString("svix_id"), rs.getString("event_type"),
                 rs.getString("convex_function"), rs.getString("error_kind"), rs.getInt("http_status"), rs.getString("error"),
-                rs.getString("error_detail"), rs.getString("body"), headers(rs.getString("headers")), rs.getInt("attempts"),
+                full ? rs.getString("error_detail") : null, full ? rs.getString("body") : null,
+                full ? headers(rs.getString("headers")) : Map.of(), rs.getInt("attempts"),
                 rs.getTimestamp("first_failed_at").toInstant(), rs.getTimestamp("last_failed_at").toInstant());
     }
 
@@ -301,7 +393,7 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
             ps.setInt(1, d.attempts());
             ps.setString(2, d.errorKind());
             ps.setInt(3, d.httpStatus());
-            ps.setString(4, clip(d.error(), 2000));
+            ps.setString(4, clip(d.error(), MAX_ERROR));
             ps.setString(5, d.errorDetail());
             ps.setString(6, d.function());
             ps.setTimestamp(7, Timestamp.from(d.lastFailedAt()));
@@ -312,24 +404,28 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
 
     private static long insert(Connection c, DeadLetter d) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, d.svixId());
-            ps.setString(2, d.eventType());
-            ps.setString(3, d.function());
-            ps.setString(4, d.errorKind());
-            ps.setInt(5, d.httpStatus());
-            ps.setString(6, clip(d.error(), 2000));
-            ps.setString(7, d.errorDetail());
-            ps.setString(8, d.body());
-            ps.setString(9, headersJson(d.headers()));
-            ps.setInt(10, d.attempts());
-            ps.setTimestamp(11, Timestamp.from(d.firstFailedAt()));
-            ps.setTimestamp(12, Timestamp.from(d.lastFailedAt()));
+            bindInsert(ps, d);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
                 return keys.getLong(1);
             }
         }
+    }
+
+    private static void bindInsert(PreparedStatement ps, DeadLetter d) throws SQLException {
+        ps.setString(1, d.svixId());
+        ps.setString(2, d.eventType());
+        ps.setString(3, d.function());
+        ps.setString(4, d.errorKind());
+        ps.setInt(5, d.httpStatus());
+        ps.setString(6, clip(d.error(), MAX_ERROR));
+        ps.setString(7, d.errorDetail());
+        ps.setString(8, d.body());
+        ps.setString(9, headersJson(d.headers()));
+        ps.setInt(10, d.attempts());
+        ps.setTimestamp(11, Timestamp.from(d.firstFailedAt()));
+        ps.setTimestamp(12, Timestamp.from(d.lastFailedAt()));
     }
 
     private static long idOf(Connection c, String svixId) throws SQLException {
@@ -342,7 +438,8 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         }
     }
 
-    static String headersJson(Map<String, String> headers) {
+    /** The headers as the store keeps them: a JSON object. */
+    public static String headersJson(Map<String, String> headers) {
         try {
             return JSON.writeValueAsString(headers);
         } catch (JsonProcessingException e) {

@@ -6,11 +6,15 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,6 +25,14 @@ import java.util.Optional;
 public final class StoreDatabase {
 
     private static final Duration SHORTEST_VALIDATION = Duration.ofMillis(250);
+    /**
+     * H2's files beside the database: its lock file (while it is open; it holds the AUTO_SERVER port and key) and its
+     * trace file (H2's own error log, which may quote SQL and values). H2 creates both with the umask's mode.
+     */
+    static final String LOCK_FILE = "clerk-convex-sync.lock.db";
+    static final String TRACE_FILE = "clerk-convex-sync.trace.db";
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreDatabase.class);
 
     private StoreDatabase() {
     }
@@ -33,11 +45,22 @@ public final class StoreDatabase {
      * @throws StoreException when the database cannot be reached or migrated
      */
     public static HikariDataSource open(StorageSettings settings) {
-        HikariDataSource dataSource = start(poolConfig(settings), settings);
+        HikariConfig config = poolConfig(settings);
+        if (settings.embedded()) {
+            try {
+                // made now, owner-only, so that H2 appends to it rather than create it with the umask's mode
+                FileModes.createOwnerOnlyIfAbsent(settings.dataDir().resolve(TRACE_FILE));
+            } catch (IOException e) {
+                throw new InvalidSettingException("DATA_DIR", "cannot hold H2's trace file (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        HikariDataSource dataSource = start(config, settings);
         try {
             SchemaMigrations.migrate(dataSource);
             if (settings.embedded()) {
-                FileModes.ownerOnly(settings.dataDir().resolve(H2Credentials.DATABASE_FILE));
+                for (String file : List.of(H2Credentials.DATABASE_FILE, LOCK_FILE, TRACE_FILE)) {
+                    FileModes.ownerOnly(settings.dataDir().resolve(file));
+                }
             }
             return dataSource;
         } catch (RuntimeException | IOException e) {
@@ -119,10 +142,21 @@ public final class StoreDatabase {
         return config;
     }
 
-    /** DATA_DIR is created owner-only (700): it holds the database and its password. */
+    /**
+     * DATA_DIR is created owner-only (700): it holds the database and its password. One that exists keeps its mode,
+     * with a warning when other users may enter it: the runtime's own files in it are 600, but what H2 adds there
+     * later (a new trace file when the old one rolls over, a lock file between its creation and our chmod) follows
+     * the umask, and only the directory's mode keeps those private. A warning, not a refusal: an existing deployment (a volume mounted 755)
+     * keeps running after an upgrade, and the warning names the fix.
+     */
     private static void ensureWritable(Path dataDir) {
         try {
+            boolean existed = Files.isDirectory(dataDir);
             FileModes.createOwnerOnlyDirectory(dataDir);
+            if (existed) {
+                FileModes.openToOthers(dataDir).ifPresent(mode -> LOG.warn("DATA_DIR {} is open to other users (mode {}):"
+                        + " files H2 adds to it follow the umask; run chmod 700 on it", dataDir.toAbsolutePath(), mode));
+            }
         } catch (IOException e) {
             throw new InvalidSettingException("DATA_DIR", "cannot be created (" + e.getClass().getSimpleName() + ")");
         }

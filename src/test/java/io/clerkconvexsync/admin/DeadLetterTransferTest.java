@@ -86,7 +86,45 @@ class DeadLetterTransferTest {
         assertEquals("line 1: not JSON", notJson.getMessage());
     }
 
-    private static BufferedReader reader(String text) {
-        return new BufferedReader(new StringReader(text));
+    /** The case and its kin: any line the store cannot hold is named with its field, and nothing is stored. */
+    @Test
+    void aLineTheStoreCannotHoldIsNamedWithItsFieldAndNothingIsStored() throws Exception {
+        target = TestDatabase.create(TestDatabase.Engine.POSTGRESQL);
+        JdbcDeadLetterStore into = new JdbcDeadLetterStore(target.open());
+        record Case(String field, String expected, java.util.function.UnaryOperator<com.fasterxml.jackson.databind.node.ObjectNode> spoil) {
+        }
+        List<Case> cases = List.of(
+                new Case("svixId", "line 6: svixId is 300 characters, more than the 200 the store holds",
+                        o -> o.put("svixId", "m".repeat(300))),
+                new Case("body", "line 6: body is 1048577 characters, more than the 1048576 the store holds",
+                        o -> o.put("body", "b".repeat(1_048_577))),
+                new Case("headers", "line 6: headers is 9013 characters as stored (JSON), more than the 8000 the store holds",
+                        o -> { o.putObject("headers").put("x-long", "h".repeat(9000)); return o; }),
+                new Case("type", "line 6: type is 101 characters, more than the 100 the store holds",
+                        o -> o.put("type", "t".repeat(101))),
+                new Case("firstFailedAt", "line 6: firstFailedAt is out of range (0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z)",
+                        o -> o.put("firstFailedAt", "+10000-01-01T00:00:00Z")),
+                new Case("history", "line 6: failedAt is out of range (0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z)",
+                        o -> { ((com.fasterxml.jackson.databind.node.ObjectNode) o.get("history").get(0))
+                                .put("failedAt", "-0001-01-01T00:00:00Z"); return o; }),
+                new Case("NUL", "line 6: body holds a NUL character, which PostgreSQL cannot store",
+                        o -> o.put("body", "{\"a\":\"\u0000\"}")));
+        for (Case c : cases) {
+            StringBuilder file = new StringBuilder();
+            for (int i = 1; i <= 11; i++) {
+                var line = DeadLetterAdmin.full(new DeadLetter(0, "msg_" + c.field() + i, "user.created", null, "rejected",
+                        400, "bad", null, "{}", Map.of("svix-id", "msg_" + i), 1, T0, T0),
+                        List.of(new DeadLetterFailure(T0, "webhook", "rejected", 400, "bad", 1)));
+                file.append(i == 6 ? c.spoil().apply(line) : line).append('\n');
+            }
+            var e = assertThrows(DeadLetterTransfer.MalformedLineException.class,
+                    () -> new DeadLetterTransfer(into).importFrom(reader(file.toString())), c.field());
+            assertEquals(c.expected(), e.getMessage(), c.field());
+            assertEquals(0, into.count(), c.field() + ": nothing of the file is stored");
+        }
+    }
+
+    private static DeadLetterTransfer.Lines reader(String text) {
+        return () -> new BufferedReader(new StringReader(text));
     }
 }

@@ -110,4 +110,44 @@ class DeadLettersCommandTest {
         assertEquals("webhook", shown.get("history").get(0).get("source").asText());
         assertEquals("replay", shown.get("history").get(1).get("source").asText());
     }
+
+    @Test
+    void listAndShowEscapeControlCharactersOfStoredFields() throws Exception {
+        Instant at = Instant.parse("2026-01-02T03:04:05Z");
+        String hostile = "refused\u001b[2J\u001b]0;owned\u0007\nfake line\u009b31m\u2028";
+        long id = store.record(new DeadLetter(0, "msg_\u001b[31mred", "user.created\r\u001b[1A", "users:upsertFromClerk",
+                "function_error", 200, hostile, "detail\u001b[0m", "{\"name\":\"\u001b[5mZo\u00eb\"}", Map.of(), 1, at, at));
+
+        assertEquals(0, run("dead-letters", "list"), err.toString());
+        assertNoRawControls(out());
+        assertTrue(out().contains("refused\\u001b[2J"), "escaped, still readable: " + out());
+        assertTrue(out().contains("\\nfake line"), out());
+        assertEquals(3, out().lines().count(), "header, one dead letter, count: a newline in a field adds no line");
+        assertEquals(8, out().lines().toList().get(1).split("\t").length, "a tab in a field adds no column: " + out());
+        out.reset();
+
+        assertEquals(0, run("dead-letters", "show", Long.toString(id)), err.toString());
+        assertNoRawControls(out());
+        JsonNode shown = new ObjectMapper().readTree(out());
+        assertEquals(hostile, shown.get("error").asText(), "the JSON still reads back to the stored value");
+        assertTrue(out().contains("Zo\u00eb"), "other characters print as they are: " + out());
+    }
+
+    @Test
+    void listFiltersByType() throws Exception {
+        storeOne("msg_created");
+        Instant at = Instant.parse("2026-01-02T03:04:05Z");
+        store.record(new DeadLetter(0, "msg_org", "organization.created", "organizations:upsertFromClerk", "function_error",
+                200, "refused", null, "{}", Map.of(), 1, at, at));
+        assertEquals(0, run("dead-letters", "list", "--type", "organization.created"), err.toString());
+        assertTrue(out().contains("msg_org") && !out().contains("msg_created"), out());
+        assertTrue(out().contains("1 dead letter(s)"), out());
+    }
+
+    private static void assertNoRawControls(String printed) {
+        printed.codePoints().filter(c -> c != '\n' && c != '\t' && (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028))
+                .findFirst().ifPresent(c -> {
+                    throw new AssertionError("raw control character U+" + Integer.toHexString(c) + " printed: " + printed);
+                });
+    }
 }

@@ -107,8 +107,9 @@ class JdbcDeadLetterStoreTest extends OnBothDatabases {
         List<DeadLetterFailure> history = List.of(
                 new DeadLetterFailure(T0, "webhook", "rejected", 400, "refused", 4),
                 new DeadLetterFailure(T0.plusSeconds(90), "replay", "transient_error", 503, "unavailable", 3));
-        assertTrue(store.restore(exported, history), "an unknown svix-id is restored");
-        assertFalse(store.restore(exported, history), "a known svix-id is skipped");
+        DeadLetterStore.Exported entry = new DeadLetterStore.Exported(exported, history);
+        assertEquals(1, store.restoreAll(List.of(entry, entry).iterator()), "an unknown svix-id is restored once");
+        assertEquals(0, store.restoreAll(List.of(entry).iterator()), "a known svix-id is skipped");
 
         DeadLetter restored = store.list().get(0);
         assertEquals(1, store.count(), "restored once");
@@ -117,6 +118,56 @@ class JdbcDeadLetterStoreTest extends OnBothDatabases {
                 List.of(restored.svixId(), restored.attempts(), restored.firstFailedAt(), restored.lastFailedAt(),
                         restored.body(), restored.headers(), restored.errorDetail()), "kept as it was exported");
         assertEquals(history, store.history(restored.id()), "its history comes back in order");
+    }
+
+    @Test
+    void aRestoreThatFailsPartWayStoresNothing() {
+        DeadLetter good = new DeadLetter(0, "msg_good", "user.created", null, "rejected", 400, "refused", null, "{}",
+                Map.of(), 1, T0, T0);
+        DeadLetter tooLong = new DeadLetter(0, "msg_" + "x".repeat(300), "user.created", null, "rejected", 400, "refused",
+                null, "{}", Map.of(), 1, T0, T0);
+        List<DeadLetterStore.Exported> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < 450; i++) { // past a batch, so that some writes have gone out before the failing one
+            entries.add(new DeadLetterStore.Exported(new DeadLetter(0, good.svixId() + i, good.eventType(), null,
+                    good.errorKind(), 400, "refused", null, "{}", Map.of(), 1, T0, T0), List.of()));
+        }
+        entries.add(new DeadLetterStore.Exported(tooLong, List.of()));
+        org.junit.jupiter.api.Assertions.assertThrows(StoreException.class, () -> store.restoreAll(entries.iterator()));
+        assertEquals(0, store.count(), "one transaction: nothing of a failed restore is stored");
+    }
+
+    @Test
+    void pagesOfSummariesFollowTheIdAndLeaveTheBodiesUnread() {
+        List<Long> stored = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            stored.add(store("msg_page" + i, i % 2 == 0 ? "user.created" : "user.deleted", T0.plusSeconds(i)));
+        }
+        List<DeadLetter> first = store.summaries(DeadLetterFilter.ALL, 0, 3);
+        List<DeadLetter> second = store.summaries(DeadLetterFilter.ALL, first.get(2).id(), 3);
+        List<DeadLetter> third = store.summaries(DeadLetterFilter.ALL, second.get(2).id(), 3);
+        assertEquals(stored, java.util.stream.Stream.of(first, second, third).flatMap(List::stream).map(DeadLetter::id)
+                .toList(), "three pages hold each dead letter once, in order");
+        assertEquals(null, first.get(0).body(), "a summary does not read the body");
+        DeadLetterFilter created = new DeadLetterFilter(Optional.empty(), Optional.of("user.created"), Optional.empty(),
+                Optional.empty(), Optional.empty());
+        assertEquals(List.of(stored.get(2), stored.get(4)), store.summaries(created, stored.get(0), 2).stream()
+                .map(DeadLetter::id).toList(), "filters and pages together");
+        assertEquals(4, store.count(created));
+    }
+
+    @Test
+    void forEachHandsOverEveryRowWithItsHistoryInIdOrder() throws Exception {
+        List<Long> stored = new java.util.ArrayList<>();
+        for (int i = 0; i < 450; i++) { // more than a fetch
+            stored.add(store("msg_each" + i, "user.created", T0.plusSeconds(i)));
+        }
+        List<Long> seen = new java.util.ArrayList<>();
+        store.forEach(DeadLetterFilter.ALL, true, (d, history) -> {
+            seen.add(d.id());
+            assertEquals("{}", d.body(), "a full row has its body");
+            assertEquals(1, history.size(), "and its history");
+        });
+        assertEquals(stored, seen);
     }
 
     private List<Long> ids(DeadLetterFilter filter) {

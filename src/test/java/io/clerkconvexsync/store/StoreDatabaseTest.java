@@ -107,6 +107,40 @@ class StoreDatabaseTest {
         }
     }
 
+    /** Finding 14 of issue 18: H2's lock and trace files are 600, and a DATA_DIR others may enter is warned about. */
+    @Test
+    void h2sLockAndTraceFilesAreOwnerOnlyAndAnOpenDataDirIsWarnedAbout() throws Exception {
+        Path dataDir = Files.createDirectory(temp.resolve("shared"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(StoreDatabase.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try (HikariDataSource ignored = StoreDatabase.open(embedded(dataDir))) {
+            assertEquals("rw-------", mode(dataDir.resolve(StoreDatabase.LOCK_FILE)), "the lock file, while open");
+            assertEquals("rw-------", mode(dataDir.resolve(StoreDatabase.TRACE_FILE)), "the trace file");
+            assertEquals("rw-------", mode(dataDir.resolve(H2Credentials.DATABASE_FILE)));
+        } finally {
+            logger.detachAppender(logged);
+        }
+        assertEquals("rwxr-xr-x", mode(dataDir), "an existing DATA_DIR keeps its mode");
+        assertTrue(logged.list.stream().anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                        && e.getFormattedMessage().contains("is open to other users (mode rwxr-xr-x)")
+                        && e.getFormattedMessage().contains("chmod 700")),
+                "warned: " + logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList());
+
+        logged.list.clear();
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+        logger.addAppender(logged);
+        try (HikariDataSource ignored = StoreDatabase.open(embedded(dataDir))) {
+            assertTrue(logged.list.stream().noneMatch(e -> e.getFormattedMessage().contains("open to other users")),
+                    "no warning once it is 700");
+        } finally {
+            logger.detachAppender(logged);
+        }
+    }
+
     private static List<String> appliedVersions(HikariDataSource dataSource) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT \"version\" FROM \"" + SchemaMigrations.HISTORY_TABLE
