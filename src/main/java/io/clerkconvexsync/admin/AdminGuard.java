@@ -2,6 +2,7 @@ package io.clerkconvexsync.admin;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,6 +12,10 @@ import java.security.NoSuchAlgorithmException;
  * {@code Authorization: Bearer <ADMIN_TOKEN>} on every admin request. The comparison is over SHA-256 digests with
  * {@link MessageDigest#isEqual}, so its time tells nothing of the token, not even its length. The token is never
  * logged, and the header is removed before anything else sees the message.
+ *
+ * <p>The token is read from the request's own header only. platform-http also copies query parameters and form fields
+ * into the message's headers, so {@code ?Authorization=Bearer%20…} would otherwise pass, and a token in a URL ends up in
+ * proxies' and browsers' logs.
  */
 public final class AdminGuard implements Processor {
     private static final String BEARER = "Bearer ";
@@ -23,7 +28,8 @@ public final class AdminGuard implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        String header = exchange.getMessage().getHeader("Authorization", String.class);
+        HttpMessage request = exchange.getIn(HttpMessage.class);
+        String header = request == null ? null : request.getRequest().getHeader("Authorization");
         exchange.getMessage().removeHeader("Authorization");
         if (!allows(header)) {
             throw new AdminUnauthorizedException();

@@ -1,7 +1,11 @@
 package io.clerkconvexsync.config;
 
+import org.quartz.CronExpression;
+
 import java.net.URI;
+import java.text.ParseException;
 import java.time.Duration;
+import java.util.Date;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -48,7 +52,7 @@ public record ReconcileSettings(
         ReconcileSettings settings = new ReconcileSettings(
                 r.optional(SECRET_KEY),
                 clerkApiUrl(r.required("reconcile.clerk-api-url", "CLERK_API_URL")),
-                r.optional(SCHEDULE),
+                schedule(lookup),
                 r.positiveInt("reconcile.clerk-requests-per-10s"),
                 atMost(r, "reconcile.clerk-page-size", CLERK_MAX_PAGE),
                 r.positiveInt("reconcile.clerk-attempts"),
@@ -71,14 +75,11 @@ public record ReconcileSettings(
         // read by ClerkApiRoute as placeholders; checked here like the others
         r.positiveInt("reconcile.clerk-timeout-ms");
         r.positiveInt("reconcile.clerk-rate-window-ms");
+        r.positiveInt("reconcile.clerk-max-answer-bytes");
         if (settings.clerkSecretKey.isPresent() && settings.clerkSecretKey.get().chars().anyMatch(Character::isWhitespace)) {
             throw new InvalidSettingException("CLERK_SECRET_KEY", "contains white space; paste the key exactly as Clerk's dashboard shows it");
         }
         if (settings.schedule.isPresent()) {
-            if (!org.quartz.CronExpression.isValidExpression(settings.schedule.get())) {
-                throw new InvalidSettingException("RECONCILE_SCHEDULE", "is not a Quartz cron expression with seconds, "
-                        + "e.g. 0 0 3 * * ? for 03:00 every day");
-            }
             settings.secretKey(); // a schedule without a key would fail every night: fail at startup instead
         }
         return settings;
@@ -117,15 +118,35 @@ public record ReconcileSettings(
     }
 
     static URI clerkApiUrl(String raw) {
-        try {
-            URI uri = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
-            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
-                    && uri.getQuery() == null && uri.getUserInfo() == null) {
-                return uri;
-            }
-        } catch (Exception e) {
-            // answered below
+        return SettingsReader.baseUrl(raw, "CLERK_API_URL", "https://api.clerk.com");
+    }
+
+    /**
+     * RECONCILE_SCHEDULE: empty is off; otherwise a Quartz cron that fires at least once more. White space alone is
+     * refused rather than read as off, and so is a cron that never fires (31 February): both would leave an operator
+     * believing passes run.
+     */
+    private static Optional<String> schedule(Function<String, Optional<String>> lookup) {
+        Optional<String> raw = lookup.apply(SCHEDULE);
+        if (raw.isEmpty() || raw.get().isEmpty()) {
+            return Optional.empty();
         }
-        throw new InvalidSettingException("CLERK_API_URL", "must be an http(s) URL such as https://api.clerk.com");
+        String cron = raw.get().strip();
+        if (cron.isEmpty()) {
+            throw new InvalidSettingException("RECONCILE_SCHEDULE", "is only white space; leave it empty for no scheduled"
+                    + " pass, or set a Quartz cron such as 0 0 3 * * ?");
+        }
+        CronExpression expression;
+        try {
+            expression = new CronExpression(cron);
+        } catch (ParseException | RuntimeException e) {
+            throw new InvalidSettingException("RECONCILE_SCHEDULE", "is not a Quartz cron expression with seconds, "
+                    + "e.g. 0 0 3 * * ? for 03:00 every day");
+        }
+        if (expression.getNextValidTimeAfter(new Date()) == null) {
+            throw new InvalidSettingException("RECONCILE_SCHEDULE", "never fires (no date matches it); e.g. 0 0 3 * * ?"
+                    + " for 03:00 every day");
+        }
+        return Optional.of(cron);
     }
 }

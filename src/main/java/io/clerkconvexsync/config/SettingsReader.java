@@ -1,5 +1,7 @@
 package io.clerkconvexsync.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -55,6 +57,30 @@ public record SettingsReader(Function<String, Optional<String>> lookup) {
             throw new InvalidSettingException(env, "must be a port number from " + min + " to 65535");
         }
         return value;
+    }
+
+    /**
+     * The base URL of an HTTP API: {@code http(s)://host[:port]} and nothing else (one trailing slash dropped). A path,
+     * query, fragment or user info is refused: each would be silently dropped or misread once request paths are added
+     * to it, or (user info) put a credential where logs show it.
+     *
+     * @param env     the setting named in the refusal
+     * @param example what a right value looks like, for the message
+     */
+    public static URI baseUrl(String raw, String env, String example) {
+        URI uri;
+        try {
+            uri = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
+        } catch (URISyntaxException e) {
+            throw new InvalidSettingException(env, "is not a URL; expected e.g. " + example);
+        }
+        if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+                || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())) {
+            throw new InvalidSettingException(env, "must be http(s)://host[:port] alone, with no path, query (?), fragment (#)"
+                    + " or user info, e.g. " + example);
+        }
+        return uri;
     }
 
     /** {@code true} or {@code false}, in any case; anything else is refused rather than read as false. */

@@ -148,18 +148,7 @@ public record SyncSettings(
     }
 
     static URI convexUrl(String raw) {
-        URI uri;
-        try {
-            uri = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
-        } catch (Exception e) {
-            throw new InvalidSettingException("CONVEX_URL", "is not a URL; expected e.g. https://happy-otter-123.convex.cloud");
-        }
-        if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
-                || uri.getQuery() != null || uri.getFragment() != null || uri.getUserInfo() != null
-                || (uri.getPath() != null && !uri.getPath().isEmpty())) {
-            throw new InvalidSettingException("CONVEX_URL",
-                    "must be the deployment URL alone, http(s)://host[:port] with no path, e.g. https://happy-otter-123.convex.cloud");
-        }
+        URI uri = SettingsReader.baseUrl(raw, "CONVEX_URL", "https://happy-otter-123.convex.cloud (the deployment URL)");
         if (uri.getHost().endsWith(".convex.site")) {
             throw new InvalidSettingException("CONVEX_URL",
                     "points at .convex.site (HTTP actions); the functions API is the .convex.cloud URL of the same deployment");

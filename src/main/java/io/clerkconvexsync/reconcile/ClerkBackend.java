@@ -116,6 +116,9 @@ final class ClerkBackend {
                     throw new ReconcileException("Clerk answered " + problem + " for " + request.path());
                 }
             } catch (CamelExecutionException e) {
+                if (e.getCause() instanceof ReconcileException notWorthRetrying) {
+                    throw notWorthRetrying; // an answer over reconcile.clerk-max-answer-bytes: the same again
+                }
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
                 problem = ErrorHandling.describe(cause);
             }

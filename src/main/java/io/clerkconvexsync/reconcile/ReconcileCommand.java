@@ -1,17 +1,22 @@
 package io.clerkconvexsync.reconcile;
 
 import io.clerkconvexsync.cli.HeadlessRuntime;
+import io.clerkconvexsync.config.InvalidSettingException;
+import io.clerkconvexsync.config.ReconcileKind;
 import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * {@code reconcile [--dry-run] [--no-delete] [--allow-mass-delete]}: one pass in this process, whether or not the
+ * {@code reconcile [--dry-run] [--no-delete] [--allow-mass-delete] [--kinds users,organizations]}: one pass in this process, whether or not the
  * runtime runs. It boots the runtime's Camel context without its listeners and schedule ({@link HeadlessRuntime}),
  * like {@code dead-letters replay}, so it calls Convex through the very same delivery step; the lease in the
  * runtime's database keeps it from running beside another pass. Progress goes to standard error, one JSON summary
@@ -19,8 +24,8 @@ import java.util.concurrent.Callable;
  * handler, bad usage 64.
  */
 @Command(name = ReconcileCommand.COMMAND,
-        description = {"Make Convex's users equal Clerk's: list every Clerk user, upsert them into Convex, then delete "
-                + "the Convex users that Clerk answers 404 for.",
+        description = {"Make Convex equal Clerk for the chosen kinds (users by default): list every Clerk object of a "
+                + "kind, upsert them into Convex, then delete what Clerk confirms gone.",
                 "Exit codes: 0 complete, 1 not complete (the summary's reason says why), 2 configuration error, 64 bad usage."})
 public final class ReconcileCommand implements Callable<Integer> {
     public static final String COMMAND = "reconcile";
@@ -38,15 +43,21 @@ public final class ReconcileCommand implements Callable<Integer> {
             + "reconcile.max-delete-fraction or reconcile.max-deletes (for this pass only).")
     boolean allowMassDelete;
 
+    @Option(names = "--kinds", paramLabel = "KIND[,KIND...]",
+            description = "What this pass makes equal to Clerk: users, organizations, memberships, comma-separated "
+                    + "(default: reconcile.kinds, RECONCILE_KINDS).")
+    String kinds;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Set<ReconcileKind> chosen = kinds();
         Main main = HeadlessRuntime.start(false);
         try {
             Reconciler reconciler = main.getCamelContext().getRegistry().lookupByNameAndType(Reconciler.BEAN, Reconciler.class);
             ReconcilePass pass = reconciler.run(new ReconcileOptions(dryRun, noDelete, allowMassDelete,
-                    reconciler.settings().kinds()), line -> {
+                    chosen != null ? chosen : reconciler.settings().kinds()), line -> {
                 err.println(line);
                 err.flush();
             });
@@ -62,6 +73,19 @@ public final class ReconcileCommand implements Callable<Integer> {
             out.flush();
             err.flush();
             main.stop();
+        }
+    }
+
+    /** A bad {@code --kinds} is bad usage (64), told before anything starts, not a setting error (2). */
+    private Set<ReconcileKind> kinds() {
+        if (kinds == null) {
+            return null;
+        }
+        try {
+            return ReconcileKind.parse(kinds, "--kinds");
+        } catch (InvalidSettingException e) {
+            throw new ParameterException(spec.commandLine(), "--kinds '" + kinds + "' is not a comma-separated list of "
+                    + ReconcileKind.names(EnumSet.allOf(ReconcileKind.class)));
         }
     }
 }

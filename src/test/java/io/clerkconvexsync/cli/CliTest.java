@@ -67,4 +67,12 @@ class CliTest {
         assertEquals(64, run("send-test-event", "user.frobnicated"));
         assertTrue(err.toString().contains("Unknown event type 'user.frobnicated'"), err.toString());
     }
+
+    @Test
+    void aBadReconcileKindsIsBadUsageBeforeAnythingStarts() {
+        assertEquals(64, run("reconcile", "--kinds", "users,teams"));
+        assertTrue(err.toString().startsWith("--kinds 'users,teams' is not a comma-separated list of organizations,users,"
+                + "memberships"), err.toString());
+        assertEquals(64, run("reconcile", "--kinds"), "a missing value");
+    }
 }

@@ -77,7 +77,40 @@ class ReconcileSettingsTest {
         assertTrue(refusal(p).contains("reconcile.max-delete-fraction must be between 0 and 1"));
         p = shipped();
         p.put("reconcile.clerk-api-url", "api.clerk.com");
-        assertTrue(refusal(p).contains("CLERK_API_URL must be an http(s) URL"));
+        assertTrue(refusal(p).contains("CLERK_API_URL is not a URL") || refusal(p).contains("CLERK_API_URL must be http(s)"));
+    }
+
+    @Test
+    void refusesAScheduleThatNeverFiresOrIsOnlyWhiteSpace() throws Exception {
+        Map<String, String> p = shipped();
+        p.put("reconcile.clerk-secret-key", "sk_test_abcdef0123456789");
+        p.put("reconcile.schedule", "0 0 3 31 2 ?"); // valid syntax: 03:00 on 31 February
+        assertTrue(refusal(p).startsWith("Invalid configuration: RECONCILE_SCHEDULE never fires"), refusal(p));
+        p.put("reconcile.schedule", "0 0 3 * * ? 2001"); // only in a year gone by
+        assertTrue(refusal(p).contains("RECONCILE_SCHEDULE never fires"), refusal(p));
+        for (String blank : new String[] {" ", "\t", "  \t "}) {
+            p.put("reconcile.schedule", blank);
+            assertTrue(refusal(p).contains("RECONCILE_SCHEDULE is only white space"), "'" + blank + "': " + refusal(p));
+        }
+        p.put("reconcile.schedule", "");
+        assertTrue(load(p).schedule().isEmpty(), "empty is off");
+        p.put("reconcile.schedule", "  0 0 3 * * ?  ");
+        assertEquals("0 0 3 * * ?", load(p).schedule().orElseThrow(), "white space around a cron is dropped");
+    }
+
+    @Test
+    void theClerkApiUrlIsAHostAndPortAlone() throws Exception {
+        Map<String, String> p = shipped();
+        for (String bad : new String[] {"https://api.clerk.com#", "https://api.clerk.com#x", "https://api.clerk.com?",
+                "https://api.clerk.com?a=b", "https://user:pass@api.clerk.com", "https://api.clerk.com/v1",
+                "ftp://api.clerk.com", "https://", "https://api clerk.com"}) {
+            p.put("reconcile.clerk-api-url", bad);
+            String refused = refusal(p);
+            assertTrue(refused.startsWith("Invalid configuration: CLERK_API_URL "), bad + ": " + refused);
+            assertFalse(refused.contains("pass"), "the value (it may hold user info) is not echoed: " + refused);
+        }
+        p.put("reconcile.clerk-api-url", "http://127.0.0.1:8081/");
+        assertEquals("http://127.0.0.1:8081", load(p).clerkApiUrl().toString(), "one trailing slash is dropped");
     }
 
     @Test

@@ -96,7 +96,8 @@ class SyncSettingsTest {
         p.remove("convex.url");
         assertEquals("CONVEX_URL", invalid(p).setting());
         for (String bad : new String[] {"happy-otter-123.convex.cloud", "ftp://x.convex.cloud",
-                "https://happy-otter-123.convex.cloud/api/mutation", "https://happy-otter-123.convex.site", "https://"}) {
+                "https://happy-otter-123.convex.cloud/api/mutation", "https://happy-otter-123.convex.site", "https://",
+                "https://happy-otter-123.convex.cloud#", "https://happy-otter-123.convex.cloud?", "https://u:p@x.convex.cloud"}) {
             p.put("convex.url", bad);
             assertEquals("CONVEX_URL", invalid(p).setting(), bad);
         }

@@ -70,6 +70,62 @@ class DeployManifestsTest {
         }
     }
 
+    /**
+     * The rule the README's configuration table states: its default column says "required" (always) or "required for"
+     * a feature; the Deployment runs every feature, so it sets every such variable.
+     */
+    @Test
+    void theDeploymentSetsEverySettingTheReadmeMarksRequired() throws IOException {
+        List<String> required = requiredInReadme(Files.readString(Path.of("README.md")));
+        assertTrue(required.containsAll(List.of("CLERK_WEBHOOK_SECRET", "CONVEX_URL", "STORAGE_JDBC_URL", "CLERK_SECRET_KEY")),
+                "the README's table marks the settings it needs as required: " + required);
+        Set<String> set = new HashSet<>();
+        container.get("env").forEach(env -> set.add(env.get("name").asText()));
+        for (String name : required) {
+            assertTrue(set.contains(name), name + " is marked required in the README but the Deployment does not set it");
+        }
+        for (String reconcile : List.of("CLERK_API_URL", "RECONCILE_SCHEDULE", "RECONCILE_KINDS")) {
+            assertTrue(set.contains(reconcile), reconcile + ": the Deployment runs reconcile, with its settings in view");
+        }
+    }
+
+    @Test
+    void theExampleSecretHoldsEveryKeyTheDeploymentReads() {
+        JsonNode secret = yaml(Path.of("deploy/secret.example.yaml"));
+        for (JsonNode env : container.get("env")) {
+            JsonNode ref = env.at("/valueFrom/secretKeyRef");
+            if (!ref.isMissingNode()) {
+                assertTrue(secret.at("/stringData").has(ref.get("key").asText()),
+                        ref.get("key").asText() + " is read from the Secret but missing from deploy/secret.example.yaml");
+            }
+        }
+    }
+
+    /** The variables of the configuration table whose default column says "required" or "required for …". */
+    static List<String> requiredInReadme(String readme) {
+        String table = readme.substring(readme.indexOf("## Configuration"));
+        table = table.substring(0, table.indexOf("\n## ", 1));
+        List<String> required = new java.util.ArrayList<>();
+        for (String row : table.lines().filter(l -> l.startsWith("| `")).toList()) {
+            String[] cells = row.split(" \\| ");
+            if (cells.length > 3 && REQUIRED.matcher(cells[2]).find()) {
+                matches(Pattern.compile("`([A-Z0-9_]+)`"), cells[0]).forEach(required::add);
+            }
+        }
+        return required;
+    }
+
+    static final Pattern REQUIRED = Pattern.compile("\\brequired\\b");
+
+    @Test
+    void readsTheRequiredMarkOfTheDefaultColumnOnly() {
+        String readme = "## Configuration\n\n| a | b | c | d |\n|---|---|---|---|\n"
+                + "| `ALWAYS` | `a` | — (required) | x |\n| `FEATURE` | `f` | none; required for reconcile | x |\n"
+                + "| `OPTIONAL` | `o` | none | not required unless you like |\n| | `no.env` | required | x |\n\n## Next\n"
+                + "| `LATER` | `l` | — (required) | x |\n";
+        assertEquals(List.of("ALWAYS", "FEATURE"), requiredInReadme(readme));
+    }
+
     @Test
     void portsAndProbesAreTheOnesTheRuntimeServes() {
         int webhook = defaultOf(app.getProperty("camel.server.port"));
@@ -164,10 +220,14 @@ class DeployManifestsTest {
     }
 
     private static JsonNode yaml(String file) {
+        return yaml(BASE.resolve(file));
+    }
+
+    private static JsonNode yaml(Path file) {
         try {
-            return YAML.readTree(BASE.resolve(file).toFile());
+            return YAML.readTree(file.toFile());
         } catch (IOException e) {
-            throw new AssertionError("deploy/base/" + file + " is not readable YAML", e);
+            throw new AssertionError(file + " is not readable YAML", e);
         }
     }
 

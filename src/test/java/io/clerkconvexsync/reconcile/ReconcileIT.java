@@ -22,9 +22,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -67,7 +69,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "reconcile.lease-seconds=3",
         "reconcile.max-refused=3",
         // progress lines every 200 ms instead of 10 s, to see them while Clerk keeps the pass waiting
-        "reconcile.progress-interval-ms=200"})
+        "reconcile.progress-interval-ms=200",
+        "reconcile.clerk-max-answer-bytes=65536"})
 class ReconcileIT {
     static final String TOKEN = "adm_0123456789abcdef0123456789";
     static final String CLERK_KEY = "sk_test_reconcileSecretKey0123456789";
@@ -548,6 +551,74 @@ class ReconcileIT {
         } while (started.statusCode() == 409 && System.nanoTime() < deadline && pause());
         assertEquals(202, started.statusCode(), started.body());
         assertTrue(awaitDone(JSON.readTree(started.body()).get("id").asText()).get("complete").asBoolean());
+    }
+
+    @Test
+    void anUnknownParameterIsRefusedByNameAndRunsNothing() throws Exception {
+        HttpResponse<String> refused = post("/reconcile?dryrun=true&noDelete=true", TOKEN);
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("unknown parameter dryrun"), "names it: " + refused.body());
+        assertTrue(refused.body().contains("dryRun, noDelete, allowMassDelete, kinds"), "and what is known: " + refused.body());
+        assertEquals(0, CLERK.requests().size(), "no pass ran");
+    }
+
+    @Test
+    void aBadKindsValueIsRefused() throws Exception {
+        for (String kinds : new String[] {"user", "users,teams", ""}) {
+            HttpResponse<String> refused = post("/reconcile?kinds=" + URLEncoder.encode(kinds, StandardCharsets.UTF_8), TOKEN);
+            assertEquals(400, refused.statusCode(), kinds + ": " + refused.body());
+            assertTrue(refused.body().contains("kinds must be a comma-separated list of organizations,users,memberships"),
+                    refused.body());
+        }
+        assertEquals(0, CLERK.requests().size(), "no pass ran");
+    }
+
+    @Test
+    void theAnswerAndTheStatusEchoTheOptionsThePassRunsWith() throws Exception {
+        CLERK.addUsers("user_echo", 2);
+        HttpResponse<String> started = post("/reconcile?dryRun=true&kinds=users", TOKEN);
+        assertEquals(202, started.statusCode(), started.body());
+        JsonNode options = JSON.readTree(started.body()).get("options");
+        assertEquals(JSON.readTree("{\"dryRun\":true,\"noDelete\":false,\"allowMassDelete\":false,\"kinds\":[\"users\"]}"),
+                options, started.body());
+        JsonNode done = awaitDone(JSON.readTree(started.body()).get("id").asText());
+        assertEquals(options, done.get("options"), "GET /reconcile shows the same options: " + done);
+        assertTrue(done.get("complete").asBoolean(), done.toString());
+        assertTrue(table.ids().isEmpty(), "a dry run writes nothing");
+
+        HttpResponse<String> defaults = post("/reconcile?noDelete&allowMassDelete=false", TOKEN);
+        assertEquals(202, defaults.statusCode(), defaults.body());
+        assertEquals(JSON.readTree("{\"dryRun\":false,\"noDelete\":true,\"allowMassDelete\":false,\"kinds\":[\"users\"]}"),
+                JSON.readTree(defaults.body()).get("options"), "unset kinds are the configured ones: " + defaults.body());
+        awaitDone(JSON.readTree(defaults.body()).get("id").asText());
+    }
+
+    @Test
+    void theAdminTokenCountsOnlyInTheAuthorizationHeader() throws Exception {
+        String inQuery = "Authorization=" + URLEncoder.encode("Bearer " + TOKEN, StandardCharsets.UTF_8);
+        assertEquals(401, post("/reconcile?" + inQuery, null).statusCode(), "token in the query string");
+        assertEquals(401, get("/reconcile?" + inQuery, null).statusCode(), "token in the query string");
+        assertEquals(401, get("/dead-letters?" + inQuery, null).statusCode(), "token in the query string");
+        HttpRequest form = HttpRequest.newBuilder(URI.create(RUNTIME.management("/reconcile")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(inQuery)).timeout(Duration.ofSeconds(20)).build();
+        HttpResponse<String> formAnswer = http.send(form, HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, formAnswer.statusCode(), "token in a form body: " + formAnswer.body());
+        assertEquals(0, CLERK.requests().size(), "no pass ran");
+        assertEquals(200, get("/dead-letters", TOKEN).statusCode(), "the header still works");
+    }
+
+    @Test
+    void aClerkAnswerOverTheBoundFailsThePassWithItsReasonAndIsNotAskedAgain() throws Exception {
+        ObjectNode user = ClerkStandIn.user("user_big", "Big", 1_700_000_000_000L);
+        user.with("public_metadata").put("blob", "x".repeat(100_000));
+        CLERK.put(user);
+        JsonNode done = pass("");
+        assertFalse(done.get("complete").asBoolean(), done.toString());
+        assertTrue(done.get("reason").asText().contains("Clerk's answer to GET /v1/users is larger than "
+                + "reconcile.clerk-max-answer-bytes (65536 bytes)"), done.toString());
+        assertEquals(1, CLERK.requests().size(), "not retried: " + CLERK.requests());
+        assertEquals(200, get("/observe/health", null).statusCode(), "the runtime is healthy");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------

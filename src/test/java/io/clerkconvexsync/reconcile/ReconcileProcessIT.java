@@ -2,11 +2,14 @@ package io.clerkconvexsync.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clerkconvexsync.store.H2Credentials;
 import io.clerkconvexsync.store.JdbcLeaseStore;
 import io.clerkconvexsync.support.ClerkStandIn;
 import io.clerkconvexsync.support.ConvexStandIn;
 import io.clerkconvexsync.support.ConvexTable;
+import io.clerkconvexsync.support.JarProcess;
+import org.apache.camel.test.AvailablePortFinder;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,13 +41,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code java -jar clerk-convex-sync.jar reconcile} as an operator runs it, against the Clerk and Convex stand-ins:
  * progress on standard error, one JSON summary on standard output, and its exit codes (0 complete, 1 not complete,
- * 2 configuration, 64 usage). The Clerk secret key is printed nowhere.
+ * 2 configuration, 64 usage). The Clerk secret key is printed nowhere. And the runtime itself where reconcile meets
+ * the outside: a Clerk answer far over {@code reconcile.clerk-max-answer-bytes} under the shipped 80 MiB heap, and
+ * schedules and URLs refused at startup in one line.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReconcileProcessIT {
     static final Path JAR = Path.of("target/clerk-convex-sync.jar");
     static final String KEY = "sk_test_processKey0123456789abcdef";
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String TOKEN = "adm_processIt0123456789abcdef";
+    static final Pattern LOG_LINE = Pattern.compile("^\\[[^\\]]+\\] (INFO|WARN) ");
 
     ClerkStandIn clerk;
     ConvexStandIn convex;
@@ -138,6 +150,103 @@ class ReconcileProcessIT {
         assertTrue(usage.stderr().contains("--delete-everything") && usage.stderr().contains("reconcile --help"),
                 "names the bad option and where help is: " + usage.stderr());
         assertTrue(clerk.requests().isEmpty(), "neither reached Clerk");
+    }
+
+    @Test
+    void aBadKindsIsBadUsageAndGoodKindsRunThatPass() throws Exception {
+        clerk.addUsers("user_kinds", 3);
+        Run run = reconcile(env(), "reconcile", "--kinds", "users,organizations", "--dry-run");
+        assertEquals(0, run.exitCode(), run.stderr());
+        JsonNode summary = JSON.readTree(run.stdout());
+        assertEquals("organizations,users", summary.get("kinds").asText(), "the kinds asked for, in pass order: " + run.stdout());
+        assertEquals(3, summary.get("users").get("listed").asInt(), run.stdout());
+        assertTrue(summary.get("memberships") == null, "and no other: " + run.stdout());
+        Run bad = reconcile(env(), "reconcile", "--kinds", "user");
+        assertEquals(64, bad.exitCode(), bad.stderr());
+        assertTrue(bad.stderr().startsWith("--kinds 'user' is not a comma-separated list"), bad.stderr());
+    }
+
+    /** The shipped 80 MiB heap held a 40 MB page whole and died of OutOfMemoryError (ExitOnOutOfMemoryError). */
+    @Test
+    void aFortyMegabyteClerkPageFailsThePassAndTheInstanceStaysUp() throws Exception {
+        for (int i = 0; i < 10; i++) { // one page of 10 users of 4 MB each: 40 MB, as in the report
+            ObjectNode user = ClerkStandIn.user("user_big" + i, "Big", 1_700_000_000_000L + i);
+            user.with("public_metadata").put("blob", "x".repeat(4_000_000));
+            clerk.put(user);
+        }
+        int management = AvailablePortFinder.getNextAvailable();
+        Map<String, String> env = env();
+        env.put("PORT", Integer.toString(AvailablePortFinder.getNextAvailable()));
+        env.put("MANAGEMENT_PORT", Integer.toString(management));
+        env.put("ADMIN_TOKEN", TOKEN);
+        try (JarProcess runtime = JarProcess.start(env, work.resolve("runtime.log"), List.of())) {
+            runtime.awaitHealthy(management, Duration.ofSeconds(90));
+            HttpResponse<String> started = admin(management, "POST", "/reconcile");
+            assertEquals(202, started.statusCode(), started.body());
+
+            JsonNode pass = awaitDone(runtime, management);
+            assertFalse(pass.get("complete").asBoolean(), pass.toString());
+            assertTrue(pass.get("reason").asText().contains("larger than reconcile.clerk-max-answer-bytes (4194304 bytes)"),
+                    "the reason names the bound: " + pass);
+            assertEquals(1, clerk.requests().size(), "an answer too large is not asked for again: " + clerk.requests());
+            assertTrue(runtime.isAlive(), "the instance survives: " + runtime.output());
+            assertEquals(200, admin(management, "GET", "/observe/health").statusCode(), "and stays healthy");
+            assertFalse(runtime.output().contains("OutOfMemoryError"), runtime.output());
+        }
+    }
+
+    @Test
+    void aScheduleThatNeverFiresOrWhiteSpaceExitsTwoWithOneLine() throws Exception {
+        assertRefusedInOneLine(Map.of("RECONCILE_SCHEDULE", "0 0 3 31 2 ?"), "RECONCILE_SCHEDULE never fires");
+        assertRefusedInOneLine(Map.of("RECONCILE_SCHEDULE", "   "), "RECONCILE_SCHEDULE is only white space");
+    }
+
+    @Test
+    void urlsWithAFragmentOrQueryExitTwoWithOneLineEvenWithReconcileUnused() throws Exception {
+        assertRefusedInOneLine(Map.of("CLERK_API_URL", "https://api.clerk.com#"), "CLERK_API_URL must be http(s)://host[:port] alone");
+        assertRefusedInOneLine(Map.of("CONVEX_URL", convex.url() + "?x=1"), "CONVEX_URL must be http(s)://host[:port] alone");
+    }
+
+    /** The runtime started with {@code settings}: exit 2, and besides its startup's INFO/WARN lines one line, no trace. */
+    private void assertRefusedInOneLine(Map<String, String> settings, String expected) throws Exception {
+        Map<String, String> env = env();
+        if (!settings.containsKey("RECONCILE_SCHEDULE")) {
+            env.remove("CLERK_SECRET_KEY"); // reconcile unused: the URL is refused all the same
+        }
+        env.putAll(settings);
+        env.put("PORT", "0");
+        env.put("MANAGEMENT_PORT", Integer.toString(AvailablePortFinder.getNextAvailable()));
+        Run run = reconcile(env);
+        String output = run.stdout() + run.stderr();
+        assertEquals(2, run.exitCode(), "a malformed setting exits 2: " + output);
+        List<String> lines = output.lines().filter(l -> !l.isBlank() && !LOG_LINE.matcher(l).find()).toList();
+        assertEquals(1, lines.size(), "one line, no stack trace: " + output);
+        assertTrue(lines.get(0).contains(expected), "names the setting: " + lines.get(0));
+        assertFalse(output.contains("Exception"), output);
+    }
+
+    private JsonNode awaitDone(JarProcess runtime, int management) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && runtime.isAlive()) {
+            JsonNode pass;
+            try {
+                pass = JSON.readTree(admin(management, "GET", "/reconcile").body());
+            } catch (java.io.IOException e) {
+                throw new AssertionError("the runtime stopped answering (alive: " + runtime.isAlive() + "): "
+                        + runtime.output(), e);
+            }
+            if (!"running".equals(pass.path("state").asText())) {
+                return pass;
+            }
+            TimeUnit.MILLISECONDS.sleep(100); // polling interval of a condition wait under the deadline above
+        }
+        throw new AssertionError("the pass did not end within 60 s (alive: " + runtime.isAlive() + "): " + runtime.output());
+    }
+
+    private static HttpResponse<String> admin(int management, String method, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + TOKEN)
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private Map<String, String> env() {
