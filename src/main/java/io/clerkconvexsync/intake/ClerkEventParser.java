@@ -62,8 +62,9 @@ public final class ClerkEventParser implements Processor {
                     case "timestamp" -> envelope.timestamp = value.isNumeric() ? json.getValueAsLong() : null;
                     case "instance_id" -> envelope.instanceId = value == JsonToken.VALUE_STRING ? json.getText() : null;
                     case "data" -> readData(json, body, envelope);
-                    default -> json.skipChildren();
+                    default -> { }
                 }
+                json.skipChildren(); // read past any value not taken whole above (a no-op for scalars and for data)
             }
             if (json.nextToken() != null) {
                 throw new WebhookRejectedException("malformed_json", "the body has content after the JSON object");
@@ -128,8 +129,9 @@ public final class ClerkEventParser implements Processor {
                     case "id" -> envelope.dataId = value == JsonToken.VALUE_STRING ? json.getText() : null;
                     case "organization" -> envelope.organizationId = nestedString(json, "id");
                     case "public_user_data" -> envelope.memberUserId = nestedString(json, "user_id");
-                    default -> json.skipChildren();
+                    default -> { }
                 }
+                json.skipChildren(); // as above: an id that is an object or array is no id, read past whole
             }
         } else {
             json.skipChildren();
@@ -143,11 +145,13 @@ public final class ClerkEventParser implements Processor {
         }
     }
 
-    /** The string field {@code name} of the object the parser is at (skipped whole), or null. */
+    /**
+     * The string field {@code name} of the object the parser is at, read to its end; null, and left to the caller to
+     * read past, when the value is no object.
+     */
     private static String nestedString(JsonParser json, String name) throws IOException {
         if (json.currentToken() != JsonToken.START_OBJECT) {
-            json.skipChildren();
-            return null;
+            return null; // the caller reads past it
         }
         String found = null;
         while (json.nextToken() == JsonToken.FIELD_NAME) {

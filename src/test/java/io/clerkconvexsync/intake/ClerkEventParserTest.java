@@ -68,6 +68,13 @@ class ClerkEventParserTest {
         assertEquals("missing_type", rejection("{\"type\":7,\"data\":{\"id\":\"u\"}}"));
         assertEquals("missing_user_id", rejection("{\"type\":\"user.created\",\"data\":{\"id\":7}}"));
         assertEquals("missing_user_id", rejection("{\"type\":\"user.deleted\",\"data\":[\"id\"]}"));
+        assertEquals("missing_user_id", rejection("{\"type\":\"user.deleted\",\"data\":{\"id\":{\"id\":\"u\"},\"x\":1}}"),
+                "an id that is an object is no id, and is read past whole");
+        assertEquals("missing_type", rejection("{\"type\":{\"type\":\"user.created\"},\"data\":{\"id\":\"u\"}}"),
+                "a type that is an object is no type, and is read past whole");
+        assertEquals("missing_organization_id", rejection("{\"type\":\"organizationMembership.created\",\"data\":{\"id\":\"m\","
+                + "\"organization\":[\"id\"],\"public_user_data\":{\"user_id\":\"u\"}}}"),
+                "an organization that is no object has no id, and what follows it is still read");
     }
 
     @Test
