@@ -111,6 +111,39 @@ class JarProcessIT {
         assertFalse(result.output().contains("db-password-never-printed"), "the password must not be printed");
     }
 
+    /**
+     * Started from a directory with neither application.properties nor routes/ (a systemd unit, a cron job, a home
+     * directory): the defaults in the jar apply and extension routes are simply absent. A routes folder that is
+     * configured but missing is refused at startup in one line naming the setting.
+     */
+    @Test
+    void startsFromAnyDirectoryAndRefusesAMissingConfiguredRoutesFolder() throws Exception {
+        Path elsewhere = Files.createDirectories(work.resolve("elsewhere"));
+        int port = AvailablePortFinder.getNextAvailable();
+        int management = AvailablePortFinder.getNextAvailable();
+        Map<String, String> env = env(work.resolve("elsewhere-data"), port, management);
+        Process runtime = start(env, elsewhere, "elsewhere-runtime");
+        try {
+            awaitHealthy(management);
+            convex.reset();
+            HttpResponse<String> sent = new SignedWebhooks("http://127.0.0.1:" + port + "/clerk-webhook", SECRET)
+                    .send(SignedWebhooks.newId(), SignedWebhooks.payload("user.updated.json"));
+            assertEquals(200, sent.statusCode(), sent.body());
+        } finally {
+            runtime.destroy();
+            assertTrue(runtime.waitFor(30, TimeUnit.SECONDS), "SIGTERM should stop the runtime");
+        }
+        assertEquals(0, runtime.exitValue(), Files.readString(work.resolve("elsewhere-runtime.log")));
+
+        env.put("ROUTES_DIR", elsewhere.resolve("no-such-folder").toString());
+        Process refused = start(env, elsewhere, "elsewhere-refused");
+        assertTrue(refused.waitFor(60, TimeUnit.SECONDS), "the process should exit by itself");
+        String output = Files.readString(work.resolve("elsewhere-refused.log"));
+        assertEquals(2, refused.exitValue(), "a missing configured routes folder is a setting error: " + output);
+        assertTrue(output.contains("ROUTES_DIR"), "the line names the setting: " + output);
+        assertFalse(output.contains("\tat "), "no stack trace: " + output);
+    }
+
     /** Everything answered 2xx before a kill -9 is still known after a restart: delivered ids and dead letters. */
     @Test
     void killMinus9LosesNoEventThatWasAnswered2xx() throws Exception {
@@ -384,11 +417,17 @@ class JarProcessIT {
     }
 
     Process start(Map<String, String> env, String name, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toString()));
+        return start(env, Path.of("").toAbsolutePath(), name, args);
+    }
+
+    /** The jar started with {@code directory} as its working directory. */
+    Process start(Map<String, String> env, Path directory, String name, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toAbsolutePath().toString()));
         command.addAll(List.of(args));
         Path log = work.resolve(name + ".log");
         logs.add(log);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
         return builder.start();
