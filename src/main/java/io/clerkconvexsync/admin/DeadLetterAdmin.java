@@ -28,6 +28,8 @@ import java.util.function.Consumer;
 public final class DeadLetterAdmin {
     /** Filter names, as query parameters and (as {@code --error-kind} etc.) CLI options. */
     public static final Set<String> FILTERS = Set.of("id", "type", "errorKind", "since", "until");
+    /** The error kinds a dead letter can have (ConvexFailure's permanent ones); the README lists them. */
+    public static final List<String> ERROR_KINDS = List.of("function_error", "function_missing", "rejected");
     /** Dead letters per page of {@code GET /dead-letters} when {@code limit} is not given, and at most. */
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
@@ -201,7 +203,7 @@ public final class DeadLetterAdmin {
             }
         }
         return new DeadLetterFilter(text(values, "id").map(DeadLetterAdmin::id), text(values, "type"),
-                text(values, "errorKind"), text(values, "since").map(v -> instant("since", v)),
+                text(values, "errorKind").map(DeadLetterAdmin::errorKind), text(values, "since").map(v -> instant("since", v)),
                 text(values, "until").map(v -> instant("until", v)));
     }
 
@@ -212,6 +214,14 @@ public final class DeadLetterAdmin {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + raw + "' is not a dead-letter id (a number, as 'list' shows)");
         }
+    }
+
+    /** A filter on a kind no dead letter can have is a typo, refused rather than answered with an empty page. */
+    private static String errorKind(String raw) {
+        if (!ERROR_KINDS.contains(raw)) {
+            throw new IllegalArgumentException("errorKind must be one of " + String.join(", ", ERROR_KINDS));
+        }
+        return raw;
     }
 
     static ObjectNode summary(DeadLetter d) {

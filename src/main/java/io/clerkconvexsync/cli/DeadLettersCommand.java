@@ -176,7 +176,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
         String id;
         @Option(names = "--type", paramLabel = "<type>", description = "Clerk event type, e.g. user.created.")
         String type;
-        @Option(names = "--error-kind", paramLabel = "<kind>", description = "Error kind, e.g. function_error.")
+        @Option(names = "--error-kind", paramLabel = "<kind>", description = "Error kind: function_error, function_missing or rejected.")
         String errorKind;
         @Option(names = "--since", paramLabel = "<instant>",
                 description = "Last failure at or after this ISO-8601 instant, e.g. 2026-01-02T03:04:05Z.")
