@@ -273,6 +273,45 @@ class AdminApiIT {
                 "Dead-letter replay " + id + " complete: 6 of 6 done {delivered=6}"), lines, "its start and end are logged");
     }
 
+    /**
+     * Finding 7 of issue 21: a replay job covers what matched when it started. Dead letters added while it runs are
+     * not picked up, and {@code done} never exceeds {@code matched}.
+     */
+    @Test
+    void aReplayJobCoversWhatMatchedWhenItStartedNotWhatWasAddedMeanwhile() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            deadLetter(SignedWebhooks.payload("user.created.json"));
+        }
+        CONVEX.reset();
+        CONVEX.fallback(Answer.functionError(200)); // refuses everything but the job's first replay
+        CONVEX.script(Answer.slowSuccess(2000));
+        HttpResponse<String> accepted = call("POST", "/dead-letters/replay", TOKEN);
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        JsonNode job = JSON.readTree(accepted.body());
+        assertEquals(3, job.get("matched").asInt(), job.toString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (CONVEX.requests().isEmpty() && System.nanoTime() < deadline) {
+            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(10); // polling interval for the first replay to be in flight
+        }
+        assertEquals(1, CONVEX.requests().size(), "the job's first replay is at Convex");
+        List<String> added = new ArrayList<>();
+        for (int i = 0; i < 2; i++) { // while it is held there, webhooks add two more dead letters
+            String svixId = SignedWebhooks.newId();
+            assertTrue(clerk.send(svixId, SignedWebhooks.payload("user.created.json")).body().contains("dead_lettered"));
+            added.add(svixId);
+        }
+        JsonNode done = awaitJob(job.get("id").asText());
+        assertEquals("complete", done.get("state").asText(), done.toString());
+        assertEquals(3, done.get("done").asInt(), "only what matched at its start: " + done);
+        assertEquals(1, done.get("delivered").asInt(), done.toString());
+        assertEquals(5, CONVEX.requests().size(), "3 replays and the 2 new webhooks, no replay of those");
+        JsonNode left = JSON.readTree(call("GET", "/dead-letters", TOKEN).body());
+        for (String svixId : added) {
+            assertTrue(left.toString().contains(svixId), "the one added meanwhile is still stored: " + left);
+        }
+        assertEquals(4, left.get("count").asInt(), left.toString());
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------------
 
     /** Starts a replay job with this query and waits for it to end; the job as GET /dead-letters/replay shows it. */

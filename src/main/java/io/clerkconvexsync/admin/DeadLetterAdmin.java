@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -159,19 +160,29 @@ public final class DeadLetterAdmin {
 
     /** Replays what the filter matches, handing each result to {@code each} as it comes. */
     public void replay(DeadLetterFilter filter, Consumer<ReplayResult> each) {
+        replay(filter, () -> true, each);
+    }
+
+    /** The same, asking {@code goOn} before each one: false ends the replay there. */
+    public void replay(DeadLetterFilter filter, BooleanSupplier goOn, Consumer<ReplayResult> each) {
         if (replayer == null) {
             throw new IllegalStateException("replay needs the delivery step; this door was built without it");
         }
         if (filter.matchesOnlyId()) {
             each.accept(replayer.replay(filter.id().get())); // reported even when it is gone
         } else {
-            replayer.replay(filter, each);
+            replayer.replay(filter, goOn, each);
         }
     }
 
     /** How many dead letters the filter matches. */
     public long count(DeadLetterFilter filter) {
         return store.count(filter);
+    }
+
+    /** What the filter matches now, with the highest id, to fix a replay job's scope at its start. */
+    public DeadLetterStore.Matching matching(DeadLetterFilter filter) {
+        return store.matching(filter);
     }
 
     /** Deletes what the filter matches, for good: {@code {"count", "items": [{id, svixId}]}}. */

@@ -26,6 +26,13 @@ public interface DeadLetterStore {
     /** How many dead letters the filter matches. */
     long count(DeadLetterFilter filter);
 
+    /** How many dead letters the filter matches now, and the highest id among them (0 for none). */
+    record Matching(long count, long highestId) {
+    }
+
+    /** What the filter matches now: a replay job's scope ({@link DeadLetterFilter#upTo}). */
+    Matching matching(DeadLetterFilter filter);
+
     /** Every stored dead letter, oldest first, all in memory: for a few (tests, one id); else {@link #forEach}. */
     default List<DeadLetter> list() {
         return list(DeadLetterFilter.ALL);

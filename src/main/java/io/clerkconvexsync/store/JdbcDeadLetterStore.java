@@ -114,6 +114,20 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         }
     }
 
+    /** Count and highest id in one statement, so that both see the same rows. */
+    @Override
+    public Matching matching(DeadLetterFilter filter) {
+        List<Object> values = new ArrayList<>();
+        String sql = "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM clerk_dead_letter" + where(filter, values);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, values);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new Matching(rs.getLong(1), rs.getLong(2));
+        } catch (SQLException e) {
+            throw new StoreException("could not count dead letters", e);
+        }
+    }
+
     @Override
     public List<DeadLetter> list(DeadLetterFilter filter) {
         List<Object> values = new ArrayList<>();
@@ -369,6 +383,7 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         filter.errorKind().ifPresent(v -> where(sql, values, " AND error_kind = ?", v));
         filter.since().ifPresent(v -> where(sql, values, " AND last_failed_at >= ?", Timestamp.from(v)));
         filter.until().ifPresent(v -> where(sql, values, " AND last_failed_at < ?", Timestamp.from(v)));
+        filter.upToId().ifPresent(v -> where(sql, values, " AND id <= ?", v));
         return sql.toString();
     }
 
