@@ -295,6 +295,9 @@ public final class DeadLettersCommand implements Callable<Integer> {
         Filters filters;
         @Option(names = "--all", description = "Every dead letter (needed when no id or filter is given).")
         boolean all;
+        @Option(names = "--items", description = "Also list each one purged (id, svix-id); slower, deleted one by one."
+                + " Without it a summary is printed and they are deleted a page at a time.")
+        boolean items;
         @Spec
         CommandSpec spec;
 
@@ -305,7 +308,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "purge needs an id, a filter or --all");
             }
             return parent.withStore((admin, store, out, err) -> {
-                ObjectNode result = admin.purge(filter);
+                ObjectNode result = admin.purge(filter, items || filter.matchesOnlyId());
                 out.println(JSON.writeValueAsString(result));
                 return filter.matchesOnlyId() && result.get("count").asInt() == 0 ? 1 : 0;
             });

@@ -100,4 +100,13 @@ public interface DeadLetterStore {
 
     /** Removes the dead letter and its history; false when it was not stored. */
     boolean delete(long id);
+
+    /**
+     * Deletes the dead letters the filter matches with ids from {@code fromId} to {@code toId}, and their error
+     * histories, in one transaction of two set-based statements (a purge of many goes a page of ids at a time, not a
+     * transaction per item).
+     *
+     * @return how many were deleted
+     */
+    int deleteRange(DeadLetterFilter filter, long fromId, long toId);
 }

@@ -299,6 +299,33 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         }
     }
 
+    /** One transaction: the histories of exactly the rows the second statement deletes, by the same conditions. */
+    @Override
+    public int deleteRange(DeadLetterFilter filter, long fromId, long toId) {
+        List<Object> values = new ArrayList<>();
+        String where = where(filter, values) + " AND id BETWEEN ? AND ?";
+        values.add(fromId);
+        values.add(toId);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement history = prepare(c, "DELETE FROM clerk_dead_letter_failure WHERE svix_id IN"
+                         + " (SELECT svix_id FROM clerk_dead_letter" + where + ")", values);
+                 PreparedStatement rows = prepare(c, "DELETE FROM clerk_dead_letter" + where, values)) {
+                history.executeUpdate();
+                int deleted = rows.executeUpdate();
+                c.commit();
+                return deleted;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not delete dead letters #" + fromId + " to #" + toId, e);
+        }
+    }
+
     /** The history goes first: a crash between the two statements leaves the dead letter, never an orphan event. */
     @Override
     public boolean delete(long id) {
