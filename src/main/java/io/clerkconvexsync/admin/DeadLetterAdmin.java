@@ -146,10 +146,15 @@ public final class DeadLetterAdmin {
 
     /** Replays what the filter matches: {@code {"count", "delivered", "items": [{id, svixId, result}]}}. */
     public ObjectNode replay(DeadLetterFilter filter) {
+        return replay(filter, () -> true);
+    }
+
+    /** The same, asking {@code goOn} before each one: false ends the replay there, with what it did so far. */
+    public ObjectNode replay(DeadLetterFilter filter, BooleanSupplier goOn) {
         ObjectNode answer = JSON.createObjectNode();
         ArrayNode items = answer.putArray("items");
         long[] delivered = {0};
-        replay(filter, r -> {
+        replay(filter, goOn, r -> {
             items.addObject().put("id", r.id()).put("svixId", r.svixId()).put("result", r.result());
             delivered[0] += r.delivered() ? 1 : 0;
         });

@@ -18,6 +18,7 @@ import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * What keeps unauthenticated traffic from taking the instance down, on both HTTP ports: a memory budget for request
@@ -154,7 +156,17 @@ public final class ListenerGuard {
                 vertx.close(); // after the HTTP servers: services stop in the reverse order of their adding
             }
         }, true, true);
-        context.addStartupListener((camel, alreadyStarted) -> guard.guardRouters());
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext camel, boolean alreadyStarted) {
+                guard.guardRouters();
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext camel, boolean alreadyStarted) {
+                guard.logEndpoints();
+            }
+        });
     }
 
     /**
@@ -201,6 +213,26 @@ public final class ListenerGuard {
             reject(Reason.HEADER_TIMEOUT);
             connection.close();
         });
+    }
+
+    /**
+     * Each listener's URLs with the address it is bound to (Camel's own summary writes 0.0.0.0 whatever the bind
+     * address, so logback.xml quiets it): one line per port, once every route is on its router.
+     */
+    private void logEndpoints() {
+        for (VertxPlatformHttpRouter router : context.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
+            if (router.getServer() == null || router.getServer().getServer() == null) {
+                continue;
+            }
+            String host = router.isManagementServer() ? settings.managementHost() : settings.webhookHost();
+            String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                    + router.getServer().getServer().actualPort();
+            String urls = router.getRoutes().stream().filter(route -> route.getPath() != null)
+                    .map(route -> base + route.getPath() + (route.methods() == null || route.methods().isEmpty() ? ""
+                            : " " + route.methods().stream().map(HttpMethod::name).sorted().toList()))
+                    .distinct().sorted().collect(Collectors.joining(", "));
+            LOG.info("{} listener: {}", router.isManagementServer() ? "Management" : "Webhook", urls);
+        }
     }
 
     /** Verifies both listeners are up and puts the request gate first on their routers. */
