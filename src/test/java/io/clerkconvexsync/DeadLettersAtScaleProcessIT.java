@@ -122,9 +122,8 @@ class DeadLettersAtScaleProcessIT {
         assertTrue(purge.output.length() < 200, "a summary, not every item: " + tail(purge.output));
         assertEquals(COUNT, JSON.readTree(purge.output).get("count").asLong(), purge.output);
         System.out.printf("%s purge --all of %d: %d ms%n", name, COUNT, tookMs);
-        if (name.equals("pg")) { // H2 rewrites the pages of every row it deletes: twice as fast as item by item, no more
-            assertTrue(tookMs < 30_000, "purge --all of " + COUNT + " took " + tookMs + " ms (it took 95 s item by item)");
-        }
+        // 12 s on PostgreSQL and 17 s on H2 here, JVM start included, on a loaded machine
+        assertTrue(tookMs < 45_000, "purge --all of " + COUNT + " took " + tookMs + " ms (it took 95 s item by item)");
         Run left = command(name + "-after-purge", emptyEnv, "dead-letters", "list");
         assertTrue(left.output.strip().endsWith("0 dead letter(s)"), tail(left.output));
     }

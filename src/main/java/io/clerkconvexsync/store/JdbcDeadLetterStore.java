@@ -103,15 +103,7 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
 
     @Override
     public long count(DeadLetterFilter filter) {
-        List<Object> values = new ArrayList<>();
-        String sql = "SELECT COUNT(*) FROM clerk_dead_letter" + where(filter, values);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, values);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new StoreException("could not count dead letters", e);
-        }
+        return matching(filter).count();
     }
 
     /** Count and highest id in one statement, so that both see the same rows. */
@@ -306,46 +298,46 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         String where = where(filter, values) + " AND id BETWEEN ? AND ?";
         values.add(fromId);
         values.add(toId);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+        return inTransaction("could not delete dead letters #" + fromId + " to #" + toId, c -> {
             try (PreparedStatement history = prepare(c, "DELETE FROM clerk_dead_letter_failure WHERE svix_id IN"
                          + " (SELECT svix_id FROM clerk_dead_letter" + where + ")", values);
                  PreparedStatement rows = prepare(c, "DELETE FROM clerk_dead_letter" + where, values)) {
                 history.executeUpdate();
-                int deleted = rows.executeUpdate();
-                c.commit();
-                return deleted;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                return rows.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new StoreException("could not delete dead letters #" + fromId + " to #" + toId, e);
-        }
+        });
     }
 
     /** The history goes first: a crash between the two statements leaves the dead letter, never an orphan event. */
     @Override
     public boolean delete(long id) {
+        return inTransaction("could not delete dead letter #" + id, c -> {
+            String svixId = svixIdOf(c, id);
+            if (svixId == null) {
+                return false;
+            }
+            try (PreparedStatement history = c.prepareStatement("DELETE FROM clerk_dead_letter_failure WHERE svix_id = ?");
+                 PreparedStatement row = c.prepareStatement("DELETE FROM clerk_dead_letter WHERE id = ?")) {
+                history.setString(1, svixId);
+                history.executeUpdate();
+                row.setLong(1, id);
+                return row.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Work on one connection that commits together or not at all. */
+    private interface Transaction<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(String failure, Transaction<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                String svixId = svixIdOf(c, id);
-                if (svixId == null) {
-                    c.rollback();
-                    return false;
-                }
-                try (PreparedStatement history = c.prepareStatement("DELETE FROM clerk_dead_letter_failure WHERE svix_id = ?");
-                     PreparedStatement row = c.prepareStatement("DELETE FROM clerk_dead_letter WHERE id = ?")) {
-                    history.setString(1, svixId);
-                    history.executeUpdate();
-                    row.setLong(1, id);
-                    boolean deleted = row.executeUpdate() == 1;
-                    c.commit();
-                    return deleted;
-                }
+                T result = work.run(c);
+                c.commit();
+                return result;
             } catch (SQLException e) {
                 c.rollback();
                 throw e;
@@ -353,7 +345,7 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StoreException("could not delete dead letter #" + id, e);
+            throw new StoreException(failure, e);
         }
     }
 
