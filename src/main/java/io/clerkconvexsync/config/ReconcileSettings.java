@@ -37,7 +37,8 @@ public record ReconcileSettings(
         String membershipUpsertManyFunction,
         String membershipPageFunction,
         int maxRefused,
-        Duration progressInterval) {
+        Duration progressInterval,
+        ReconcileKindFunctions kindFunctions) {
 
     public static final String SECRET_KEY = "reconcile.clerk-secret-key";
     public static final String SCHEDULE = "reconcile.schedule";
@@ -71,7 +72,8 @@ public record ReconcileSettings(
                 r.required("reconcile.membership-upsert-many-function", null),
                 r.required("reconcile.membership-page-function", null),
                 r.nonNegativeInt("reconcile.max-refused"),
-                Duration.ofMillis(r.positiveInt("reconcile.progress-interval-ms")));
+                Duration.ofMillis(r.positiveInt("reconcile.progress-interval-ms")),
+                ReconcileKindFunctions.load(lookup));
         // read by ClerkApiRoute as placeholders; checked here like the others
         r.positiveInt("reconcile.clerk-timeout-ms");
         r.positiveInt("reconcile.clerk-rate-window-ms");

@@ -84,19 +84,29 @@ final class ConvexSide {
         return call(upsertCall(kind.upsertFunction(), kind.argument(), objects), kind, true);
     }
 
-    /** Users and organizations come as their Clerk ids; memberships as {@code {id, organizationId, userId}}. */
+    /**
+     * Users and organizations come as their Clerk ids; memberships as {@code {id, organizationId, userId}},
+     * invitations as {@code {id, organizationId}}, subscription items as {@code {id, status, userId?, organizationId?}}.
+     */
     IdPage page(ReconciledKind kind, String cursor) {
         JsonNode value = call(pageCall(kind.pageFunction(), settings.convexPageSize(), cursor), kind, false);
         List<StoredItem> items = new ArrayList<>();
         for (JsonNode item : value.path("page")) {
             items.add(item.isObject()
-                    ? new StoredItem(item.path("id").asText(), item.path("organizationId").asText(), item.path("userId").asText())
+                    ? new StoredItem(item.path("id").asText(), text(item, "organizationId"), text(item, "userId"),
+                            text(item, "status"))
                     : new StoredItem(item.asText(), null, null));
         }
         return new IdPage(items, value.path("isDone").asBoolean(true), value.path("continueCursor").asText(null));
     }
 
-    /** The same call as the kind's deletion webhook makes. */
+    /** A field of a page entry; null when absent, null or empty (an item with no organization). */
+    private static String text(JsonNode item, String field) {
+        JsonNode value = item.get(field);
+        return value == null || !value.isTextual() || value.asText().isEmpty() ? null : value.asText();
+    }
+
+    /** The same call as the kind's deletion webhook makes (for plans, the archive function). */
     void delete(ReconciledKind kind, StoredItem item) {
         call(kind.deleteCall(item), kind, false);
     }
@@ -123,7 +133,7 @@ final class ConvexSide {
                 // Convex's error text may quote user data: not repeated here; the function's logs in Convex have it
                 throw new ReconcileException(failure.getMessage() + ": check that the Convex functions are deployed "
                         + "(a pass over " + kind.name() + " needs " + kind.upsertFunction() + ", " + kind.pageFunction()
-                        + " and " + kind.deleteFunction()
+                        + (kind.deleteFunction() == null ? "" : " and " + kind.deleteFunction())
                         + ") and read the function's error in the Convex dashboard's logs");
             }
             if (cause instanceof ConvexFailure failure) {

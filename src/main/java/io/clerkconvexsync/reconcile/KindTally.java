@@ -22,6 +22,9 @@ final class KindTally {
     final AtomicLong candidates = new AtomicLong();
     final AtomicLong deleted = new AtomicLong();
     final AtomicLong kept = new AtomicLong();
+    final AtomicLong archived = new AtomicLong();
+    final AtomicLong reread = new AtomicLong();
+    final AtomicLong unresolved = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     final UpsertCounts upserted = new UpsertCounts();
     private final List<Refusal> refusals = new ArrayList<>();
@@ -54,6 +57,9 @@ final class KindTally {
         json.put("candidates", candidates.get());
         json.put("deleted", deleted.get());
         json.put("kept", kept.get());
+        json.put("archived", archived.get());
+        json.put("reread", reread.get());
+        json.put("unresolved", unresolved.get());
         if (dryRun) {
             json.put("wouldUpsert", listed.get() + kept.get());
             json.put("wouldDelete", candidates.get() - kept.get());

@@ -13,9 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,13 +27,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * One reconcile pass over the chosen kinds, in {@link ReconcileKind}'s order (organizations, users, memberships),
+ * One reconcile pass over the chosen kinds, in {@link ReconcileKind}'s order (roles, organizations, users, memberships, …),
  * each the same step ({@link ReconciledKind} says where its data lives): list every Clerk object of the kind and
  * upsert them into Convex in batches (the Convex calls overlap the listing), then, only when that listing completed
- * without error, sweep Convex for items Clerk did not list. A candidate is deleted only when Clerk confirms it gone in
- * this pass (404 for a user or an organization; for a membership, its organization's 404 or its absence from the
- * organization's memberships of that user); one that Clerk still has (offset paging skips objects when others are
- * deleted during the listing) is kept and upserted. Too many candidates mean the wrong Clerk instance, not
+ * without error, sweep Convex for items Clerk did not list. Each candidate is settled by its kind's confirm step
+ * ({@link Confirmation}): deleted only when Clerk confirms it gone in this pass (a lookup's 404; for a membership, its
+ * organization's 404 or its absence from the organization's memberships of that user), archived (plans), or re-read
+ * through its payer (subscription items, never deleted); one that Clerk still has (offset paging skips objects when
+ * others are deleted during the listing) is kept and upserted. Too many candidates mean the wrong Clerk instance, not
  * deletions: then nothing of that kind is deleted at all, and the pass stops.
  *
  * <p>A batch Convex refuses for good is split until the refused items are alone; they are reported and skipped, and
@@ -234,7 +233,8 @@ public final class ReconcilePass {
             for (StoredItem item : page.items()) {
                 tally.inConvex.incrementAndGet();
                 // past max-deletes the pass will delete nothing: count the rest, but keep no more ids in memory
-                if (!seen.contains(item.id()) && tally.candidates.incrementAndGet() <= keepAtMost()) {
+                if (!seen.contains(item.id()) && kind.confirm().concerns(item)
+                        && tally.candidates.incrementAndGet() <= keepAtMost()) {
                     missing.add(item);
                 }
             }
@@ -245,43 +245,12 @@ public final class ReconcilePass {
         refuseMassDeletion(kind, tally);
 
         Sweep sweep = new Sweep(kind, tally, seen, batches, metrics);
-        if (kind.lookupPath() != null) {
-            for (StoredItem item : missing) {
-                goOn();
-                sweep.confirm(item, clerk.one(kind, item.id()).orElse(null));
-            }
-        } else {
-            confirmMemberships(missing, sweep);
-        }
+        kind.confirm().settle(missing, clerk, kind, sweep);
         sweep.flush();
     }
 
-    /**
-     * Memberships, which Clerk cannot look up by id: per organization, the memberships of up to 100 of the candidates'
-     * users at once; a candidate is gone when its organization is gone or Clerk no longer lists it for its user.
-     */
-    private void confirmMemberships(List<StoredItem> missing, Sweep sweep) {
-        Map<String, List<StoredItem>> byOrganization = new LinkedHashMap<>();
-        missing.forEach(item -> byOrganization.computeIfAbsent(item.organizationId(), k -> new ArrayList<>()).add(item));
-        for (var organization : byOrganization.entrySet()) {
-            List<StoredItem> items = organization.getValue();
-            for (int from = 0; from < items.size(); from += ClerkBackend.MAX_USER_IDS) {
-                goOn();
-                List<StoredItem> chunk = items.subList(from, Math.min(items.size(), from + ClerkBackend.MAX_USER_IDS));
-                Map<String, ClerkObject> current = new HashMap<>();
-                clerk.memberships(organization.getKey(), chunk.stream().map(StoredItem::userId).distinct().toList())
-                        .ifPresent(listed -> listed.forEach(m -> current.put(m.id(), m)));
-                for (StoredItem item : chunk) {
-                    sweep.confirm(item, current.remove(item.id()));
-                }
-                // the same users' other memberships there (removed and added again: a new id) are Clerk's truth too
-                current.values().forEach(sweep::refresh);
-            }
-        }
-    }
-
-    /** The deletions and keeps of one kind's sweep; what Clerk still has is upserted in batches. */
-    private final class Sweep {
+    /** The deletions, keeps, archives and re-reads of one kind's sweep; what Clerk still has is upserted in batches. */
+    private final class Sweep implements Confirmation.Settlement {
         private final ReconciledKind kind;
         private final KindTally tally;
         private final Set<String> seen;
@@ -297,8 +266,28 @@ public final class ReconcilePass {
             this.metrics = metrics;
         }
 
-        /** {@code inClerk}: the item as Clerk has it now, or null when Clerk confirmed it gone. */
-        void confirm(StoredItem item, ClerkObject inClerk) {
+        @Override
+        public void goOn() {
+            ReconcilePass.this.goOn();
+        }
+
+        @Override
+        public void archive(StoredItem item) {
+            if (!options.dryRun()) {
+                convex.delete(kind, item);
+                tally.archived.incrementAndGet();
+                metrics.items(kind.kind(), "archived", 1);
+            }
+        }
+
+        @Override
+        public void reread(StoredItem item, boolean answered) {
+            (answered ? tally.reread : tally.unresolved).incrementAndGet();
+            metrics.items(kind.kind(), answered ? "reread" : "unresolved", 1);
+        }
+
+        @Override
+        public void confirm(StoredItem item, ClerkObject inClerk) {
             if (inClerk != null) {
                 tally.kept.incrementAndGet();
                 metrics.items(kind.kind(), "kept", 1);
@@ -310,7 +299,8 @@ public final class ReconcilePass {
             }
         }
 
-        void refresh(ClerkObject inClerk) {
+        @Override
+        public void refresh(ClerkObject inClerk) {
             if (seen.add(inClerk.id())) {
                 stillInClerk.add(inClerk);
             }
