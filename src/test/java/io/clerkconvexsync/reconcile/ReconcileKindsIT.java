@@ -86,25 +86,25 @@ class ReconcileKindsIT {
     @Test
     void backfillsEveryKindHealsDriftBothWaysAndASecondPassIsIdle() {
         for (int i = 0; i < 5; i++) {
-            CLERK.putRole(ClerkStandIn.role("role_" + i, "org:role" + i, 1000 + i));
+            CLERK.put("roles", ClerkStandIn.role("role_" + i, "org:role" + i, 1000 + i));
         }
         CLERK.addOrganizations("org_k", 2);
         CLERK.addUsers("user_k", 3);
         CLERK.addMembership("orgmem_k0", "org_k0", "user_k0", "org:role0");
         CLERK.addMembership("orgmem_k1", "org_k1", "user_k1", "org:role1");
         for (int i = 0; i < 5; i++) {
-            CLERK.putInvitation(ClerkStandIn.invitation("orginv_" + i, "org_k" + (i % 2), i == 4 ? "expired" : "pending", 2000 + i));
+            CLERK.put("invitations", ClerkStandIn.invitation("orginv_" + i, "org_k" + (i % 2), i == 4 ? "expired" : "pending", 2000 + i));
         }
         ObjectNode pro = ClerkStandIn.plan("cplan_pro", "pro");
         ObjectNode free = ClerkStandIn.plan("cplan_free", "free");
         free.with("fee").put("amount", 0);
-        CLERK.putPlan(pro);
-        CLERK.putPlan(free);
-        CLERK.putPlan(ClerkStandIn.plan("cplan_team", "team"));
-        CLERK.putSubscriptionItem(ClerkStandIn.subscriptionItem("csub_item_0", "user_k0", null, "active", pro, 3000));
-        CLERK.putSubscriptionItem(ClerkStandIn.subscriptionItem("csub_item_1", null, "org_k1", "past_due", pro, 3001));
-        CLERK.putSubscriptionItem(ClerkStandIn.subscriptionItem("csub_item_2", "user_k1", null, "active", free, 3002));
-        CLERK.putSubscriptionItem(ClerkStandIn.subscriptionItem("csub_item_3", "user_k2", null, "canceled", pro, 3003));
+        CLERK.put("plans", pro);
+        CLERK.put("plans", free);
+        CLERK.put("plans", ClerkStandIn.plan("cplan_team", "team"));
+        CLERK.put("subscriptionItems", ClerkStandIn.subscriptionItem("csub_item_0", "user_k0", null, "active", pro, 3000));
+        CLERK.put("subscriptionItems", ClerkStandIn.subscriptionItem("csub_item_1", null, "org_k1", "past_due", pro, 3001));
+        CLERK.put("subscriptionItems", ClerkStandIn.subscriptionItem("csub_item_2", "user_k1", null, "active", free, 3002));
+        CLERK.put("subscriptionItems", ClerkStandIn.subscriptionItem("csub_item_3", "user_k2", null, "canceled", pro, 3003));
 
         // Convex's drift: a stale role, one deleted in Clerk, an invitation revoked meanwhile (a newer version in
         // Clerk) and one deleted, a plan Clerk no longer lists, a subscription item whose status changed
@@ -186,11 +186,11 @@ class ReconcileKindsIT {
     void anItemConvexHoldsAsActiveThatTheListingMissesIsReReadThroughItsPayerAndUpdatedToEnded() {
         ObjectNode pro = ClerkStandIn.plan("cplan_pro", "pro");
         for (int i = 0; i < 4; i++) {
-            CLERK.putSubscriptionItem(ClerkStandIn.subscriptionItem("csub_item_l" + i, "user_l" + i, null, "active", pro, 100 + i));
+            CLERK.put("subscriptionItems", ClerkStandIn.subscriptionItem("csub_item_l" + i, "user_l" + i, null, "active", pro, 100 + i));
         }
         ObjectNode ended = ClerkStandIn.subscriptionItem("csub_item_e", "user_p", null, "ended", pro, 500);
-        CLERK.putSubscriptionItem(ended);
-        CLERK.putSubscriptionItem(ClerkStandIn.subscriptionItem("csub_item_o", null, "org_p", "active", pro, 501));
+        CLERK.put("subscriptionItems", ended);
+        CLERK.put("subscriptionItems", ClerkStandIn.subscriptionItem("csub_item_o", null, "org_p", "active", pro, 501));
         CLERK.hideFromListing("csub_item_e");
         CLERK.hideFromListing("csub_item_o");
         ConvexTable items = CONVEX.table("subscriptionItems");
@@ -208,7 +208,7 @@ class ReconcileKindsIT {
         assertEquals(2, s.get("reread").asInt(), summary.toString());
         assertEquals(1, s.get("unresolved").asInt(), "csub_item_lost: its payer has no subscription: " + summary);
         assertEquals(0, s.get("deleted").asInt(), summary.toString());
-        assertEquals(CLERK.subscriptionItem("csub_item_e"), items.get("csub_item_e"), "updated from the payer's answer");
+        assertEquals(CLERK.get("subscriptionItems", "csub_item_e"), items.get("csub_item_e"), "updated from the payer's answer");
         assertEquals("ended", items.get("csub_item_e").get("status").asText());
         assertEquals("active", items.get("csub_item_o").get("status").asText());
         assertNotNull(items.get("csub_item_lost"), "nothing billing-related is deleted");
@@ -229,7 +229,7 @@ class ReconcileKindsIT {
         ConvexTable invitations = CONVEX.table("invitations");
         for (int i = 0; i < 5; i++) {
             ObjectNode invitation = ClerkStandIn.invitation("orginv_i" + i, "org_i0", "pending", 100 + i);
-            CLERK.putInvitation(invitation);
+            CLERK.put("invitations", invitation);
             invitations.put(invitation);
         }
         CLERK.hideFromListing("orginv_i2"); // offset paging skipped it: Clerk still has it

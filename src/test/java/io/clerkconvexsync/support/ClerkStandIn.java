@@ -407,36 +407,13 @@ public final class ClerkStandIn implements AutoCloseable {
         return reparsed(item);
     }
 
-    public synchronized void putRole(ObjectNode role) {
-        roles.put(role.get("id").asText(), role);
+    /** Adds or replaces a role, invitation, plan or subscription item ({@code kind} as in {@link #ids(String)}). */
+    public synchronized void put(String kind, ObjectNode object) {
+        table(kind).put(object.get("id").asText(), object);
     }
 
-    public synchronized void removeRole(String id) {
-        roles.remove(id);
-    }
-
-    public synchronized void putInvitation(ObjectNode invitation) {
-        invitations.put(invitation.get("id").asText(), invitation);
-    }
-
-    public synchronized void removeInvitation(String id) {
-        invitations.remove(id);
-    }
-
-    public synchronized void putPlan(ObjectNode plan) {
-        plans.put(plan.get("id").asText(), plan);
-    }
-
-    public synchronized void removePlan(String id) {
-        plans.remove(id);
-    }
-
-    public synchronized void putSubscriptionItem(ObjectNode item) {
-        subscriptionItems.put(item.get("id").asText(), item);
-    }
-
-    public synchronized ObjectNode subscriptionItem(String id) {
-        return subscriptionItems.get(id);
+    public synchronized ObjectNode get(String kind, String id) {
+        return table(kind).get(id);
     }
 
     /** Clerk's listings leave this object out (offset paging skipped it), though Clerk still has it. */
@@ -444,14 +421,19 @@ public final class ClerkStandIn implements AutoCloseable {
         unlisted.add(id);
     }
 
+    /** The ids Clerk has of {@code roles}, {@code invitations}, {@code plans} or {@code subscriptionItems}. */
     public synchronized List<String> ids(String kind) {
-        return new ArrayList<>(switch (kind) {
-            case "roles" -> roles.keySet();
-            case "invitations" -> invitations.keySet();
-            case "plans" -> plans.keySet();
-            case "subscriptionItems" -> subscriptionItems.keySet();
+        return new ArrayList<>(table(kind).keySet());
+    }
+
+    private Map<String, ObjectNode> table(String kind) {
+        return switch (kind) {
+            case "roles" -> roles;
+            case "invitations" -> invitations;
+            case "plans" -> plans;
+            case "subscriptionItems" -> subscriptionItems;
             default -> throw new IllegalArgumentException(kind);
-        });
+        };
     }
 
     /** The routes of roles, invitations and billing; false when the path is none of theirs. */
@@ -459,14 +441,14 @@ public final class ClerkStandIn implements AutoCloseable {
         if ("/v1/organization_roles".equals(path)) {
             list(exchange, params(query), roles, true);
         } else if (path.matches("/v1/organization_roles/[^/]+")) {
-            one(exchange, synchronizedGet(roles, path.substring("/v1/organization_roles/".length())));
+            one(exchange, get("roles", path.substring("/v1/organization_roles/".length())));
         } else if ("/v1/organization_invitations".equals(path)) {
             List<String> statuses = values(query, "status");
             list(exchange, params(query), invitations, true, true,
                     i -> statuses.isEmpty() || statuses.contains(i.path("status").asText()));
         } else if (path.matches("/v1/organizations/[^/]+/invitations/[^/]+")) {
             String[] parts = path.split("/");
-            ObjectNode invitation = synchronizedGet(invitations, parts[5]);
+            ObjectNode invitation = get("invitations", parts[5]);
             one(exchange, invitation != null && parts[3].equals(invitation.path("organization_id").asText()) ? invitation : null);
         } else if ("/v1/billing/plans".equals(path)) {
             list(exchange, params(query), plans, true, false, p -> true);
@@ -497,10 +479,6 @@ public final class ClerkStandIn implements AutoCloseable {
         }
         subscription.put("id", "csub_" + payerId).put("payer_id", items.get(0).path("payer_id").asText());
         send(exchange, 200, subscription.toString());
-    }
-
-    private synchronized ObjectNode synchronizedGet(Map<String, ObjectNode> objects, String id) {
-        return objects.get(id);
     }
 
     /** Every value of a repeated query key ({@code status=a&status=b}). */
