@@ -78,8 +78,12 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
                 .end();
         answerTheUnexpectedWith503(delivery);
 
-        // Calls for other work (reconcile): the same redelivery; what still fails is the caller's to handle.
-        redeliverTransientFailures(routeConfiguration(CONVEX_REQUEST))
+        // Calls for other work (reconcile): the same redelivery; what still fails is the caller's to handle and to
+        // tell, so Camel logs nothing of it (its ERROR line, message history and stack trace reached the CLI's output)
+        RouteConfigurationDefinition request = routeConfiguration(CONVEX_REQUEST);
+        request.errorHandler(defaultErrorHandler().logExhausted(false).logStackTrace(false)
+                .logExhaustedMessageHistory(false));
+        redeliverTransientFailures(request)
                     .process(calls::endWithoutAnswer)
                 .end();
     }

@@ -7,6 +7,7 @@ import io.clerkconvexsync.config.ReconcileSettings;
 import io.clerkconvexsync.delivery.ConvexCall;
 import io.clerkconvexsync.delivery.ConvexDeliveryRoute;
 import io.clerkconvexsync.delivery.ConvexFailure;
+import io.clerkconvexsync.delivery.ConvexResponseClassifier;
 import io.clerkconvexsync.intake.ClerkEventParser;
 import io.clerkconvexsync.reconcile.ReconciledKind.StoredItem;
 import org.apache.camel.CamelExecutionException;
@@ -39,18 +40,31 @@ final class ConvexSide {
     record IdPage(List<StoredItem> items, boolean done, String cursor) {
     }
 
-    /** Convex refused a batch for good (a function error, 400, 422): the same batch would be refused again. */
+    /**
+     * Convex refused a batch or a deletion for good (a function error, 400, 422): the same call would be refused
+     * again.
+     */
     static final class Refused extends RuntimeException {
         private final String convexMessage;
+        private final String hook;
 
-        Refused(String message, String convexMessage) {
+        Refused(String message, String convexMessage, String hook) {
             super(message, null, false, false);
             this.convexMessage = convexMessage;
+            this.hook = hook;
         }
 
         /** Convex's own error text, shortened: it can quote the item, so it goes to the summary, not to logs. */
         String convexMessage() {
             return convexMessage;
+        }
+
+        /**
+         * The app's hook that threw, as the Convex package names it in its ConvexError's data
+         * ({@code {"code":"HookFailed","hook":"organization.deleted",…}}); null when the refusal was not a hook's.
+         */
+        String hook() {
+            return hook;
         }
     }
 
@@ -96,17 +110,24 @@ final class ConvexSide {
         return new IdPage(items, value.path("isDone").asBoolean(true), value.path("continueCursor").asText(null));
     }
 
-    /** The same call as the kind's deletion webhook makes. */
+    /**
+     * The same call as the kind's deletion webhook makes.
+     *
+     * @throws Refused when Convex refuses this deletion for good (the app's hook threw, say)
+     */
     void delete(ReconciledKind kind, StoredItem item) {
-        call(kind.deleteCall(item), kind, false);
+        call(kind.deleteCall(item), kind, true);
     }
 
     long calls() {
         return calls.get();
     }
 
-    /** Convex's {@code value} of a successful call; a failure that redelivery did not cure ends the pass. */
-    private JsonNode call(ConvexCall call, ReconciledKind kind, boolean refusalIsTheBatchs) {
+    /**
+     * Convex's {@code value} of a successful call; a failure that redelivery did not cure ends the pass, unless it is a
+     * refusal of the items this call carries ({@code refusalIsTheItems}: an upsert's batch, one deletion).
+     */
+    private JsonNode call(ConvexCall call, ReconciledKind kind, boolean refusalIsTheItems) {
         calls.incrementAndGet();
         byte[] reply;
         try {
@@ -117,14 +138,13 @@ final class ConvexSide {
                 throw new ReconcileException(missing.getMessage());
             }
             if (cause instanceof ConvexFailure.Permanent failure) {
-                if (refusalIsTheBatchs) {
-                    throw new Refused(failure.getMessage(), shorten(failure.detail() == null ? "" : failure.detail()));
+                if (refusalIsTheItems) {
+                    throw new Refused(failure.getMessage(), shorten(failure.detail() == null ? "" : failure.detail()),
+                            hook(failure.detail()));
                 }
                 // Convex's error text may quote user data: not repeated here; the function's logs in Convex have it
-                throw new ReconcileException(failure.getMessage() + ": check that the Convex functions are deployed "
-                        + "(a pass over " + kind.name() + " needs " + kind.upsertFunction() + ", " + kind.pageFunction()
-                        + " and " + kind.deleteFunction()
-                        + ") and read the function's error in the Convex dashboard's logs");
+                throw new ReconcileException(failure.getMessage() + " while the pass read the " + kind.name()
+                        + " Convex holds: read the function's error in the Convex dashboard's logs");
             }
             if (cause instanceof ConvexFailure failure) {
                 throw new ReconcileException(failure.getMessage());
@@ -136,6 +156,13 @@ final class ConvexSide {
         } catch (IOException e) {
             throw new ReconcileException("Convex's answer to " + call.function() + " could not be read");
         }
+    }
+
+    /** The hook named by a ConvexError's data {@code {"code":"HookFailed","hook":…}}, or null. */
+    private static String hook(String detail) {
+        JsonNode data = ConvexResponseClassifier.errorData(detail);
+        JsonNode hook = data == null ? null : data.get("hook");
+        return hook != null && hook.isTextual() && "HookFailed".equals(data.path("code").asText()) ? hook.asText() : null;
     }
 
     private static String shorten(String detail) {

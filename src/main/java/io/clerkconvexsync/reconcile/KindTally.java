@@ -27,15 +27,15 @@ final class KindTally {
     private final List<Refusal> refusals = new ArrayList<>();
     volatile String state = "waiting";
 
-    /** One item Convex refused for good, with Convex's message. */
-    record Refusal(String id, String message) {
+    /** One item Convex refused for good, with Convex's message and the app's hook that threw (or null). */
+    record Refusal(String id, String message, String hook) {
     }
 
-    void refuse(String id, String message) {
+    void refuse(String id, String message, String hook) {
         refused.incrementAndGet();
         synchronized (refusals) {
             if (refusals.size() < MAX_REFUSALS_SHOWN) {
-                refusals.add(new Refusal(id, message));
+                refusals.add(new Refusal(id, message, hook));
             }
         }
     }
@@ -61,7 +61,13 @@ final class KindTally {
         json.put("refused", refused.get());
         ArrayNode items = json.putArray("refusedItems");
         synchronized (refusals) {
-            refusals.forEach(r -> items.addObject().put("id", r.id()).put("message", r.message()));
+            for (Refusal r : refusals) {
+                ObjectNode item = items.addObject().put("id", r.id());
+                if (r.hook() != null) {
+                    item.put("hook", r.hook());
+                }
+                item.put("message", r.message());
+            }
         }
         return json;
     }

@@ -39,8 +39,9 @@ import java.util.function.Consumer;
  * deletions: then nothing of that kind is deleted at all, and the pass stops.
  *
  * <p>A batch Convex refuses for good is split until the refused items are alone; they are reported and skipped, and
- * the pass goes on (they were listed, so the sweep never deletes them). More than {@code reconcile.max-refused} of
- * them stop the pass: that is the function, not the items.
+ * the pass goes on (they were listed, so the sweep never deletes them). A deletion Convex refuses (the app's hook
+ * threw) is reported the same way, and the sweep goes on to the next. More than {@code reconcile.max-refused}
+ * refusals stop the pass: that is the function or the hook, not the items.
  *
  * <p>Memory: two pages of Clerk objects (the one being handed over, the next being read), the batches in flight,
  * and the set of ids seen of the kind being reconciled.
@@ -304,9 +305,13 @@ public final class ReconcilePass {
                 metrics.items(kind.kind(), "kept", 1);
                 refresh(inClerk);
             } else if (!options.dryRun()) {
-                convex.delete(kind, item);
-                tally.deleted.incrementAndGet();
-                metrics.items(kind.kind(), "deleted", 1);
+                try {
+                    convex.delete(kind, item);
+                    tally.deleted.incrementAndGet();
+                    metrics.items(kind.kind(), "deleted", 1);
+                } catch (ConvexSide.Refused refusal) {
+                    refused(kind, tally, item.id(), refusal, metrics);
+                }
             }
         }
 
@@ -322,6 +327,23 @@ public final class ReconcilePass {
         void flush() {
             batches.upsert(kind, tally, stillInClerk);
             stillInClerk = new ArrayList<>();
+        }
+    }
+
+    /**
+     * One item Convex refused for good (an upsert's, a deletion's): reported with Convex's message, counted, and not
+     * sent again in this pass. More than {@code reconcile.max-refused} of them stop the pass: that is the function or
+     * the app's hook, not the items.
+     */
+    private void refused(ReconciledKind kind, KindTally tally, String id, ConvexSide.Refused refusal,
+                         ReconcileMetrics metrics) {
+        tally.refuse(id, refusal.convexMessage(), refusal.hook());
+        metrics.items(kind.kind(), "refused", 1);
+        if (refused.incrementAndGet() > settings.maxRefused()) {
+            throw new ReconcileException("Convex refused more than reconcile.max-refused (" + settings.maxRefused()
+                    + ") items, the last " + kind.name() + " " + id + ": " + refusal.getMessage()
+                    + (refusal.hook() == null ? "" : ", where the app's " + refusal.hook() + " hook threw")
+                    + ". The summary's refusedItems hold Convex's messages");
         }
     }
 
@@ -414,13 +436,7 @@ public final class ReconcilePass {
                     send(kind, tally, batch.subList(half, batch.size()));
                     return;
                 }
-                tally.refuse(batch.get(0).id(), refusal.convexMessage());
-                metrics.items(kind.kind(), "refused", 1);
-                if (refused.incrementAndGet() > settings.maxRefused()) {
-                    throw new ReconcileException(refusal.getMessage() + " for more than reconcile.max-refused ("
-                            + settings.maxRefused() + ") items: check that the Convex functions of this version are "
-                            + "deployed, and read the summary's refusedItems for Convex's messages");
-                }
+                refused(kind, tally, batch.get(0).id(), refusal, metrics);
             }
         }
 

@@ -342,6 +342,62 @@ class ReconcileIT {
                 > asked.indexOf("/v1/organizations/org_gone?null"), "organizations first, then memberships: " + asked);
     }
 
+    /** #21: an app's organization.deleted hook threw for one organization, and the whole pass stopped there. */
+    @Test
+    void aDeletionConvexRefusesIsReportedAndThePassGoesOnToTheOtherDeletionsAndTheLaterKinds() throws Exception {
+        ConvexTable organizations = CONVEX.organizations();
+        ConvexTable memberships = CONVEX.memberships();
+        CLERK.addOrganizations("org_h", 3).forEach(organizations::put);
+        CLERK.addUsers("user_h", 2).forEach(table::put);
+        for (int i = 0; i < 4; i++) {
+            memberships.put(CLERK.addMembership("orgmem_h" + i, "org_h" + (i % 3), "user_h" + (i % 2), "org:member"));
+        }
+        ObjectNode hooked = ClerkStandIn.organization("org_hooked", "Hooked", 5);
+        organizations.put(hooked);
+        organizations.put(ClerkStandIn.organization("org_gone", "Gone", 5));
+        organizations.refuseDeletion("org_hooked", "organization.deleted", "billing account still open");
+        table.put(ClerkStandIn.user("user_gone", "Gone", 5));
+        memberships.put(ClerkStandIn.membership("orgmem_hooked", hooked, "user_h1", "org:member", 5));
+        memberships.put(ClerkStandIn.membership("orgmem_left", CLERK.organization("org_h1"), "user_h0", "org:member", 5));
+        double refusedBefore = metric("reconcile_items_total", "kind=\"organizations\"", "action=\"refused\"");
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        JsonNode summary;
+        try {
+            summary = pass(EnumSet.allOf(ReconcileKind.class), false);
+        } finally {
+            root.detachAppender(logs);
+        }
+
+        assertTrue(summary.get("complete").asBoolean(), "the pass goes on past a refused deletion: " + summary);
+        JsonNode o = summary.get("organizations");
+        assertEquals(1, o.get("refused").asInt(), summary.toString());
+        JsonNode refusal = o.get("refusedItems").get(0);
+        assertEquals("org_hooked", refusal.get("id").asText(), summary.toString());
+        assertEquals("organization.deleted", refusal.path("hook").asText(), "names the hook that threw: " + summary);
+        assertTrue(refusal.get("message").asText().contains("billing account still open"), "Convex's message: " + summary);
+        assertEquals(1, o.get("deleted").asInt(), "the other organization gone from Clerk is deleted: " + summary);
+        assertEquals(null, organizations.get("org_gone"));
+        assertNotNull(organizations.get("org_hooked"), "Convex refused it: it is still there");
+        assertEquals(1, CONVEX.requests().stream().filter(r -> r.body().contains("organizations:deleteFromClerk")
+                && r.body().contains("org_hooked")).count(), "a refused deletion is asked once, not again and again");
+        assertEquals("done", summary.get("users").get("state").asText(), summary.toString());
+        assertEquals(1, summary.get("users").get("deleted").asInt(), summary.toString());
+        assertEquals(null, table.get("user_gone"), "the later kinds run");
+        assertEquals("done", summary.get("memberships").get("state").asText(), summary.toString());
+        assertEquals(2, summary.get("memberships").get("deleted").asInt(), summary.toString());
+        assertEquals(Set.copyOf(CLERK.membershipIds()), Set.copyOf(memberships.ids()), "memberships equal Clerk's");
+        assertEquals(refusedBefore + 1, metric("reconcile_items_total", "kind=\"organizations\"", "action=\"refused\""),
+                "the refused deletion is counted");
+        for (ILoggingEvent event : logs.list) {
+            assertFalse(event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR)
+                            || event.getFormattedMessage().contains("Message History") || event.getThrowableProxy() != null,
+                    "no ERROR line or stack trace for a refusal: " + event.getLoggerName() + " " + event.getFormattedMessage());
+        }
+    }
+
     @Test
     void deletesAMembershipWhoseOrganizationClerkAnswers404For() throws Exception {
         CLERK.addOrganizations("org_b", 1);

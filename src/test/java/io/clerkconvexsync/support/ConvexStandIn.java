@@ -200,9 +200,13 @@ public final class ConvexStandIn implements AutoCloseable {
             reply.set("value", value);
             return new Answer(200, reply.toString(), false, false);
         } catch (ConvexTable.Refusal e) {
-            return new Answer(200, JSON.createObjectNode().put("status", "error")
-                    .put("errorMessage", "[Request ID: 7d1c] Server Error\nUncaught Error: " + e.getMessage()).toString(),
-                    false, false);
+            var reply = JSON.createObjectNode().put("status", "error")
+                    .put("errorMessage", "[Request ID: 7d1c] Server Error\nUncaught " + (e.data == null ? "Error: " : "")
+                            + e.getMessage());
+            if (e.data != null) {
+                reply.set("errorData", e.data); // a ConvexError's data, which Convex keeps even where it redacts the message
+            }
+            return new Answer(200, reply.toString(), false, false);
         } catch (IOException | RuntimeException e) {
             return new Answer(200, JSON.createObjectNode().put("status", "error")
                     .put("errorMessage", "stand-in: " + e).toString(), false, false);
