@@ -68,6 +68,16 @@ final class ConvexSide {
         }
     }
 
+    /**
+     * Convex left a call unanswered within {@code reconcile.convex-timeout-ms}, or stayed unavailable (429, 5xx, I/O)
+     * through the delivery step's redeliveries: the same call may well succeed a little later.
+     */
+    static final class Unavailable extends RuntimeException {
+        Unavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** {@code <kind>:upsertManyFromClerk {"<argument>":[…]}}, each object byte for byte as Clerk listed it. */
     static ConvexCall upsertCall(String function, String argument, List<ClerkObject> objects) {
         ByteArrayOutputStream array = new ByteArrayOutputStream(objects.size() * 2048);
@@ -90,9 +100,10 @@ final class ConvexSide {
     }
 
     /**
-     * Convex's counts for one batch.
+     * Convex's counts for one batch, from one attempt: the pass decides how to send it again.
      *
      * @throws Refused when Convex refuses this batch for good (but the function exists: a missing one ends the pass)
+     * @throws Unavailable when Convex did not answer it in time, or was unavailable
      */
     JsonNode upsert(ReconciledKind kind, List<ClerkObject> objects) {
         return call(upsertCall(kind.upsertFunction(), kind.argument(), objects), kind, true);
@@ -100,7 +111,8 @@ final class ConvexSide {
 
     /** Users and organizations come as their Clerk ids; memberships as {@code {id, organizationId, userId}}. */
     IdPage page(ReconciledKind kind, String cursor) {
-        JsonNode value = call(pageCall(kind.pageFunction(), settings.convexPageSize(), cursor), kind, false);
+        ConvexCall call = pageCall(kind.pageFunction(), settings.convexPageSize(), cursor);
+        JsonNode value = patiently(call, () -> call(call, kind, false));
         List<StoredItem> items = new ArrayList<>();
         for (JsonNode item : value.path("page")) {
             items.add(item.isObject()
@@ -116,7 +128,43 @@ final class ConvexSide {
      * @throws Refused when Convex refuses this deletion for good (the app's hook threw, say)
      */
     void delete(ReconciledKind kind, StoredItem item) {
-        call(kind.deleteCall(item), kind, true);
+        ConvexCall call = kind.deleteCall(item);
+        patiently(call, () -> call(call, kind, true)); // deleting again what is gone answers "absent"
+    }
+
+    /**
+     * One call that may be repeated as it is (a query, a deletion), tried again later when Convex leaves it
+     * unanswered, up to {@code reconcile.convex-attempts} times in all.
+     */
+    private JsonNode patiently(ConvexCall call, java.util.function.Supplier<JsonNode> attempt) {
+        for (int n = 1; ; n++) {
+            try {
+                return attempt.get();
+            } catch (Unavailable unavailable) {
+                if (n >= settings.convexAttempts()) {
+                    throw gaveUp(call.function(), n, unavailable);
+                }
+                pauseBefore(n + 1);
+            }
+        }
+    }
+
+    /** Waits before attempt {@code n} (2 or more) of a call: {@code reconcile.convex-retry-delay-ms}, doubling. */
+    void pauseBefore(int n) {
+        try {
+            Thread.sleep(settings.convexRetryDelay().toMillis() << Math.min(n - 2, 16));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReconcileException("interrupted while waiting to call Convex again");
+        }
+    }
+
+    /** The reason a pass ends when Convex stayed unavailable for one call through every attempt. */
+    ReconcileException gaveUp(String function, int attempts, Unavailable last) {
+        return new ReconcileException(last.getMessage() + ", for " + function + " after " + attempts + " attempt(s) "
+                + "(reconcile.convex-attempts): Convex is down or overloaded; when it is only slow, raise "
+                + ReconcileSettings.CONVEX_TIMEOUT + " (" + settings.convexTimeout().toMillis()
+                + ") or lower reconcile.concurrent-batches");
     }
 
     long calls() {
@@ -146,8 +194,14 @@ final class ConvexSide {
                 throw new ReconcileException(failure.getMessage() + " while the pass read the " + kind.name()
                         + " Convex holds: read the function's error in the Convex dashboard's logs");
             }
+            if (cause instanceof ConvexFailure.Transient failure) {
+                throw new Unavailable(failure.getMessage());
+            }
             if (cause instanceof ConvexFailure failure) {
                 throw new ReconcileException(failure.getMessage());
+            }
+            if (cause instanceof IOException) { // no answer in time, or the connection failed
+                throw new Unavailable("Convex did not answer " + call.function() + ": " + ErrorHandling.describe(cause));
             }
             throw new ReconcileException("Convex call " + call.function() + " failed: " + ErrorHandling.describe(cause));
         }

@@ -408,7 +408,7 @@ public final class ReconcilePass {
             workers.execute(() -> {
                 try {
                     if (failure.get() == null) {
-                        send(kind, tally, batch);
+                        send(kind, tally, batch, 1);
                     }
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e.getMessage());
@@ -420,23 +420,38 @@ public final class ReconcilePass {
 
         /**
          * One batch; when Convex refuses it for good, its halves, until each refused item is alone (a mutation is
-         * one transaction: a refused batch wrote nothing, so each half is simply sent again).
+         * one transaction: a refused batch wrote nothing, so each half is simply sent again). When Convex leaves it
+         * unanswered ({@code attempt} of {@code reconcile.convex-attempts}), its halves again, after a pause: smaller
+         * and later, which a Convex slowed by the batches in flight answers in time.
          */
-        private void send(ReconciledKind kind, KindTally tally, List<ClerkObject> batch) {
+        private void send(ReconciledKind kind, KindTally tally, List<ClerkObject> batch, int attempt) {
             try {
                 long[] counts = tally.upserted.add(convex.upsert(kind, batch));
                 for (int i = 0; i < counts.length; i++) {
                     String action = UpsertCounts.ACTIONS.get(i);
                     metrics.items(kind.kind(), "deleted".equals(action) ? "tombstoned" : action, counts[i]);
                 }
+            } catch (ConvexSide.Unavailable unavailable) {
+                if (attempt >= settings.convexAttempts()) {
+                    throw convex.gaveUp(kind.upsertFunction(), attempt, unavailable);
+                }
+                convex.pauseBefore(attempt + 1);
+                goOn();
+                halves(kind, tally, batch, attempt + 1);
             } catch (ConvexSide.Refused refusal) {
                 if (batch.size() > 1) {
-                    int half = batch.size() / 2;
-                    send(kind, tally, batch.subList(0, half));
-                    send(kind, tally, batch.subList(half, batch.size()));
+                    halves(kind, tally, batch, attempt);
                     return;
                 }
                 refused(kind, tally, batch.get(0).id(), refusal, metrics);
+            }
+        }
+
+        private void halves(ReconciledKind kind, KindTally tally, List<ClerkObject> batch, int attempt) {
+            int half = Math.max(1, batch.size() / 2);
+            send(kind, tally, batch.subList(0, half), attempt);
+            if (half < batch.size()) {
+                send(kind, tally, batch.subList(half, batch.size()), attempt);
             }
         }
 

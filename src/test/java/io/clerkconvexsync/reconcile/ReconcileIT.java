@@ -70,12 +70,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "reconcile.max-refused=3",
         // progress lines every 200 ms instead of 10 s, to see them while Clerk keeps the pass waiting
         "reconcile.progress-interval-ms=200",
-        "reconcile.clerk-max-answer-bytes=65536"})
+        "reconcile.clerk-max-answer-bytes=65536",
+        // a webhook's wait for Convex, and the pass's own, longer one
+        "convex.response-timeout-ms=" + ReconcileIT.WEBHOOK_CONVEX_TIMEOUT_MS,
+        "reconcile.convex-timeout-ms=" + ReconcileIT.RECONCILE_CONVEX_TIMEOUT_MS,
+        "reconcile.convex-retry-delay-ms=100"})
 class ReconcileIT {
     static final String TOKEN = "adm_0123456789abcdef0123456789";
     static final String CLERK_KEY = "sk_test_reconcileSecretKey0123456789";
     static final String DATABASE = "jdbc:h2:mem:reconcile-it;DB_CLOSE_DELAY=-1";
     static final int RATE = 6;
+    static final long WEBHOOK_CONVEX_TIMEOUT_MS = 1000;
+    static final long RECONCILE_CONVEX_TIMEOUT_MS = 3000;
     static final long WINDOW_MS = 1000;
     /** How late a request released by the throttle may reach Clerk on a loaded machine; unthrottled, 7 take ~50 ms. */
     static final long JITTER_MS = 400;
@@ -234,6 +240,62 @@ class ReconcileIT {
         assertEquals(10, table.get("user_p4").get("updated_at").asInt(), "a refused user is never deleted");
         assertEquals(refusedBefore + 1, metric("reconcile_items_total", "kind=\"users\"", "action=\"refused\""),
                 "refused users are counted");
+    }
+
+    /** #21: Convex's real functions at 0.5-0.8 s a batch, 8 batches in flight: the webhook's 2.5 s ended the pass. */
+    @Test
+    void aConvexSlowerThanAWebhookMayWaitIsWaitedForUnderTheReconcileTimeout() throws Exception {
+        List<ObjectNode> users = CLERK.addUsers("user_slow", 5);
+        CONVEX.answerLate("users:upsertManyFromClerk", 2, (WEBHOOK_CONVEX_TIMEOUT_MS + RECONCILE_CONVEX_TIMEOUT_MS) / 2);
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.USERS), false);
+        assertTrue(summary.get("complete").asBoolean(), "a slow answer within reconcile.convex-timeout-ms: " + summary);
+        assertEquals(5, summary.get("users").get("upserted").get("inserted").asInt(), summary.toString());
+        assertEquals(users.stream().map(u -> u.get("id").asText()).collect(java.util.stream.Collectors.toSet()),
+                Set.copyOf(table.ids()));
+        assertEquals(2, CONVEX.requests().stream().filter(r -> r.body().contains("upsertManyFromClerk")).count(),
+                "waited for, not sent again: " + CONVEX.requests().size());
+    }
+
+    /**
+     * #21: a batch answered after reconcile.convex-timeout-ms is sent again, smaller and later, and the pass goes on;
+     * what Convex did is counted once, from the answer the pass accepted (a resent batch was counted again).
+     */
+    @Test
+    void aBatchAnsweredTooLateIsSentAgainSmallerAndLaterAndCountedOnce() throws Exception {
+        CLERK.addUsers("user_late", 6);
+        CONVEX.answerLate("users:upsertManyFromClerk", 3, RECONCILE_CONVEX_TIMEOUT_MS + 500);
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.USERS), false);
+        assertTrue(summary.get("complete").asBoolean(), "a late batch does not end the pass: " + summary);
+        JsonNode upserted = summary.get("users").get("upserted");
+        long counted = UpsertCounts.ACTIONS.stream().mapToLong(a -> upserted.get(a).asLong()).sum();
+        assertEquals(6, counted, "each user counted once: " + summary);
+        assertEquals(6, table.ids().size(), "every user stored");
+        assertEquals(table.ids().size(), upserted.get("inserted").asInt() + upserted.get("updated").asInt()
+                + upserted.get("unchanged").asInt(), "the summary is what was stored: " + summary);
+        List<Integer> sizes = CONVEX.requests().stream().filter(r -> r.body().contains("upsertManyFromClerk"))
+                .map(r -> readTree(r.body()).at("/args/users").size()).toList();
+        assertTrue(sizes.stream().anyMatch(n -> n < 3), "sent again in smaller batches: " + sizes);
+    }
+
+    @Test
+    void aConvexThatStaysUnavailableEndsThePassAfterTheBoundNamingIt() throws Exception {
+        CLERK.addUsers("user_down", 2);
+        table.put(ClerkStandIn.user("user_gone", "Gone", 5));
+        CONVEX.fallback(ConvexStandIn.Answer.failure(503, "overloaded"));
+        for (int i = 0; i < 20; i++) {
+            CONVEX.script(ConvexStandIn.Answer.failure(503, "overloaded"));
+        }
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.USERS), false);
+        assertFalse(summary.get("complete").asBoolean(), summary.toString());
+        String reason = summary.get("reason").asText();
+        assertTrue(reason.contains("Convex is unavailable (HTTP 503 overloaded), for users:upsertManyFromClerk after 4 "
+                + "attempt(s) (reconcile.convex-attempts)") && reason.contains("reconcile.convex-timeout-ms"), reason);
+        long calls = CONVEX.requests().stream().filter(r -> r.body().contains("upsertManyFromClerk")).count();
+        assertTrue(calls >= 4 && calls <= 7, "the batch of 2, then its halves, 4 attempts each item: " + calls);
+        assertNotNull(table.get("user_gone"), "no sweep");
     }
 
     @Test
@@ -682,6 +744,14 @@ class ReconcileIT {
     /** Runs a pass over these kinds through the Reconciler (the admin API's door takes only the configured kinds). */
     private JsonNode pass(Set<ReconcileKind> kinds, boolean dryRun) {
         return reconciler.run(new ReconcileOptions(dryRun, false, false, kinds), line -> { }).toJson();
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static ListAppender<ILoggingEvent> capture(Class<?> source) {

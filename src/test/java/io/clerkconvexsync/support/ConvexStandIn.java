@@ -87,6 +87,8 @@ public final class ConvexStandIn implements AutoCloseable {
     private final ConvexTable organizations = ConvexTable.organizations();
     private final ConvexTable memberships = ConvexTable.memberships();
     private volatile boolean keepUsers;
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> lateAnswers = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long lateAnswerMs;
 
     public ConvexStandIn() throws IOException {
         server = LocalHttpServer.start(this::handle);
@@ -127,8 +129,18 @@ public final class ConvexStandIn implements AutoCloseable {
         return memberships;
     }
 
+    /**
+     * The next {@code count} calls of {@code function} (a table's, {@code users:upsertManyFromClerk}) are carried out
+     * at once, then answered {@code delayMs} late: a slow Convex whose commit the caller may give up waiting for.
+     */
+    public void answerLate(String function, int count, long delayMs) {
+        lateAnswerMs = delayMs;
+        lateAnswers.put(function, new java.util.concurrent.atomic.AtomicInteger(count));
+    }
+
     public void reset() {
         keepUsers = false;
+        lateAnswers.clear();
         users.clear();
         organizations.clear();
         memberships.clear();
@@ -149,6 +161,10 @@ public final class ConvexStandIn implements AutoCloseable {
         Answer answer = script.poll();
         if (answer == null && keepUsers) {
             answer = tableAnswer(body);
+            var late = answer == null ? null : lateAnswers.get(JSON.readTree(body).path("path").asText());
+            if (late != null && late.getAndDecrement() > 0) {
+                answer = new Answer(answer.status(), answer.body(), false, false, lateAnswerMs);
+            }
         }
         if (answer == null) {
             answer = fallback;
