@@ -23,6 +23,12 @@ final class KindTally {
     final AtomicLong deleted = new AtomicLong();
     final AtomicLong kept = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
+    /**
+     * Items sent again after Convex left their batch unanswered (or answered it unavailable). An attempt left
+     * unanswered may have written them: Convex's answer
+     * to the one the pass accepted then calls them unchanged. Each item is counted once, from that answer.
+     */
+    final AtomicLong resent = new AtomicLong();
     final UpsertCounts upserted = new UpsertCounts();
     private final List<Refusal> refusals = new ArrayList<>();
     volatile String state = "waiting";
@@ -54,6 +60,7 @@ final class KindTally {
         json.put("candidates", candidates.get());
         json.put("deleted", deleted.get());
         json.put("kept", kept.get());
+        json.put("resent", resent.get());
         if (dryRun) {
             json.put("wouldUpsert", listed.get() + kept.get());
             json.put("wouldDelete", candidates.get() - kept.get());

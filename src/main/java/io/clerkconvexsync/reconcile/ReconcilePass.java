@@ -435,6 +435,9 @@ public final class ReconcilePass {
                 if (attempt >= settings.convexAttempts()) {
                     throw convex.gaveUp(kind.upsertFunction(), attempt, unavailable);
                 }
+                if (attempt == 1) { // its halves, if sent again, are these same items
+                    tally.resent.addAndGet(batch.size());
+                }
                 convex.pauseBefore(attempt + 1);
                 goOn();
                 halves(kind, tally, batch, attempt + 1);
