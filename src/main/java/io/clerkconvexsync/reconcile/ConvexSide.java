@@ -7,6 +7,7 @@ import io.clerkconvexsync.config.ReconcileSettings;
 import io.clerkconvexsync.delivery.ConvexCall;
 import io.clerkconvexsync.delivery.ConvexDeliveryRoute;
 import io.clerkconvexsync.delivery.ConvexFailure;
+import io.clerkconvexsync.delivery.ConvexResponseClassifier;
 import io.clerkconvexsync.intake.ClerkEventParser;
 import io.clerkconvexsync.reconcile.ReconciledKind.StoredItem;
 import org.apache.camel.CamelExecutionException;
@@ -39,18 +40,41 @@ final class ConvexSide {
     record IdPage(List<StoredItem> items, boolean done, String cursor) {
     }
 
-    /** Convex refused a batch for good (a function error, 400, 422): the same batch would be refused again. */
+    /**
+     * Convex refused a batch or a deletion for good (a function error, 400, 422): the same call would be refused
+     * again.
+     */
     static final class Refused extends RuntimeException {
         private final String convexMessage;
+        private final String hook;
 
-        Refused(String message, String convexMessage) {
+        Refused(String message, String convexMessage, String hook) {
             super(message, null, false, false);
             this.convexMessage = convexMessage;
+            this.hook = hook;
         }
 
         /** Convex's own error text, shortened: it can quote the item, so it goes to the summary, not to logs. */
         String convexMessage() {
             return convexMessage;
+        }
+
+        /**
+         * The app's hook that threw, as the Convex package names it in its ConvexError's data
+         * ({@code {"code":"HookFailed","hook":"organization.deleted",…}}); null when the refusal was not a hook's.
+         */
+        String hook() {
+            return hook;
+        }
+    }
+
+    /**
+     * Convex left a call unanswered within {@code reconcile.convex-timeout-ms}, or stayed unavailable (429, 5xx, I/O)
+     * through the delivery step's redeliveries: the same call may well succeed a little later.
+     */
+    static final class Unavailable extends RuntimeException {
+        Unavailable(String message) {
+            super(message, null, false, false);
         }
     }
 
@@ -76,9 +100,10 @@ final class ConvexSide {
     }
 
     /**
-     * Convex's counts for one batch.
+     * Convex's counts for one batch, from one attempt: the pass decides how to send it again.
      *
      * @throws Refused when Convex refuses this batch for good (but the function exists: a missing one ends the pass)
+     * @throws Unavailable when Convex did not answer it in time, or was unavailable
      */
     JsonNode upsert(ReconciledKind kind, List<ClerkObject> objects) {
         return call(upsertCall(kind.upsertFunction(), kind.argument(), objects), kind, true);
@@ -89,7 +114,8 @@ final class ConvexSide {
      * invitations as {@code {id, organizationId}}, subscription items as {@code {id, status, userId?, organizationId?}}.
      */
     IdPage page(ReconciledKind kind, String cursor) {
-        JsonNode value = call(pageCall(kind.pageFunction(), settings.convexPageSize(), cursor), kind, false);
+        ConvexCall call = pageCall(kind.pageFunction(), settings.convexPageSize(), cursor);
+        JsonNode value = patiently(call, () -> call(call, kind, false));
         List<StoredItem> items = new ArrayList<>();
         for (JsonNode item : value.path("page")) {
             items.add(item.isObject()
@@ -106,17 +132,60 @@ final class ConvexSide {
         return value == null || !value.isTextual() || value.asText().isEmpty() ? null : value.asText();
     }
 
-    /** The same call as the kind's deletion webhook makes (for plans, the archive function). */
+    /**
+     * The same call as the kind's deletion webhook makes (for plans, the archive function).
+     *
+     * @throws Refused when Convex refuses this deletion for good (the app's hook threw, say)
+     */
     void delete(ReconciledKind kind, StoredItem item) {
-        call(kind.deleteCall(item), kind, false);
+        ConvexCall call = kind.deleteCall(item);
+        patiently(call, () -> call(call, kind, true)); // deleting again what is gone answers "absent"
+    }
+
+    /**
+     * One call that may be repeated as it is (a query, a deletion), tried again later when Convex leaves it
+     * unanswered, up to {@code reconcile.convex-attempts} times in all.
+     */
+    private JsonNode patiently(ConvexCall call, java.util.function.Supplier<JsonNode> attempt) {
+        for (int n = 1; ; n++) {
+            try {
+                return attempt.get();
+            } catch (Unavailable unavailable) {
+                if (n >= settings.convexAttempts()) {
+                    throw gaveUp(call.function(), n, unavailable);
+                }
+                pauseBefore(n + 1);
+            }
+        }
+    }
+
+    /** Waits before attempt {@code n} (2 or more) of a call: {@code reconcile.convex-retry-delay-ms}, doubling. */
+    void pauseBefore(int n) {
+        try {
+            Thread.sleep(settings.convexRetryDelay().toMillis() << Math.min(n - 2, 16));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReconcileException("interrupted while waiting to call Convex again");
+        }
+    }
+
+    /** The reason a pass ends when Convex stayed unavailable for one call through every attempt. */
+    ReconcileException gaveUp(String function, int attempts, Unavailable last) {
+        return new ReconcileException(last.getMessage() + ", for " + function + " after " + attempts + " attempt(s) "
+                + "(reconcile.convex-attempts): Convex is down or overloaded; when it is only slow, raise "
+                + ReconcileSettings.CONVEX_TIMEOUT + " (" + settings.convexTimeout().toMillis()
+                + ") or lower reconcile.concurrent-batches");
     }
 
     long calls() {
         return calls.get();
     }
 
-    /** Convex's {@code value} of a successful call; a failure that redelivery did not cure ends the pass. */
-    private JsonNode call(ConvexCall call, ReconciledKind kind, boolean refusalIsTheBatchs) {
+    /**
+     * Convex's {@code value} of a successful call; a failure that redelivery did not cure ends the pass, unless it is a
+     * refusal of the items this call carries ({@code refusalIsTheItems}: an upsert's batch, one deletion).
+     */
+    private JsonNode call(ConvexCall call, ReconciledKind kind, boolean refusalIsTheItems) {
         calls.incrementAndGet();
         byte[] reply;
         try {
@@ -127,17 +196,22 @@ final class ConvexSide {
                 throw new ReconcileException(missing.getMessage());
             }
             if (cause instanceof ConvexFailure.Permanent failure) {
-                if (refusalIsTheBatchs) {
-                    throw new Refused(failure.getMessage(), shorten(failure.detail() == null ? "" : failure.detail()));
+                if (refusalIsTheItems) {
+                    throw new Refused(failure.getMessage(), shorten(failure.detail() == null ? "" : failure.detail()),
+                            hook(failure.detail()));
                 }
                 // Convex's error text may quote user data: not repeated here; the function's logs in Convex have it
-                throw new ReconcileException(failure.getMessage() + ": check that the Convex functions are deployed "
-                        + "(a pass over " + kind.name() + " needs " + kind.upsertFunction() + ", " + kind.pageFunction()
-                        + (kind.deleteFunction() == null ? "" : " and " + kind.deleteFunction())
-                        + ") and read the function's error in the Convex dashboard's logs");
+                throw new ReconcileException(failure.getMessage() + " while the pass read the " + kind.name()
+                        + " Convex holds: read the function's error in the Convex dashboard's logs");
+            }
+            if (cause instanceof ConvexFailure.Transient failure) {
+                throw new Unavailable(failure.getMessage());
             }
             if (cause instanceof ConvexFailure failure) {
                 throw new ReconcileException(failure.getMessage());
+            }
+            if (cause instanceof IOException) { // no answer in time, or the connection failed
+                throw new Unavailable("Convex did not answer " + call.function() + ": " + ErrorHandling.describe(cause));
             }
             throw new ReconcileException("Convex call " + call.function() + " failed: " + ErrorHandling.describe(cause));
         }
@@ -146,6 +220,13 @@ final class ConvexSide {
         } catch (IOException e) {
             throw new ReconcileException("Convex's answer to " + call.function() + " could not be read");
         }
+    }
+
+    /** The hook named by a ConvexError's data {@code {"code":"HookFailed","hook":…}}, or null. */
+    private static String hook(String detail) {
+        JsonNode data = ConvexResponseClassifier.errorData(detail);
+        JsonNode hook = data == null ? null : data.get("hook");
+        return hook != null && hook.isTextual() && "HookFailed".equals(data.path("code").asText()) ? hook.asText() : null;
     }
 
     private static String shorten(String detail) {

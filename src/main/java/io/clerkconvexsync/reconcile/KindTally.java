@@ -26,19 +26,25 @@ final class KindTally {
     final AtomicLong reread = new AtomicLong();
     final AtomicLong unresolved = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
+    /**
+     * Items sent again after Convex left their batch unanswered (or answered it unavailable). An attempt left
+     * unanswered may have written them: Convex's answer
+     * to the one the pass accepted then calls them unchanged. Each item is counted once, from that answer.
+     */
+    final AtomicLong resent = new AtomicLong();
     final UpsertCounts upserted = new UpsertCounts();
     private final List<Refusal> refusals = new ArrayList<>();
     volatile String state = "waiting";
 
-    /** One item Convex refused for good, with Convex's message. */
-    record Refusal(String id, String message) {
+    /** One item Convex refused for good, with Convex's message and the app's hook that threw (or null). */
+    record Refusal(String id, String message, String hook) {
     }
 
-    void refuse(String id, String message) {
+    void refuse(String id, String message, String hook) {
         refused.incrementAndGet();
         synchronized (refusals) {
             if (refusals.size() < MAX_REFUSALS_SHOWN) {
-                refusals.add(new Refusal(id, message));
+                refusals.add(new Refusal(id, message, hook));
             }
         }
     }
@@ -60,6 +66,7 @@ final class KindTally {
         json.put("archived", archived.get());
         json.put("reread", reread.get());
         json.put("unresolved", unresolved.get());
+        json.put("resent", resent.get());
         if (dryRun) {
             json.put("wouldUpsert", listed.get() + kept.get());
             json.put("wouldDelete", candidates.get() - kept.get());
@@ -67,7 +74,13 @@ final class KindTally {
         json.put("refused", refused.get());
         ArrayNode items = json.putArray("refusedItems");
         synchronized (refusals) {
-            refusals.forEach(r -> items.addObject().put("id", r.id()).put("message", r.message()));
+            for (Refusal r : refusals) {
+                ObjectNode item = items.addObject().put("id", r.id());
+                if (r.hook() != null) {
+                    item.put("hook", r.hook());
+                }
+                item.put("message", r.message());
+            }
         }
         return json;
     }

@@ -38,8 +38,9 @@ import java.util.function.Consumer;
  * deletions: then nothing of that kind is deleted at all, and the pass stops.
  *
  * <p>A batch Convex refuses for good is split until the refused items are alone; they are reported and skipped, and
- * the pass goes on (they were listed, so the sweep never deletes them). More than {@code reconcile.max-refused} of
- * them stop the pass: that is the function, not the items.
+ * the pass goes on (they were listed, so the sweep never deletes them). A deletion Convex refuses (the app's hook
+ * threw) is reported the same way, and the sweep goes on to the next. More than {@code reconcile.max-refused}
+ * refusals stop the pass: that is the function or the hook, not the items.
  *
  * <p>Memory: two pages of Clerk objects (the one being handed over, the next being read), the batches in flight,
  * and the set of ids seen of the kind being reconciled.
@@ -274,9 +275,13 @@ public final class ReconcilePass {
         @Override
         public void archive(StoredItem item) {
             if (!options.dryRun()) {
-                convex.delete(kind, item);
-                tally.archived.incrementAndGet();
-                metrics.items(kind.kind(), "archived", 1);
+                try {
+                    convex.delete(kind, item);
+                    tally.archived.incrementAndGet();
+                    metrics.items(kind.kind(), "archived", 1);
+                } catch (ConvexSide.Refused refusal) {
+                    refused(kind, tally, item.id(), refusal, metrics);
+                }
             }
         }
 
@@ -293,9 +298,13 @@ public final class ReconcilePass {
                 metrics.items(kind.kind(), "kept", 1);
                 refresh(inClerk);
             } else if (!options.dryRun()) {
-                convex.delete(kind, item);
-                tally.deleted.incrementAndGet();
-                metrics.items(kind.kind(), "deleted", 1);
+                try {
+                    convex.delete(kind, item);
+                    tally.deleted.incrementAndGet();
+                    metrics.items(kind.kind(), "deleted", 1);
+                } catch (ConvexSide.Refused refusal) {
+                    refused(kind, tally, item.id(), refusal, metrics);
+                }
             }
         }
 
@@ -312,6 +321,23 @@ public final class ReconcilePass {
         void flush() {
             batches.upsert(kind, tally, stillInClerk);
             stillInClerk = new ArrayList<>();
+        }
+    }
+
+    /**
+     * One item Convex refused for good (an upsert's, a deletion's): reported with Convex's message, counted, and not
+     * sent again in this pass. More than {@code reconcile.max-refused} of them stop the pass: that is the function or
+     * the app's hook, not the items.
+     */
+    private void refused(ReconciledKind kind, KindTally tally, String id, ConvexSide.Refused refusal,
+                         ReconcileMetrics metrics) {
+        tally.refuse(id, refusal.convexMessage(), refusal.hook());
+        metrics.items(kind.kind(), "refused", 1);
+        if (refused.incrementAndGet() > settings.maxRefused()) {
+            throw new ReconcileException("Convex refused more than reconcile.max-refused (" + settings.maxRefused()
+                    + ") items, the last " + kind.name() + " " + id + ": " + refusal.getMessage()
+                    + (refusal.hook() == null ? "" : ", where the app's " + refusal.hook() + " hook threw")
+                    + ". The summary's refusedItems hold Convex's messages");
         }
     }
 
@@ -376,7 +402,7 @@ public final class ReconcilePass {
             workers.execute(() -> {
                 try {
                     if (failure.get() == null) {
-                        send(kind, tally, batch);
+                        send(kind, tally, batch, 1);
                     }
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e.getMessage());
@@ -388,29 +414,41 @@ public final class ReconcilePass {
 
         /**
          * One batch; when Convex refuses it for good, its halves, until each refused item is alone (a mutation is
-         * one transaction: a refused batch wrote nothing, so each half is simply sent again).
+         * one transaction: a refused batch wrote nothing, so each half is simply sent again). When Convex leaves it
+         * unanswered ({@code attempt} of {@code reconcile.convex-attempts}), its halves again, after a pause: smaller
+         * and later, which a Convex slowed by the batches in flight answers in time.
          */
-        private void send(ReconciledKind kind, KindTally tally, List<ClerkObject> batch) {
+        private void send(ReconciledKind kind, KindTally tally, List<ClerkObject> batch, int attempt) {
             try {
                 long[] counts = tally.upserted.add(convex.upsert(kind, batch));
                 for (int i = 0; i < counts.length; i++) {
                     String action = UpsertCounts.ACTIONS.get(i);
                     metrics.items(kind.kind(), "deleted".equals(action) ? "tombstoned" : action, counts[i]);
                 }
+            } catch (ConvexSide.Unavailable unavailable) {
+                if (attempt >= settings.convexAttempts()) {
+                    throw convex.gaveUp(kind.upsertFunction(), attempt, unavailable);
+                }
+                if (attempt == 1) { // its halves, if sent again, are these same items
+                    tally.resent.addAndGet(batch.size());
+                }
+                convex.pauseBefore(attempt + 1);
+                goOn();
+                halves(kind, tally, batch, attempt + 1);
             } catch (ConvexSide.Refused refusal) {
                 if (batch.size() > 1) {
-                    int half = batch.size() / 2;
-                    send(kind, tally, batch.subList(0, half));
-                    send(kind, tally, batch.subList(half, batch.size()));
+                    halves(kind, tally, batch, attempt);
                     return;
                 }
-                tally.refuse(batch.get(0).id(), refusal.convexMessage());
-                metrics.items(kind.kind(), "refused", 1);
-                if (refused.incrementAndGet() > settings.maxRefused()) {
-                    throw new ReconcileException(refusal.getMessage() + " for more than reconcile.max-refused ("
-                            + settings.maxRefused() + ") items: check that the Convex functions of this version are "
-                            + "deployed, and read the summary's refusedItems for Convex's messages");
-                }
+                refused(kind, tally, batch.get(0).id(), refusal, metrics);
+            }
+        }
+
+        private void halves(ReconciledKind kind, KindTally tally, List<ClerkObject> batch, int attempt) {
+            int half = Math.max(1, batch.size() / 2);
+            send(kind, tally, batch.subList(0, half), attempt);
+            if (half < batch.size()) {
+                send(kind, tally, batch.subList(half, batch.size()), attempt);
             }
         }
 

@@ -90,6 +90,8 @@ public final class ConvexStandIn implements AutoCloseable {
             "invitations", ConvexTable.invitations(), "plans", ConvexTable.plans(),
             "subscriptionItems", ConvexTable.subscriptionItems());
     private volatile boolean keepUsers;
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> lateAnswers = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long lateAnswerMs;
 
     public ConvexStandIn() throws IOException {
         server = LocalHttpServer.start(this::handle);
@@ -135,9 +137,19 @@ public final class ConvexStandIn implements AutoCloseable {
         return kindTables.get(kind);
     }
 
+    /**
+     * The next {@code count} calls of {@code function} (a table's, {@code users:upsertManyFromClerk}) are carried out
+     * at once, then answered {@code delayMs} late: a slow Convex whose commit the caller may give up waiting for.
+     */
+    public void answerLate(String function, int count, long delayMs) {
+        lateAnswerMs = delayMs;
+        lateAnswers.put(function, new java.util.concurrent.atomic.AtomicInteger(count));
+    }
+
     public void reset() {
         kindTables.values().forEach(ConvexTable::clear);
         keepUsers = false;
+        lateAnswers.clear();
         users.clear();
         organizations.clear();
         memberships.clear();
@@ -158,6 +170,10 @@ public final class ConvexStandIn implements AutoCloseable {
         Answer answer = script.poll();
         if (answer == null && keepUsers) {
             answer = tableAnswer(body);
+            var late = answer == null ? null : lateAnswers.get(JSON.readTree(body).path("path").asText());
+            if (late != null && late.getAndDecrement() > 0) {
+                answer = new Answer(answer.status(), answer.body(), false, false, lateAnswerMs);
+            }
         }
         if (answer == null) {
             answer = fallback;
@@ -210,9 +226,13 @@ public final class ConvexStandIn implements AutoCloseable {
             reply.set("value", value);
             return new Answer(200, reply.toString(), false, false);
         } catch (ConvexTable.Refusal e) {
-            return new Answer(200, JSON.createObjectNode().put("status", "error")
-                    .put("errorMessage", "[Request ID: 7d1c] Server Error\nUncaught Error: " + e.getMessage()).toString(),
-                    false, false);
+            var reply = JSON.createObjectNode().put("status", "error")
+                    .put("errorMessage", "[Request ID: 7d1c] Server Error\nUncaught " + (e.data == null ? "Error: " : "")
+                            + e.getMessage());
+            if (e.data != null) {
+                reply.set("errorData", e.data); // a ConvexError's data, which Convex keeps even where it redacts the message
+            }
+            return new Answer(200, reply.toString(), false, false);
         } catch (IOException | RuntimeException e) {
             return new Answer(200, JSON.createObjectNode().put("status", "error")
                     .put("errorMessage", "stand-in: " + e).toString(), false, false);

@@ -29,6 +29,7 @@ public final class ConvexTable {
     private final LinkedHashMap<String, JsonNode> rows = new LinkedHashMap<>();
     private final Map<String, Long> tombstones = new HashMap<>();
     private final Map<String, String> refusals = new HashMap<>();
+    private final Map<String, JsonNode> deletionRefusals = new HashMap<>();
 
     private ConvexTable(String kind, String deleteArgument) {
         this.kind = kind;
@@ -65,10 +66,17 @@ public final class ConvexTable {
         return new ConvexTable("subscriptionItems", null);
     }
 
-    /** Convex's error for a call refused, with the message a function would throw. */
+    /** Convex's error for a call refused, with the message a function would throw, and a ConvexError's data. */
     static final class Refusal extends RuntimeException {
+        final JsonNode data;
+
         Refusal(String message) {
+            this(message, null);
+        }
+
+        Refusal(String message, JsonNode data) {
             super(message);
+            this.data = data;
         }
     }
 
@@ -82,6 +90,10 @@ public final class ConvexTable {
                     throw new IllegalArgumentException("no function " + kind + ":deleteFromClerk: never deleted");
                 }
                 JsonNode target = args.get(deleteArgument);
+                JsonNode refusal = deletionRefusals.get(target.isObject() ? target.get("id").asText() : target.asText());
+                if (refusal != null) { // the mutation is one transaction: nothing is deleted
+                    throw new Refusal("ConvexError: " + refusal, refusal);
+                }
                 boolean existed = rows.containsKey(target.isObject() ? target.get("id").asText() : target.asText());
                 delete(target.isObject() ? target.get("id").asText() : target.asText());
                 yield JSON.getNodeFactory().textNode(existed ? "deleted" : "absent");
@@ -123,6 +135,14 @@ public final class ConvexTable {
         refusals.put(id, message);
     }
 
+    /**
+     * Its deletion is refused as the package refuses it when the app's hook throws: a ConvexError whose data is
+     * {@code {"code":"HookFailed","hook":hook,"message":message}}.
+     */
+    public synchronized void refuseDeletion(String id, String hook, String message) {
+        deletionRefusals.put(id, JSON.createObjectNode().put("code", "HookFailed").put("hook", hook).put("message", message));
+    }
+
     /** Removes the rows whose {@code organization.id} is this one (the package's cascade of an organization's deletion). */
     synchronized void deleteOfOrganization(String organizationId) {
         new ArrayList<>(rows.values()).stream()
@@ -134,6 +154,7 @@ public final class ConvexTable {
         rows.clear();
         tombstones.clear();
         refusals.clear();
+        deletionRefusals.clear();
     }
 
     private ObjectNode upsertMany(JsonNode items) {
