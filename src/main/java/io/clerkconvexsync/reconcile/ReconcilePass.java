@@ -275,13 +275,7 @@ public final class ReconcilePass {
         @Override
         public void archive(StoredItem item) {
             if (!options.dryRun()) {
-                try {
-                    convex.delete(kind, item);
-                    tally.archived.incrementAndGet();
-                    metrics.items(kind.kind(), "archived", 1);
-                } catch (ConvexSide.Refused refusal) {
-                    refused(kind, tally, item.id(), refusal, metrics);
-                }
+                retire(item, tally.archived, "archived");
             }
         }
 
@@ -298,13 +292,18 @@ public final class ReconcilePass {
                 metrics.items(kind.kind(), "kept", 1);
                 refresh(inClerk);
             } else if (!options.dryRun()) {
-                try {
-                    convex.delete(kind, item);
-                    tally.deleted.incrementAndGet();
-                    metrics.items(kind.kind(), "deleted", 1);
-                } catch (ConvexSide.Refused refusal) {
-                    refused(kind, tally, item.id(), refusal, metrics);
-                }
+                retire(item, tally.deleted, "deleted");
+            }
+        }
+
+        /** The kind's delete (for plans, archive) call for one item, counted as {@code action}, or its refusal. */
+        private void retire(StoredItem item, AtomicLong count, String action) {
+            try {
+                convex.delete(kind, item);
+                count.incrementAndGet();
+                metrics.items(kind.kind(), action, 1);
+            } catch (ConvexSide.Refused refusal) {
+                refused(kind, tally, item.id(), refusal, metrics);
             }
         }
 
