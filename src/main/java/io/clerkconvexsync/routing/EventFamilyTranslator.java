@@ -96,18 +96,18 @@ public final class EventFamilyTranslator implements Processor {
     }
 
     /** Clerk Billing's subscription events (there is no subscription.canceled or .ended: items carry those). */
-    static final List<String> SUBSCRIPTION_TYPES = List.of(
+    public static final List<String> SUBSCRIPTION_TYPES = List.of(
             "subscription.created", "subscription.updated", "subscription.active", "subscription.pastDue");
     /**
      * Every subscriptionItem event of Clerk's webhook spec, plus {@code .created}: dropped from the spec in 2026 but
      * still in Clerk's SDK, so delivered like the others should it come.
      */
-    static final List<String> SUBSCRIPTION_ITEM_TYPES = List.of(
+    public static final List<String> SUBSCRIPTION_ITEM_TYPES = List.of(
             "subscriptionItem.created", "subscriptionItem.updated", "subscriptionItem.active", "subscriptionItem.canceled",
             "subscriptionItem.upcoming", "subscriptionItem.ended", "subscriptionItem.abandoned",
             "subscriptionItem.incomplete", "subscriptionItem.pastDue", "subscriptionItem.freeTrialEnding");
     /** No event tells of an expiry: only reconcile's invitations kind does. */
-    static final List<String> INVITATION_TYPES = List.of(
+    public static final List<String> INVITATION_TYPES = List.of(
             "organizationInvitation.created", "organizationInvitation.accepted", "organizationInvitation.revoked");
 
     private static Map<String, Translation> roles(FamilyFunctionSettings functions) {
