@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clerkconvexsync.cli.Cli;
+import io.clerkconvexsync.routing.EventFamilyTranslator;
+import io.clerkconvexsync.routing.EventTypeRouter;
 import io.clerkconvexsync.store.DeadLetter;
 import io.clerkconvexsync.store.DeadLetterStore;
 import io.clerkconvexsync.support.ConvexStandIn;
@@ -15,6 +17,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,7 +34,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -143,6 +149,18 @@ class EventFamiliesIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The cases below reach every type a family delivers, and only those: a type added to a family is tested. */
+    @Test
+    void theCasesCoverEveryTypeTheFamiliesDeliver() {
+        @SuppressWarnings("unchecked")
+        List<EventFamilyTranslator> families = context.getRegistry().lookupByNameAndType(EventTypeRouter.FAMILIES, List.class);
+        Set<String> delivered = new TreeSet<>();
+        families.forEach(family -> delivered.addAll(family.types()));
+        assertEquals(delivered, deliveries().map(a -> (String) a.get()[1]).collect(Collectors.toCollection(TreeSet::new)));
+        assertEquals(30, delivered.size(), "users 3, organizations 3, memberships 3, roles 4, subscriptions 4, items 10,"
+                + " invitations 3");
     }
 
     @ParameterizedTest(name = "{0}")
