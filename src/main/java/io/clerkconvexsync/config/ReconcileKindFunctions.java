@@ -19,7 +19,8 @@ public record ReconcileKindFunctions(
         return new ReconcileKindFunctions(
                 r.required("reconcile.role-upsert-many-function", null),
                 r.required("reconcile.role-page-function", null),
-                r.required("reconcile.role-delete-function", null),
+                // the role.deleted webhook's own function: one setting, whichever way Clerk's deletion arrives
+                r.required("convex.role-delete-function", "CONVEX_ROLE_DELETE_FUNCTION"),
                 r.required("reconcile.invitation-upsert-many-function", null),
                 r.required("reconcile.invitation-page-function", null),
                 r.required("reconcile.invitation-delete-function", null),
