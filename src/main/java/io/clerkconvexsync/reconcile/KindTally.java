@@ -22,6 +22,8 @@ final class KindTally {
     final AtomicLong candidates = new AtomicLong();
     final AtomicLong deleted = new AtomicLong();
     final AtomicLong kept = new AtomicLong();
+    /** Items not listed whose organization or user this pass deleted: Convex's cascade removes them, not the sweep. */
+    final AtomicLong cascaded = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     /**
      * Items sent again after Convex left their batch unanswered (or answered it unavailable). An attempt left
@@ -60,6 +62,7 @@ final class KindTally {
         json.put("candidates", candidates.get());
         json.put("deleted", deleted.get());
         json.put("kept", kept.get());
+        json.put("cascaded", cascaded.get());
         json.put("resent", resent.get());
         if (dryRun) {
             json.put("wouldUpsert", listed.get() + kept.get());
