@@ -106,7 +106,7 @@ final class ConvexSide {
      * @throws Unavailable when Convex did not answer it in time, or was unavailable
      */
     JsonNode upsert(ReconciledKind kind, List<ClerkObject> objects) {
-        return call(upsertCall(kind.upsertFunction(), kind.argument(), objects), kind, true);
+        return call(upsertCall(kind.upsertFunction(), kind.argument(), objects), kind, true, false);
     }
 
     /**
@@ -114,8 +114,20 @@ final class ConvexSide {
      * invitations as {@code {id, organizationId}}, subscription items as {@code {id, status, userId?, organizationId?}}.
      */
     IdPage page(ReconciledKind kind, String cursor) {
+        return page(kind, cursor, false);
+    }
+
+    /** As {@link #page}, or null when the deployment has no such function (an app without that kind). */
+    IdPage pageIfDeployed(ReconciledKind kind, String cursor) {
+        return page(kind, cursor, true);
+    }
+
+    private IdPage page(ReconciledKind kind, String cursor, boolean missingIsNone) {
         ConvexCall call = pageCall(kind.pageFunction(), settings.convexPageSize(), cursor);
-        JsonNode value = patiently(call, () -> call(call, kind, false));
+        JsonNode value = patiently(call, () -> call(call, kind, false, missingIsNone));
+        if (value == null) {
+            return null;
+        }
         List<StoredItem> items = new ArrayList<>();
         for (JsonNode item : value.path("page")) {
             items.add(item.isObject()
@@ -139,7 +151,7 @@ final class ConvexSide {
      */
     void delete(ReconciledKind kind, StoredItem item) {
         ConvexCall call = kind.deleteCall(item);
-        patiently(call, () -> call(call, kind, true)); // deleting again what is gone answers "absent"
+        patiently(call, () -> call(call, kind, true, false)); // deleting again what is gone answers "absent"
     }
 
     /**
@@ -182,10 +194,11 @@ final class ConvexSide {
     }
 
     /**
-     * Convex's {@code value} of a successful call; a failure that redelivery did not cure ends the pass, unless it is a
-     * refusal of the items this call carries ({@code refusalIsTheItems}: an upsert's batch, one deletion).
+     * Convex's {@code value} of a successful call; a failure ends the pass, unless it is a refusal of the items this
+     * call carries ({@code refusalIsTheItems}: an upsert's batch, one deletion), Convex being unavailable (the caller
+     * tries again), or a missing function the caller can do without ({@code missingIsNone}: null then).
      */
-    private JsonNode call(ConvexCall call, ReconciledKind kind, boolean refusalIsTheItems) {
+    private JsonNode call(ConvexCall call, ReconciledKind kind, boolean refusalIsTheItems, boolean missingIsNone) {
         calls.incrementAndGet();
         byte[] reply;
         try {
@@ -193,6 +206,9 @@ final class ConvexSide {
         } catch (CamelExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (cause instanceof ConvexFailure.MissingFunction missing) {
+                if (missingIsNone) {
+                    return null;
+                }
                 throw new ReconcileException(missing.getMessage());
             }
             if (cause instanceof ConvexFailure.Permanent failure) {

@@ -25,6 +25,8 @@ final class KindTally {
     final AtomicLong archived = new AtomicLong();
     final AtomicLong reread = new AtomicLong();
     final AtomicLong unresolved = new AtomicLong();
+    /** Items not listed whose organization or user this pass deleted: Convex's cascade removes them, not the sweep. */
+    final AtomicLong cascaded = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     /**
      * Items sent again after Convex left their batch unanswered (or answered it unavailable). An attempt left
@@ -66,6 +68,7 @@ final class KindTally {
         json.put("archived", archived.get());
         json.put("reread", reread.get());
         json.put("unresolved", unresolved.get());
+        json.put("cascaded", cascaded.get());
         json.put("resent", resent.get());
         if (dryRun) {
             json.put("wouldUpsert", listed.get() + kept.get());

@@ -32,10 +32,12 @@ import java.util.function.Consumer;
  * upsert them into Convex in batches (the Convex calls overlap the listing), then, only when that listing completed
  * without error, sweep Convex for items Clerk did not list. Each candidate is settled by its kind's confirm step
  * ({@link Confirmation}): deleted only when Clerk confirms it gone in this pass (a lookup's 404; for a membership, its
- * organization's 404 or its absence from the organization's memberships of that user), archived (plans), or re-read
- * through its payer (subscription items, never deleted); one that Clerk still has (offset paging skips objects when
- * others are deleted during the listing) is kept and upserted. Too many candidates mean the wrong Clerk instance, not
- * deletions: then nothing of that kind is deleted at all, and the pass stops.
+ * organization's 404 or its absence from the organization's memberships of that user), archived (plans, weighed like
+ * deletions), or re-read through its payer (subscription items, never deleted); one that Clerk still has (offset paging skips objects when others are
+ * deleted during the listing, and misses those created meanwhile) is kept and upserted. Too many confirmed gone,
+ * with what their deletion removes in cascade, mean the wrong Clerk instance, not deletions: then nothing of that
+ * kind is deleted at all, and the pass stops. A membership whose organization or user this pass deleted is left to
+ * Convex's cascade, and weighed with them.
  *
  * <p>A batch Convex refuses for good is split until the refused items are alone; they are reported and skipped, and
  * the pass goes on (they were listed, so the sweep never deletes them). A deletion Convex refuses (the app's hook
@@ -43,7 +45,8 @@ import java.util.function.Consumer;
  * refusals stop the pass: that is the function or the hook, not the items.
  *
  * <p>Memory: two pages of Clerk objects (the one being handed over, the next being read), the batches in flight,
- * and the set of ids seen of the kind being reconciled.
+ * the set of ids seen of the kind being reconciled, and the items Clerk confirmed gone (at most
+ * {@code reconcile.max-deletes} + 1 of them, but for a pass with {@code --allow-mass-delete}).
  */
 public final class ReconcilePass {
     private static final Logger LOG = LoggerFactory.getLogger(ReconcilePass.class);
@@ -61,6 +64,10 @@ public final class ReconcilePass {
     private final AtomicLong refused = new AtomicLong();
     private volatile ClerkBackend clerk;
     private volatile ConvexSide convex;
+    /** Where the cascades of organizations' and users' deletions remove from: memberships. */
+    private volatile ReconciledKind memberships;
+    /** Per kind, the ids this pass deleted (in a dry run, would delete): their memberships go with them. */
+    private final Map<ReconcileKind, Set<String>> removing = new EnumMap<>(ReconcileKind.class);
 
     ReconcilePass(String id, ReconcileOptions options, ReconcileSettings settings, Clock clock) {
         this.id = id;
@@ -93,10 +100,11 @@ public final class ReconcilePass {
     }
 
     /** Runs the pass in this thread; the summary tells how it ended once {@link #finish} is called. */
-    void run(List<ReconciledKind> kinds, ClerkBackend clerk, ConvexSide convex, ReconcileMetrics metrics,
-             Consumer<String> progress) {
+    void run(List<ReconciledKind> kinds, ReconciledKind memberships, ClerkBackend clerk, ConvexSide convex,
+             ReconcileMetrics metrics, Consumer<String> progress) {
         this.clerk = clerk;
         this.convex = convex;
+        this.memberships = memberships;
         ExecutorService workers = Executors.newFixedThreadPool(settings.concurrentBatches(),
                 r -> daemon(r, "reconcile-batch-" + id));
         Batches batches = new Batches(workers, metrics);
@@ -222,41 +230,60 @@ public final class ReconcilePass {
         return t;
     }
 
-    /** Convex's items that Clerk did not list: deleted when Clerk confirms them gone, else kept and upserted. */
+    /**
+     * Convex's items that Clerk did not list, page by page: each is confirmed with Clerk at once; what Clerk still has
+     * is kept and upserted, what it confirms gone is deleted once the whole kind is weighed ({@link #weigh}).
+     */
     private void sweep(ReconciledKind kind, KindTally tally, Set<String> seen, Batches batches, ReconcileMetrics metrics,
                        Consumer<String> progress) {
-        List<StoredItem> missing = new ArrayList<>();
+        Sweep sweep = new Sweep(kind, tally, seen, batches, metrics);
         String cursor = null;
         ConvexSide.IdPage page;
         do {
             goOn();
             page = convex.page(kind, cursor);
+            List<StoredItem> notListed = new ArrayList<>();
             for (StoredItem item : page.items()) {
                 tally.inConvex.incrementAndGet();
-                // past max-deletes the pass will delete nothing: count the rest, but keep no more ids in memory
-                if (!seen.contains(item.id()) && kind.confirm().concerns(item)
-                        && tally.candidates.incrementAndGet() <= keepAtMost()) {
-                    missing.add(item);
+                if (seen.contains(item.id()) || !kind.confirm().concerns(item)) {
+                    continue;
+                }
+                if (kind.kind() == ReconcileKind.MEMBERSHIPS && removedByACascade(item)) {
+                    tally.cascaded.incrementAndGet();
+                } else {
+                    tally.candidates.incrementAndGet();
+                    notListed.add(item);
                 }
             }
+            kind.confirm().settle(notListed, clerk, kind, sweep);
             cursor = page.cursor();
         } while (!page.done());
-        progress.accept("reconcile: " + kind.name() + ": Convex has " + tally.inConvex.get() + ", "
-                + tally.candidates.get() + " not listed by Clerk");
-        refuseMassDeletion(kind, tally);
-
-        Sweep sweep = new Sweep(kind, tally, seen, batches, metrics);
-        kind.confirm().settle(missing, clerk, kind, sweep);
         sweep.flush();
+        progress.accept("reconcile: " + kind.name() + ": Convex has " + tally.inConvex.get() + ", "
+                + tally.candidates.get() + " not listed by Clerk, " + sweep.gone.size() + " of them confirmed gone");
+        weigh(kind, tally, sweep.gone, true);
+        sweep.deleteGone();
     }
 
-    /** The deletions, keeps, archives and re-reads of one kind's sweep; what Clerk still has is upserted in batches. */
+    /** A membership whose organization or user this pass deleted (or, in a dry run, would): Convex's cascade removes it. */
+    private boolean removedByACascade(StoredItem item) {
+        return item.organizationId() != null && removing.getOrDefault(ReconcileKind.ORGANIZATIONS, Set.of()).contains(item.organizationId())
+                || item.userId() != null && removing.getOrDefault(ReconcileKind.USERS, Set.of()).contains(item.userId());
+    }
+
+    /**
+     * The keeps, deletions, archives and re-reads of one kind's sweep: what Clerk still has is upserted in batches at
+     * once; what it confirms gone (or, for plans, what is to be archived) waits until the kind is weighed.
+     */
     private final class Sweep implements Confirmation.Settlement {
         private final ReconciledKind kind;
         private final KindTally tally;
         private final Set<String> seen;
         private final Batches batches;
         private final ReconcileMetrics metrics;
+        private final List<StoredItem> gone = new ArrayList<>();
+        /** What is gone is archived, not deleted (plans). */
+        private boolean archiving;
         private List<ClerkObject> stillInClerk = new ArrayList<>();
 
         Sweep(ReconciledKind kind, KindTally tally, Set<String> seen, Batches batches, ReconcileMetrics metrics) {
@@ -272,11 +299,12 @@ public final class ReconcilePass {
             ReconcilePass.this.goOn();
         }
 
+        /** A plan to archive: weighed like a deletion (a wrong key lists no plans either), then archived. */
         @Override
         public void archive(StoredItem item) {
-            if (!options.dryRun()) {
-                retire(item, tally.archived, "archived");
-            }
+            archiving = true;
+            gone.add(item);
+            weigh(kind, tally, gone, false);
         }
 
         @Override
@@ -291,19 +319,10 @@ public final class ReconcilePass {
                 tally.kept.incrementAndGet();
                 metrics.items(kind.kind(), "kept", 1);
                 refresh(inClerk);
-            } else if (!options.dryRun()) {
-                retire(item, tally.deleted, "deleted");
-            }
-        }
-
-        /** The kind's delete (for plans, archive) call for one item, counted as {@code action}, or its refusal. */
-        private void retire(StoredItem item, AtomicLong count, String action) {
-            try {
-                convex.delete(kind, item);
-                count.incrementAndGet();
-                metrics.items(kind.kind(), action, 1);
-            } catch (ConvexSide.Refused refusal) {
-                refused(kind, tally, item.id(), refusal, metrics);
+            } else {
+                gone.add(item);
+                // past max-deletes nothing of the kind is deleted: no need to look further (a wrong key stops here)
+                weigh(kind, tally, gone, false);
             }
         }
 
@@ -320,6 +339,26 @@ public final class ReconcilePass {
         void flush() {
             batches.upsert(kind, tally, stillInClerk);
             stillInClerk = new ArrayList<>();
+        }
+
+        /** Deletes (archives) what Clerk confirmed gone, once weighed; one Convex refuses is reported and skipped. */
+        void deleteGone() {
+            Set<String> removed = removing.computeIfAbsent(kind.kind(), k -> new HashSet<>());
+            for (StoredItem item : gone) {
+                goOn();
+                if (options.dryRun()) {
+                    removed.add(item.id()); // the verdict of the real pass, which deletes it
+                    continue;
+                }
+                try {
+                    convex.delete(kind, item); // for plans, the archive function
+                    removed.add(item.id());
+                    (archiving ? tally.archived : tally.deleted).incrementAndGet();
+                    metrics.items(kind.kind(), archiving ? "archived" : "deleted", 1);
+                } catch (ConvexSide.Refused refusal) {
+                    refused(kind, tally, item.id(), refusal, metrics);
+                }
+            }
         }
     }
 
@@ -340,35 +379,84 @@ public final class ReconcilePass {
         }
     }
 
-    private long keepAtMost() {
-        return options.allowMassDelete() ? Long.MAX_VALUE : settings.maxDeletes() + 1L;
-    }
-
     /**
-     * The wrong-key safety: a development key against a production deployment lists none of its data. The share is
-     * of what Convex holds once this pass's upserts are in (Clerk's listing and the candidates), the same figure for
-     * a dry run, which writes nothing, as for the real pass on the same data.
+     * The wrong-key safety, on what Clerk confirmed gone: a development key against a production deployment lists
+     * none of its data, and then every lookup confirms. The weight of a kind's deletions is the items and what
+     * Convex's cascade removes with them (an organization's or a user's memberships), against
+     * {@code reconcile.max-deletes}; the items' share of what Convex holds of their kind once this pass's upserts are
+     * in (Clerk's listing and the items it did not list), and the cascade's of the memberships Convex holds, against
+     * {@code reconcile.max-delete-fraction}. The same figures for a dry run, which writes nothing, as for the real
+     * pass on the same data. {@code whole}: the sweep is through, else only the count so far is weighed.
      */
-    private void refuseMassDeletion(ReconciledKind kind, KindTally tally) {
-        if (options.allowMassDelete()) {
+    private void weigh(ReconciledKind kind, KindTally tally, List<StoredItem> gone, boolean whole) {
+        if (options.allowMassDelete() || gone.isEmpty()) {
             return;
         }
-        long count = tally.candidates.get();
-        long total = tally.listed.get() + count;
+        long count = gone.size();
+        if (!whole) {
+            if (count > settings.maxDeletes()) {
+                throw massDeletion(kind, count + " Convex " + kind.name() + " that Clerk confirms gone (it was asked"
+                        + " no further)", "reconcile.max-deletes (" + settings.maxDeletes() + ")");
+            }
+            return;
+        }
+        Cascade cascade = cascade(kind, gone);
+        long total = tally.listed.get() + tally.candidates.get();
         String limit = null;
-        if (count > settings.maxDeletes()) {
+        if (count + cascade.removed() > settings.maxDeletes()) {
             limit = "reconcile.max-deletes (" + settings.maxDeletes() + ")";
         } else if (count > settings.maxDeleteFraction() * total) {
             limit = "reconcile.max-delete-fraction (" + settings.maxDeleteFraction() + " of the " + total + " "
                     + kind.name() + " Convex holds with Clerk's " + tally.listed.get() + ")";
+        } else if (cascade.removed() > settings.maxDeleteFraction() * cascade.held()) {
+            limit = "reconcile.max-delete-fraction (" + settings.maxDeleteFraction() + " of the " + cascade.held()
+                    + " memberships Convex holds)";
         }
         if (limit != null) {
-            throw new ReconcileException(count + " Convex " + kind.name() + " are not in Clerk's listing, more than "
-                    + limit + ": nothing was deleted. Check that CLERK_SECRET_KEY is the key of the Clerk instance whose "
-                    + "data this Convex deployment holds (a development key lists none of production's). If these "
-                    + "deletions are meant, run this pass once with " + ReconcileOptions.OVERRIDE_FLAG
-                    + " (HTTP: POST /reconcile?allowMassDelete=true) or raise the limit.");
+            throw massDeletion(kind, count + " Convex " + kind.name() + " that Clerk confirms gone"
+                    + (cascade.removed() > 0 ? ", with the " + cascade.removed() + " memberships their deletion removes," : ""),
+                    limit);
         }
+    }
+
+    private ReconcileException massDeletion(ReconciledKind kind, String what, String limit) {
+        return new ReconcileException(what + " are more than " + limit + ": nothing of the " + kind.name()
+                + " was deleted. Check that CLERK_SECRET_KEY is the key of the Clerk instance whose data this Convex "
+                + "deployment holds (a development key lists none of production's, and Clerk then confirms every one "
+                + "gone). If these deletions are meant, run this pass once with " + ReconcileOptions.OVERRIDE_FLAG
+                + " (HTTP: POST /reconcile?allowMassDelete=true) or raise the limit.");
+    }
+
+    /** What Convex's cascade removes with these items: their memberships, of how many Convex holds. */
+    private record Cascade(long removed, long held) {
+    }
+
+    private Cascade cascade(ReconciledKind kind, List<StoredItem> gone) {
+        java.util.function.Function<StoredItem, String> owner = kind.cascadeOwner();
+        if (owner == null || memberships == null) {
+            return new Cascade(0, 0);
+        }
+        Set<String> ids = new HashSet<>();
+        gone.forEach(item -> ids.add(item.id()));
+        long removed = 0;
+        long held = 0;
+        String cursor = null;
+        ConvexSide.IdPage page;
+        do {
+            goOn();
+            page = convex.pageIfDeployed(memberships, cursor);
+            if (page == null) { // an app without memberships (the function is not deployed): nothing to cascade to
+                return new Cascade(0, 0);
+            }
+            for (StoredItem membership : page.items()) {
+                held++;
+                if (ids.contains(owner.apply(membership))) {
+                    removed++;
+                }
+            }
+            cursor = page.cursor();
+        } while (!page.done());
+        return new Cascade(removed, held);
     }
 
     /** Throws when a batch failed or the lease was lost: nothing more may be written. */

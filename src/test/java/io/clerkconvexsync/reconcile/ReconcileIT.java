@@ -66,6 +66,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "reconcile.clerk-attempts=3",
         "reconcile.clerk-max-retry-wait-seconds=2",
         "reconcile.max-delete-fraction=0.5",
+        "reconcile.max-deletes=6",
         "reconcile.lease-seconds=3",
         "reconcile.max-refused=3",
         // progress lines every 200 ms instead of 10 s, to see them while Clerk keeps the pass waiting
@@ -496,6 +497,82 @@ class ReconcileIT {
         }
     }
 
+    /**
+     * #21: webhooks created memberships that the offset listing missed while others were really gone; together they
+     * went over the limit, and none of the gone ones was deleted. The safety weighs what Clerk confirms gone.
+     */
+    @Test
+    void membershipsAddedDuringTheListingAreKeptAndTheReallyGoneOnesDeleted() throws Exception {
+        CLERK.addOrganizations("org_w", 1);
+        ObjectNode organization = CLERK.organization("org_w0");
+        for (int i = 0; i < 8; i++) {
+            CONVEX.memberships().put(CLERK.addMembership("orgmem_w" + i, "org_w0", "user_w" + i, "org:member"));
+        }
+        for (int i = 0; i < 4; i++) { // left the organization; Convex missed the webhooks
+            CONVEX.memberships().put(ClerkStandIn.membership("orgmem_wgone" + i, organization, "user_wg" + i, "org:member", 5));
+        }
+        java.util.concurrent.atomic.AtomicBoolean added = new java.util.concurrent.atomic.AtomicBoolean();
+        CLERK.afterListing(offset -> { // while Clerk answers the last page, 5 members join, and their webhooks arrive
+            if (offset == 8 && added.compareAndSet(false, true)) {
+                for (int i = 0; i < 5; i++) {
+                    CONVEX.memberships().put(CLERK.addMembership("orgmem_wnew" + i, "org_w0", "user_wn" + i, "org:member"));
+                }
+            }
+        });
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.MEMBERSHIPS), false);
+        JsonNode m = summary.get("memberships");
+        assertTrue(added.get(), "the memberships were added during the listing");
+        assertTrue(summary.get("complete").asBoolean(), "9 not listed, but Clerk confirms only 4 gone, within "
+                + "reconcile.max-deletes (6): " + summary);
+        assertEquals(8, m.get("listed").asInt(), summary.toString());
+        assertEquals(9, m.get("candidates").asInt(), summary.toString());
+        assertEquals(5, m.get("kept").asInt(), "the new ones Clerk still has: " + summary);
+        assertEquals(4, m.get("deleted").asInt(), "the really gone ones: " + summary);
+        assertEquals(Set.copyOf(CLERK.membershipIds()), Set.copyOf(CONVEX.memberships().ids()), "Convex equals Clerk");
+    }
+
+    @Test
+    void theMembershipsAnOrganizationsDeletionRemovesWeighInTheSafety() throws Exception {
+        CLERK.addOrganizations("org_c", 1).forEach(CONVEX.organizations()::put);
+        ObjectNode gone = ClerkStandIn.organization("org_cgone", "Gone", 5);
+        CONVEX.organizations().put(gone);
+        for (int i = 0; i < 6; i++) {
+            CONVEX.memberships().put(ClerkStandIn.membership("orgmem_c" + i, gone, "user_c" + i, "org:member", 5));
+        }
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.ORGANIZATIONS), false);
+        assertFalse(summary.get("complete").asBoolean(), summary.toString());
+        String reason = summary.get("reason").asText();
+        assertTrue(reason.contains("1 Convex organizations that Clerk confirms gone, with the 6 memberships their "
+                + "deletion removes, are more than reconcile.max-deletes (6)"), reason);
+        assertNotNull(CONVEX.organizations().get("org_cgone"), "nothing deleted");
+        assertEquals(6, CONVEX.memberships().ids().size(), "nothing deleted");
+    }
+
+    @Test
+    void membershipsAnOrganizationsDeletionRemovesAreNotCandidatesAgain() throws Exception {
+        CONVEX.cascadeLater(); // Convex's cascade removes them in steps, after the organization
+        CLERK.addOrganizations("org_d", 1).forEach(CONVEX.organizations()::put);
+        for (int i = 0; i < 4; i++) {
+            CONVEX.memberships().put(CLERK.addMembership("orgmem_d" + i, "org_d0", "user_d" + i, "org:member"));
+        }
+        ObjectNode gone = ClerkStandIn.organization("org_dgone", "Gone", 5);
+        CONVEX.organizations().put(gone);
+        for (int i = 0; i < 3; i++) {
+            CONVEX.memberships().put(ClerkStandIn.membership("orgmem_dgone" + i, gone, "user_dg" + i, "org:member", 5));
+        }
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.ORGANIZATIONS, ReconcileKind.MEMBERSHIPS), false);
+        assertTrue(summary.get("complete").asBoolean(), summary.toString());
+        assertEquals(1, summary.get("organizations").get("deleted").asInt(), summary.toString());
+        assertEquals(0, summary.get("memberships").get("candidates").asInt(), "the cascade's, weighed with their "
+                + "organization, are not weighed again: " + summary);
+        assertEquals(3, summary.get("memberships").path("cascaded").asInt(), summary.toString());
+        assertTrue(CONVEX.requests().stream().noneMatch(r -> r.body().contains("memberships:deleteFromClerk")),
+                "the cascade removes them, not the sweep");
+    }
+
     @Test
     void deletesAMembershipWhoseOrganizationClerkAnswers404For() throws Exception {
         CLERK.addOrganizations("org_b", 1);
@@ -553,14 +630,14 @@ class ReconcileIT {
             JsonNode refused = pass(EnumSet.of(kind), false);
             assertFalse(refused.get("complete").asBoolean(), refused.toString());
             String reason = refused.get("reason").asText();
-            assertTrue(reason.contains("5 Convex " + kind.wireName() + " are not in Clerk's listing")
-                    && reason.contains("reconcile.max-delete-fraction") && reason.contains("--allow-mass-delete"),
+            // organizations: 5 gone and their 5 memberships weigh 10, over max-deletes; memberships: all of them
+            assertTrue(reason.contains("5 Convex " + kind.wireName() + " that Clerk confirms gone")
+                    && reason.contains("reconcile.max-delete") && reason.contains("--allow-mass-delete"),
                     "the reason names the kind, the limit and the override: " + reason);
         }
         assertEquals(5, CONVEX.organizations().ids().size(), "nothing deleted");
         assertEquals(5, CONVEX.memberships().ids().size(), "nothing deleted");
-        assertTrue(CLERK.requests().stream().noneMatch(r -> r.path().startsWith("/v1/organizations/")),
-                "no candidate is even looked up");
+        assertTrue(CONVEX.requests().stream().noneMatch(r -> r.body().contains("deleteFromClerk")), "nothing deleted");
     }
 
     @Test
@@ -576,13 +653,28 @@ class ReconcileIT {
         assertTrue(reason.contains("reconcile.max-delete-fraction") && reason.contains("--allow-mass-delete"),
                 "the reason names the limit and the override: " + reason);
         assertEquals(7, table.ids().size(), "nothing deleted");
-        assertTrue(CLERK.requests().stream().noneMatch(r -> r.path().startsWith("/v1/users/")),
-                "no candidate is even looked up");
+        assertEquals(5, CLERK.requests().stream().filter(r -> r.path().startsWith("/v1/users/")).count(),
+                "the other instance's users are confirmed gone (as every one is, with a wrong key), and weighed");
 
         JsonNode overridden = pass("?allowMassDelete=true");
         assertTrue(overridden.get("complete").asBoolean(), overridden.toString());
         assertEquals(5, overridden.get("users").get("deleted").asInt(), overridden.toString());
         assertEquals(Set.copyOf(CLERK.ids()), Set.copyOf(table.ids()));
+    }
+
+    @Test
+    void aWrongKeyStopsTheLookupsOnceMoreThanMaxDeletesAreConfirmedGone() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            table.put(ClerkStandIn.user("user_big" + i, "Prod", 5));
+        }
+
+        JsonNode refused = pass(EnumSet.of(ReconcileKind.USERS), false);
+        assertFalse(refused.get("complete").asBoolean(), refused.toString());
+        assertTrue(refused.get("reason").asText().startsWith("7 Convex users that Clerk confirms gone (it was asked no "
+                + "further) are more than reconcile.max-deletes (6)"), refused.toString());
+        assertEquals(7, CLERK.requests().stream().filter(r -> r.path().startsWith("/v1/users/")).count(),
+                "Clerk is asked no more than it takes to pass the limit");
+        assertEquals(20, table.ids().size(), "nothing deleted");
     }
 
     @Test
