@@ -22,13 +22,16 @@ sealed interface Confirmation {
         /** Throws when the pass must stop (a batch failed, the lease was lost). */
         void goOn();
 
-        /** {@code inClerk}: the item as Clerk has it now (kept and upserted), or null when Clerk confirmed it gone. */
+        /**
+         * {@code inClerk}: the item as Clerk has it now (kept and upserted), or null when Clerk confirmed it gone
+         * (deleted once the kind is weighed).
+         */
         void confirm(StoredItem item, ClerkObject inClerk);
 
         /** Upserts an object Clerk answered with, once per pass. */
         void refresh(ClerkObject inClerk);
 
-        /** Retires an item without deleting it (the kind's archive function). */
+        /** Retires an item without deleting it (the kind's archive function), once the kind is weighed like deletions. */
         void archive(StoredItem item);
 
         /** The item was re-read from Clerk (and is upserted as Clerk has it), or Clerk had nothing to say of it. */
@@ -43,7 +46,7 @@ sealed interface Confirmation {
         return true;
     }
 
-    /** Settles the missed items (at most what the deletion safety let through). */
+    /** Settles the items of one page of what Convex holds that the listing missed. */
     void settle(List<StoredItem> missing, ClerkBackend clerk, ReconciledKind kind, Settlement sweep);
 
     /** Gone when Clerk answers 404 for the item's own path (users, organizations, roles, invitations). */
