@@ -137,6 +137,24 @@ class ReconcileProcessIT {
         assertTrue(run.stderr().contains("another reconcile pass holds the lock (rec_elsewhere@host/1"), run.stderr());
     }
 
+    /** #21: a deletion the app's hook refused ended the pass, and Camel's ERROR line and message history reached stderr. */
+    @Test
+    void aRefusedDeletionIsReportedAndNoLibraryErrorLineReachesTheOutput() throws Exception {
+        clerk.addUsers("user_hook", 12).forEach(table::put); // 1 gone of 13: within reconcile.max-delete-fraction
+        table.put(ClerkStandIn.user("user_gone", "Gone", 5));
+        table.refuseDeletion("user_gone", "user.deleted", "the account still owns a workspace");
+        Run run = reconcile(env(), "reconcile");
+        assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
+        JsonNode refused = JSON.readTree(run.stdout()).get("users").get("refusedItems").get(0);
+        assertEquals("user_gone", refused.get("id").asText(), run.stdout());
+        assertEquals("user.deleted", refused.get("hook").asText(), run.stdout());
+        for (String line : run.stderr().lines().toList()) {
+            assertFalse(line.contains(" ERROR ") || line.contains("Message History") || line.contains("Stacktrace")
+                    || line.startsWith("\tat "), "no library error line or stack trace: " + run.stderr());
+        }
+        assertFalse(run.stderr().contains("the account still owns a workspace"), "Convex's message stays out of the log");
+    }
+
     /** #21: a dry run writes nothing, yet it created ./data (DATA_DIR) and a database there. */
     @Test
     void aDryRunCreatesNoDataDirectory() throws Exception {
