@@ -16,6 +16,7 @@ import type {
 import type * as clerk from "../clerk.js";
 import type * as memberships from "../memberships.js";
 import type * as organizations from "../organizations.js";
+import type * as roles from "../roles.js";
 import type * as users from "../users.js";
 
 /**
@@ -30,6 +31,7 @@ declare const fullApi: ApiFromModules<{
   clerk: typeof clerk;
   memberships: typeof memberships;
   organizations: typeof organizations;
+  roles: typeof roles;
   users: typeof users;
 }>;
 export declare const api: FilterApi<

@@ -23,7 +23,8 @@ import { membershipFromClerk, membershipFunctions, type MappedMembership, type M
 import { organizationFromClerk, organizationFunctions, type OrganizationFields } from "./kinds/organizations.js";
 import { userFromClerk, userFunctions, type UserFields } from "./kinds/users.js";
 import { defaultTableNames } from "./schema.js";
-import type { MembershipDoc, OrganizationDoc, TableNamesOf, UserDoc } from "./types.js";
+import { roleFromClerk, roleFunctions, type RoleFields } from "./kinds/roles.js";
+import type { MembershipDoc, OrganizationDoc, RoleDoc, TableNamesOf, UserDoc } from "./types.js";
 import type { Mapped } from "./values.js";
 
 type Handler<Ctx, D> = (ctx: Ctx, doc: D) => Promise<void> | void;
@@ -40,7 +41,8 @@ export type KindHooks<Event extends string, Ctx, D> = { [K in `${Event}.created`
  */
 export type ClerkHooks<DM extends GenericDataModel, N = {}> = KindHooks<"user", GenericMutationCtx<DM>, UserDoc<DM, N>> &
   KindHooks<"organization", GenericMutationCtx<DM>, OrganizationDoc<DM, N>> &
-  KindHooks<"organizationMembership", GenericMutationCtx<DM>, MembershipDoc<DM, N>>;
+  KindHooks<"organizationMembership", GenericMutationCtx<DM>, MembershipDoc<DM, N>> &
+  KindHooks<"role", GenericMutationCtx<DM>, RoleDoc<DM, N>>;
 
 /**
  * Turns Clerk's object into the stored fields; gets the default mapping to
@@ -65,6 +67,7 @@ export type ClerkSyncOptions<DM extends GenericDataModel, N extends TableNamesOf
     user?: Mapper<UserFields, UserDoc<DM, N>>;
     organization?: Mapper<OrganizationFields, OrganizationDoc<DM, N>>;
     membership?: Mapper<MembershipFields, MembershipDoc<DM, N>>;
+    role?: Mapper<RoleFields, RoleDoc<DM, N>>;
   };
   hooks?: ClerkHooks<DM, N>;
   /**
@@ -96,8 +99,9 @@ export type ClerkSyncOptions<DM extends GenericDataModel, N extends TableNamesOf
 
 /**
  * Builds the functions the runtime calls and the helpers for app code, over
- * the app's own tables. Export `sync.users`, `sync.organizations` and
- * `sync.memberships` from users.ts, organizations.ts and memberships.ts.
+ * the app's own tables. Export `sync.users`, `sync.organizations`,
+ * `sync.memberships` and `sync.roles` from users.ts, organizations.ts,
+ * memberships.ts and roles.ts.
  *
  * Type arguments: your DataModel; the role keys and permission keys your app
  * uses (checked in requireRole and requirePermission); and the table names
@@ -134,6 +138,7 @@ export function clerkSync<
   const mapUser = mapper(userFromClerk, options.map?.user as never);
   const mapOrganization = mapper(organizationFromClerk, options.map?.organization as never);
   const mapMembership = mapper<MembershipFields, MappedMembership>(membershipFromClerk, options.map?.membership as never);
+  const mapRole = mapper(roleFromClerk, options.map?.role as never);
 
   const identity = createIdentity<UserDoc<DM, N>>(engine, options.modules?.users ?? "users");
   const authorization = createAuthorization<MembershipDoc<DM, N>, OrganizationDoc<DM, N>, Role, Permission>(engine);
@@ -147,6 +152,7 @@ export function clerkSync<
     users: { ...userFunctions<UserDoc<DM, N>>(engine, mapUser), ...identity.functions },
     organizations: organizationFunctions(engine, mapOrganization),
     memberships: membershipFunctions(engine, mapMembership, mapOrganization),
+    roles: roleFunctions(engine, mapRole),
     /** For hookMode "afterCommit": export from clerk.ts (or modules.hooks) as `runHook`. */
     runHook: engine.runHookFunction,
   };

@@ -58,6 +58,21 @@ const kinds: KindCase[] = [
     deleteArgs: (id) => ({ membership: { id } }),
     listed: (id) => ({ id, organizationId: "org_engine", userId: `user_of_${id}` }),
   },
+  {
+    module: "roles",
+    table: "roles",
+    one: "role",
+    many: "roles",
+    clerk: (id, updated_at, variant = 0) => ({
+      id,
+      updated_at,
+      key: `org:role_${id}`,
+      name: "Role",
+      permissions: [{ id: `perm_${variant}`, key: `org:thing:${variant}` }],
+    }),
+    deleteArgs: (id) => ({ roleId: id }),
+    listed: (id) => id,
+  },
 ];
 
 describe.each(kinds.map((k) => [k.module, k] as const))("the engine, for %s", (_, k) => {

@@ -4,9 +4,10 @@
  */
 import { membershipKind } from "./memberships.js";
 import { organizationKind } from "./organizations.js";
+import { roleKind } from "./roles.js";
 import { userKind } from "./users.js";
 
-export const kinds = [userKind, organizationKind, membershipKind] as const;
+export const kinds = [userKind, organizationKind, membershipKind, roleKind] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 /** Every kind's tables, keyed by their default names. */
