@@ -13,6 +13,7 @@ import type {
   FilterApi,
   FunctionReference,
 } from "convex/server";
+import type * as articles from "../articles.js";
 import type * as clerk from "../clerk.js";
 import type * as memberships from "../memberships.js";
 import type * as organizations from "../organizations.js";
@@ -28,6 +29,7 @@ import type * as users from "../users.js";
  * ```
  */
 declare const fullApi: ApiFromModules<{
+  articles: typeof articles;
   clerk: typeof clerk;
   memberships: typeof memberships;
   organizations: typeof organizations;
