@@ -6,7 +6,7 @@ import { describe, expect, test } from "vitest";
 import { internal } from "./_generated/api";
 import { clerk } from "./clerk";
 import memCreated from "./fixtures/organizationMembership.created.json";
-import { newConvex, permutations, seededRandom, type TestConvex } from "./testing.helpers";
+import { newConvex, permutations, seededRandom, withDuplicates, type TestConvex } from "./testing.helpers";
 
 const ORG = memCreated.data.organization.id;
 const USER = "user_returning";
@@ -85,12 +85,7 @@ describe("one membership per organization and user, whatever the order", () => {
   test("with duplicates: 60 orders in which each event comes one to three times (fixed seed)", { timeout: 120_000 }, async () => {
     const random = seededRandom(22);
     for (let run = 0; run < 60; run++) {
-      const sequence = events.flatMap((e) => Array.from({ length: 1 + Math.floor(random() * 3) }, () => e));
-      for (let i = sequence.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [sequence[i], sequence[j]] = [sequence[j], sequence[i]];
-      }
-      await play(sequence);
+      await play(withDuplicates(events, random));
     }
   });
 

@@ -12,6 +12,7 @@ import {
   organizationSnapshot,
   permutations,
   seededRandom,
+  withDuplicates,
   type TestConvex,
 } from "./testing.helpers";
 
@@ -122,12 +123,7 @@ describe("any order of one organization's and one member's events ends in Clerk'
   test("duplicates anywhere change nothing (200 orders with repeats, fixed seed)", { timeout: 60_000 }, async () => {
     const random = seededRandom(16);
     for (let run = 0; run < 200; run++) {
-      const sequence = events.flatMap((e) => Array.from({ length: 1 + Math.floor(random() * 3) }, () => e));
-      for (let i = sequence.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [sequence[i], sequence[j]] = [sequence[j], sequence[i]];
-      }
-      await play(sequence, false);
+      await play(withDuplicates(events, random), false);
     }
   });
 

@@ -45,16 +45,23 @@ async function authorize<Role extends string, Permission extends string, Members
   return { ctx: { organizationId, membership }, args: { organizationId } };
 }
 
+// The one customization both builders apply.
+function organizationCustomization<Role extends string, Permission extends string, Membership>(
+  clerk: OrgAuthorizer<Role, Permission, Membership>,
+) {
+  return {
+    args: organizationArgs,
+    input: async (ctx: GenericQueryCtx<any>, { organizationId }: { organizationId: string }, required: OrgRequirement<Role, Permission>) =>
+      await authorize(clerk, ctx, organizationId, required),
+  };
+}
+
 /** A query builder for functions of one organization: `ctx.membership`, `ctx.organizationId`; `role`/`permission` optional. */
 export function orgQuery<DM extends GenericDataModel, V extends FunctionVisibility, Role extends string, Permission extends string, Membership>(
   query: QueryBuilder<DM, V>,
   clerk: OrgAuthorizer<Role, Permission, Membership>,
 ) {
-  return customQuery(query, {
-    args: organizationArgs,
-    input: async (ctx, { organizationId }, required: OrgRequirement<Role, Permission>) =>
-      await authorize(clerk, ctx, organizationId, required),
-  });
+  return customQuery(query, organizationCustomization(clerk));
 }
 
 /** As orgQuery, for mutations. */
@@ -62,9 +69,5 @@ export function orgMutation<DM extends GenericDataModel, V extends FunctionVisib
   mutation: MutationBuilder<DM, V>,
   clerk: OrgAuthorizer<Role, Permission, Membership>,
 ) {
-  return customMutation(mutation, {
-    args: organizationArgs,
-    input: async (ctx, { organizationId }, required: OrgRequirement<Role, Permission>) =>
-      await authorize(clerk, ctx as never, organizationId, required),
-  });
+  return customMutation(mutation, organizationCustomization(clerk));
 }

@@ -112,6 +112,17 @@ export function boundedList(value: unknown[], field: string): unknown[] {
   return value;
 }
 
+/** Runs a field's check, adding the object to its error: "membership.role must be … (membership orgmem_…)". */
+export function forObject(kind: string, id: string) {
+  return <T>(read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      throw new ConvexError(`${error instanceof ConvexError ? error.data : String(error)} (${kind} ${id})`);
+    }
+  };
+}
+
 // The fields every Clerk object needs here: a Clerk id and an updated_at in
 // bounds (and created_at, when present).
 export function clerkObject(
@@ -120,13 +131,9 @@ export function clerkObject(
 ): Record<string, unknown> & { id: string; updated_at: number; created_at: number | undefined } {
   if (!isRecord(value)) throw new ConvexError(`${kind} must be a Clerk ${kind} object`);
   const id = clerkId(value.id, `${kind}.id`);
-  let updatedAt: number;
-  let createdAt: number | undefined;
-  try {
-    updatedAt = clerkTime(value.updated_at, `${kind}.updated_at`);
-    createdAt = value.created_at === undefined || value.created_at === null ? undefined : clerkTime(value.created_at, `${kind}.created_at`);
-  } catch (error) {
-    throw new ConvexError(`${(error as ConvexError<string>).data} (${kind} ${id})`);
-  }
+  const named = forObject(kind, id);
+  const updatedAt = named(() => clerkTime(value.updated_at, `${kind}.updated_at`));
+  const created = value.created_at;
+  const createdAt = created === undefined || created === null ? undefined : named(() => clerkTime(created, `${kind}.created_at`));
   return { ...value, id, updated_at: updatedAt, created_at: createdAt };
 }

@@ -4,9 +4,9 @@
  * Removed with their organization or their user (cascade relations).
  */
 import { defineTable } from "convex/server";
-import { ConvexError, v, type Infer, type Value } from "convex/values";
+import { v, type Infer, type Value } from "convex/values";
 import { deleteOutcome, MAX_MEMBERSHIP_BATCH, type AnyCtx, type AnyDoc, type Engine } from "../engine.js";
-import { boundedList, clerkId, clerkKey, clerkObject, definedFields, isRecord, text, tombstoneFields, type Mapped } from "../values.js";
+import { boundedList, clerkId, clerkKey, clerkObject, forObject, definedFields, isRecord, text, tombstoneFields, type Mapped } from "../values.js";
 import type { OrganizationFields } from "./organizations.js";
 
 /** The default fields of a membership document. */
@@ -59,13 +59,7 @@ export const membershipKind = {
 /** Maps a Clerk OrganizationMembership object. */
 export function membershipFromClerk(membership: unknown): MappedMembership {
   const record = clerkObject(membership, "membership");
-  const named = <T>(read: () => T): T => {
-    try {
-      return read();
-    } catch (error) {
-      throw new ConvexError(`${error instanceof ConvexError ? error.data : String(error)} (membership ${record.id})`);
-    }
-  };
+  const named = forObject("membership", record.id);
   const organizationId = named(() => clerkId(isRecord(record.organization) ? record.organization.id : undefined, "membership.organization.id"));
   const userId = named(() => clerkId(isRecord(record.public_user_data) ? record.public_user_data.user_id : undefined, "membership.public_user_data.user_id"));
   const role = named(() => clerkKey(record.role, "membership.role"));

@@ -7,7 +7,7 @@
 import { defineTable } from "convex/server";
 import { ConvexError, v, type Infer } from "convex/values";
 import { deleteOutcome, MAX_UPSERT_BATCH, type AnyCtx, type AnyDoc, type DeleteOutcome, type Engine, type UpsertOutcome } from "../engine.js";
-import { boundedList, clerkId, clerkKey, clerkObject, isRecord, text, tombstoneFields, type Mapped } from "../values.js";
+import { boundedList, clerkId, clerkKey, clerkObject, forObject, isRecord, text, tombstoneFields, type Mapped } from "../values.js";
 
 /** The default fields of a role document. */
 export const roleFields = {
@@ -37,13 +37,7 @@ export const roleKind = {
 /** Maps a Clerk Role object (webhook `data` or an entry of GET /organization_roles). */
 export function roleFromClerk(role: unknown): Mapped<RoleFields> & { key: string; name: string } {
   const record = clerkObject(role, "role");
-  const named = <T>(read: () => T): T => {
-    try {
-      return read();
-    } catch (error) {
-      throw new ConvexError(`${error instanceof ConvexError ? error.data : String(error)} (role ${record.id})`);
-    }
-  };
+  const named = forObject("role", record.id);
   const key = named(() => clerkKey(record.key, "role.key"));
   const permissions = named(() =>
     boundedList(Array.isArray(record.permissions) ? record.permissions : [], "role.permissions").map((p, i) => {
