@@ -14,3 +14,6 @@ export const clerk = clerkSync<DataModel>({
     },
   },
 });
+
+// Where hooks run when hookMode is "afterCommit" (this app keeps the default, "inline").
+export const runHook = clerk.runHook;

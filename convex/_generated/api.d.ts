@@ -13,9 +13,11 @@ import type {
   FilterApi,
   FunctionReference,
 } from "convex/server";
+import type * as articles from "../articles.js";
 import type * as clerk from "../clerk.js";
 import type * as memberships from "../memberships.js";
 import type * as organizations from "../organizations.js";
+import type * as roles from "../roles.js";
 import type * as users from "../users.js";
 
 /**
@@ -27,9 +29,11 @@ import type * as users from "../users.js";
  * ```
  */
 declare const fullApi: ApiFromModules<{
+  articles: typeof articles;
   clerk: typeof clerk;
   memberships: typeof memberships;
   organizations: typeof organizations;
+  roles: typeof roles;
   users: typeof users;
 }>;
 export declare const api: FilterApi<
