@@ -1,6 +1,23 @@
-export * from "./mapping.js";
-export * from "./schema.js";
-export * from "./sync.js";
-export * from "./entitlement.js";
-export * from "./billingMapping.js";
-export * from "./invitationMapping.js";
+// The package's public surface. Internal helpers (values.ts, the engine's
+// factory) are not exported; kinds' fields and default mappers are.
+export { clerkSync, type ClerkHooks, type ClerkSyncOptions, type KindHooks, type Mapper } from "./sync.js";
+export { clerkTables, defaultTableNames, type TableNames } from "./schema.js";
+export {
+  CASCADE_STEP,
+  MAX_ID_PAGE,
+  MAX_MEMBERSHIP_BATCH,
+  MAX_UPSERT_BATCH,
+  deleteOutcome,
+  upsertCounts,
+  upsertOutcome,
+  type DeleteOutcome,
+  type HookMode,
+  type UpsertCounts,
+  type UpsertOutcome,
+} from "./engine.js";
+export { clerkSyncErrorCodes, isClerkSyncError, type ClerkSyncErrorCode, type ClerkSyncErrorData } from "./errors.js";
+export { tombstoneFields, type Mapped } from "./values.js";
+export { userFields, userFromClerk, type UserFields } from "./kinds/users.js";
+export { organizationFields, organizationFromClerk, type OrganizationFields } from "./kinds/organizations.js";
+export { membershipFields, membershipFromClerk, type MembershipFields } from "./kinds/memberships.js";
+export type { MembershipDoc, OrganizationDoc, StoredMembership, StoredOrganization, StoredUser, UserDoc } from "./types.js";

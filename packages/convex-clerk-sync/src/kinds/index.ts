@@ -1,0 +1,13 @@
+/**
+ * Every kind the sync knows, in the order their tables are listed. A new kind
+ * is a module beside these (see ../ENGINE.md) and one entry here.
+ */
+import { membershipKind } from "./memberships.js";
+import { organizationKind } from "./organizations.js";
+import { userKind } from "./users.js";
+
+export const kinds = [userKind, organizationKind, membershipKind] as const;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** Every kind's tables, keyed by their default names. */
+export type KindTables = UnionToIntersection<ReturnType<(typeof kinds)[number]["tables"]>>;
