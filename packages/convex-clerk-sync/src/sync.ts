@@ -23,6 +23,13 @@ import { membershipFromClerk, membershipFunctions, type MappedMembership, type M
 import { organizationFromClerk, organizationFunctions, type OrganizationFields } from "./kinds/organizations.js";
 import { userFromClerk, userFunctions, type UserFields } from "./kinds/users.js";
 import { defaultTableNames } from "./schema.js";
+import { createEntitlements } from "./entitlements.js";
+import { createInvitationHelpers } from "./invitations.js";
+import { invitationFromClerk, invitationFunctions } from "./kinds/invitations.js";
+import { planFunctions } from "./kinds/plans.js";
+import { subscriptionItemFunctions } from "./kinds/subscriptionItems.js";
+import { subscriptionFunctions } from "./kinds/subscriptions.js";
+import type { InvitationDoc, PlanDoc, SubscriptionDoc, SubscriptionItemDoc } from "./types.js";
 import type { MembershipDoc, OrganizationDoc, TableNamesOf, UserDoc } from "./types.js";
 import type { Mapped } from "./values.js";
 
@@ -40,7 +47,11 @@ export type KindHooks<Event extends string, Ctx, D> = { [K in `${Event}.created`
  */
 export type ClerkHooks<DM extends GenericDataModel, N = {}> = KindHooks<"user", GenericMutationCtx<DM>, UserDoc<DM, N>> &
   KindHooks<"organization", GenericMutationCtx<DM>, OrganizationDoc<DM, N>> &
-  KindHooks<"organizationMembership", GenericMutationCtx<DM>, MembershipDoc<DM, N>>;
+  KindHooks<"organizationMembership", GenericMutationCtx<DM>, MembershipDoc<DM, N>> &
+  KindHooks<"organizationInvitation", GenericMutationCtx<DM>, InvitationDoc<DM, N>> &
+  KindHooks<"subscription", GenericMutationCtx<DM>, SubscriptionDoc<DM, N>> &
+  KindHooks<"subscriptionItem", GenericMutationCtx<DM>, SubscriptionItemDoc<DM, N>> &
+  KindHooks<"plan", GenericMutationCtx<DM>, PlanDoc<DM, N>>;
 
 /**
  * Turns Clerk's object into the stored fields; gets the default mapping to
@@ -138,6 +149,10 @@ export function clerkSync<
   const identity = createIdentity<UserDoc<DM, N>>(engine, options.modules?.users ?? "users");
   const authorization = createAuthorization<MembershipDoc<DM, N>, OrganizationDoc<DM, N>, Role, Permission>(engine);
 
+  const entitlements = createEntitlements<SubscriptionItemDoc<DM, N>>(engine);
+  const invitationHelpers = createInvitationHelpers<InvitationDoc<DM, N>>(engine);
+  const items = subscriptionItemFunctions(engine);
+
   return {
     /** The table names in use, by table key. */
     tables: names as { [K in keyof typeof defaultTableNames]: string },
@@ -147,6 +162,12 @@ export function clerkSync<
     users: { ...userFunctions<UserDoc<DM, N>>(engine, mapUser), ...identity.functions },
     organizations: organizationFunctions(engine, mapOrganization),
     memberships: membershipFunctions(engine, mapMembership, mapOrganization),
+    ...entitlements,
+    ...invitationHelpers,
+    subscriptions: subscriptionFunctions(engine, items.upsertItem),
+    subscriptionItems: items.functions,
+    plans: planFunctions(engine),
+    invitations: invitationFunctions(engine, invitationFromClerk),
     /** For hookMode "afterCommit": export from clerk.ts (or modules.hooks) as `runHook`. */
     runHook: engine.runHookFunction,
   };

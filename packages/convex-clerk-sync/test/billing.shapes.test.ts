@@ -107,8 +107,17 @@ describe("subscription items: the webhook and Backend API shapes", () => {
 });
 
 describe("subscriptions, plans and invitations", () => {
-  test("subscription.created maps the subscription with a user payer", () => {
-    expect(subscriptionFromClerk(subscriptionCreated.data)).toEqual({
+  test("subscription.created maps the subscription with a user payer, and its items with the subscription's id and payer", () => {
+    const { items, ...subscription } = subscriptionFromClerk(subscriptionCreated.data);
+    expect(items).toEqual([
+      {
+        ...subscriptionItemFromClerk(subscriptionCreated.data.items[0]),
+        subscriptionId: "csub_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+        payerId: "cpayer_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+        userId: USER,
+      },
+    ]);
+    expect(subscription).toEqual({
       externalId: "csub_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
       status: "active",
       payerId: "cpayer_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
@@ -126,6 +135,9 @@ describe("subscriptions, plans and invitations", () => {
     const subscription = clone(subscriptionCreated.data) as Record<string, unknown>;
     delete subscription.payer;
     expect(() => subscriptionFromClerk(subscription)).toThrow(/subscription.payer is missing/);
+    const badItem = clone(subscriptionCreated.data);
+    (badItem.items[0] as Record<string, unknown>).period_start = null;
+    expect(() => subscriptionFromClerk(badItem)).toThrow(/subscription.items\[0\].period_start must not be null/);
     const noTimestamps = clone(subscriptionCreated.data) as Record<string, unknown>;
     for (const key of ["active_at", "canceled_at", "ended_at", "past_due_at"]) delete noTimestamps[key];
     expect(subscriptionFromClerk(noTimestamps)).toMatchObject({ activeAt: undefined });
