@@ -58,7 +58,7 @@ const events: Event[] = [
 // The documents Clerk's data maps to, written out by hand.
 const storedOrgV1 = { externalId: ORG, name: "Acme", slug: "acme-inc", imageUrl: "https://img.clerk.com/xxxxxx", clerkUpdatedAt: T0 };
 const storedOrgV2 = { externalId: ORG, name: "Acme Renamed", slug: "acme-renamed", clerkUpdatedAt: T0 + 100 };
-const storedMemV1 = { externalId: MEM, organizationId: ORG, userId: USER, role: "org:member", clerkUpdatedAt: T0 + 10 };
+const storedMemV1 = { externalId: MEM, organizationId: ORG, userId: USER, role: "org:member", clerkUpdatedAt: T0 + 10, clerkCreatedAt: memCreated.data.created_at };
 const storedMemV2 = {
   ...storedMemV1,
   role: "org:admin",

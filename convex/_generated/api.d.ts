@@ -19,6 +19,7 @@ import type * as invitations from "../invitations.js";
 import type * as memberships from "../memberships.js";
 import type * as organizations from "../organizations.js";
 import type * as plans from "../plans.js";
+import type * as roles from "../roles.js";
 import type * as subscriptionItems from "../subscriptionItems.js";
 import type * as subscriptions from "../subscriptions.js";
 import type * as users from "../users.js";
@@ -38,6 +39,7 @@ declare const fullApi: ApiFromModules<{
   memberships: typeof memberships;
   organizations: typeof organizations;
   plans: typeof plans;
+  roles: typeof roles;
   subscriptionItems: typeof subscriptionItems;
   subscriptions: typeof subscriptions;
   users: typeof users;

@@ -218,10 +218,10 @@ export function createEngine(config: EngineConfig) {
     return "updated";
   }
 
-  /** Keeps a tombstone for the id (once). */
-  async function tombstone(ctx: AnyCtx, k: Kind, externalId: string) {
+  /** Keeps a tombstone for the id (once), with the kind's extra tombstone fields, if any. */
+  async function tombstone(ctx: AnyCtx, k: Kind, externalId: string, extra: Record<string, Value> = {}) {
     if (!k.tombstones) throw new Error(`${k.name} keeps no tombstones`);
-    if (!(await isDeleted(ctx, k, externalId))) await ctx.db.insert(k.tombstones, { externalId, deletedAt: Date.now() });
+    if (!(await isDeleted(ctx, k, externalId))) await ctx.db.insert(k.tombstones, { ...extra, externalId, deletedAt: Date.now() });
   }
 
   /** Removes a stored document (its hook runs) without a tombstone: for cascades and superseded documents. */
@@ -235,10 +235,10 @@ export function createEngine(config: EngineConfig) {
    * cascade over the kinds that declare this one their parent. Never ordered
    * by updated_at: a delete always wins.
    */
-  async function remove(ctx: AnyCtx, k: Kind, externalId: string): Promise<"deleted" | "absent"> {
+  async function remove(ctx: AnyCtx, k: Kind, externalId: string, extra: Record<string, Value> = {}): Promise<"deleted" | "absent"> {
     const existing = await byExternalId(ctx, k.table, externalId);
     if (existing) await removeDoc(ctx, k, existing);
-    await tombstone(ctx, k, externalId);
+    await tombstone(ctx, k, externalId, extra);
     if (children.some((r) => r.parent === k.name)) await cascade(ctx, k.name, externalId);
     return existing ? "deleted" : "absent";
   }

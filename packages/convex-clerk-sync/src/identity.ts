@@ -4,6 +4,13 @@ import { v } from "convex/values";
 import type { Engine, UpsertOutcome } from "./engine.js";
 import { clerkError } from "./errors.js";
 
+/** What currentStatus answers. */
+export type CurrentStatus<UserDoc> =
+  | { status: "signedOut" }
+  | { status: "notSynced"; userId: string }
+  | { status: "deleted"; userId: string }
+  | { status: "synced"; userId: string; user: UserDoc };
+
 type AuthCtx = { auth: GenericQueryCtx<any>["auth"] };
 
 /** The Clerk user id of the signed-in user (the token's `subject`); a ConvexError `NotSignedIn` when there is none. */
@@ -45,6 +52,23 @@ export function createIdentity<UserDoc>(engine: Engine, usersModule: string) {
     }),
     /** The signed-in user's document, or null (signed out, or not synced yet: currentStatus tells them apart). */
     current: engine.config.query({ args: {}, handler: async (ctx) => await getCurrentUser(ctx) }),
+    /**
+     * Where the signed-in user stands: `{status: "signedOut"}`, `{status:
+     * "notSynced", userId}` (signed in before the first webhook: call
+     * getCurrentUserOrSync), `{status: "deleted", userId}` or `{status:
+     * "synced", userId, user}`.
+     */
+    currentStatus: engine.config.query({
+      args: {},
+      handler: async (ctx): Promise<CurrentStatus<UserDoc>> => {
+        const identity = await ctx.auth.getUserIdentity();
+        if (!identity) return { status: "signedOut" };
+        const userId = identity.subject;
+        const user = await getUser(ctx, userId);
+        if (user) return { status: "synced", userId, user };
+        return { status: (await engine.isDeleted(ctx, users, userId)) ? "deleted" : "notSynced", userId };
+      },
+    }),
     /**
      * The signed-in user's document; when the webhook has not arrived yet,
      * reads the user from Clerk's Backend API (CLERK_SECRET_KEY) and stores it

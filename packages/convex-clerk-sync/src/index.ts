@@ -16,11 +16,22 @@ export {
   type UpsertOutcome,
 } from "./engine.js";
 export { clerkSyncErrorCodes, isClerkSyncError, type ClerkSyncErrorCode, type ClerkSyncErrorData } from "./errors.js";
-export { tombstoneFields, type Mapped } from "./values.js";
+export { LIMITS, tombstoneFields, type Mapped } from "./values.js";
 export { userFields, userFromClerk, type UserFields } from "./kinds/users.js";
 export { organizationFields, organizationFromClerk, type OrganizationFields } from "./kinds/organizations.js";
-export { membershipFields, membershipFromClerk, type MembershipFields } from "./kinds/memberships.js";
-export type { MembershipDoc, OrganizationDoc, StoredMembership, StoredOrganization, StoredUser, UserDoc } from "./types.js";
+export { membershipFields, membershipFromClerk, membershipTombstoneFields, type MembershipFields } from "./kinds/memberships.js";
+export { roleFields, roleFromClerk, type RoleFields } from "./kinds/roles.js";
+export type { CurrentStatus } from "./identity.js";
+export type {
+  MembershipDoc,
+  OrganizationDoc,
+  RoleDoc,
+  StoredMembership,
+  StoredOrganization,
+  StoredRole,
+  StoredUser,
+  UserDoc,
+} from "./types.js";
 export { entitles, entitlementsOf, payerFromClerk, type Entitlements, type EntitlementItem, type EntitlementPlan, type Payer } from "./entitlements.js";
 export { isPending } from "./invitations.js";
 export { invitationFields, invitationFromClerk, normalizeEmail, type InvitationFields } from "./kinds/invitations.js";

@@ -23,6 +23,7 @@ import { membershipFromClerk, membershipFunctions, type MappedMembership, type M
 import { organizationFromClerk, organizationFunctions, type OrganizationFields } from "./kinds/organizations.js";
 import { userFromClerk, userFunctions, type UserFields } from "./kinds/users.js";
 import { defaultTableNames } from "./schema.js";
+import { roleFromClerk, roleFunctions, type RoleFields } from "./kinds/roles.js";
 import { createEntitlements } from "./entitlements.js";
 import { createInvitationHelpers } from "./invitations.js";
 import { invitationFromClerk, invitationFunctions } from "./kinds/invitations.js";
@@ -30,7 +31,7 @@ import { planFunctions } from "./kinds/plans.js";
 import { subscriptionItemFunctions } from "./kinds/subscriptionItems.js";
 import { subscriptionFunctions } from "./kinds/subscriptions.js";
 import type { InvitationDoc, PlanDoc, SubscriptionDoc, SubscriptionItemDoc } from "./types.js";
-import type { MembershipDoc, OrganizationDoc, TableNamesOf, UserDoc } from "./types.js";
+import type { MembershipDoc, OrganizationDoc, RoleDoc, TableNamesOf, UserDoc } from "./types.js";
 import type { Mapped } from "./values.js";
 
 type Handler<Ctx, D> = (ctx: Ctx, doc: D) => Promise<void> | void;
@@ -48,6 +49,7 @@ export type KindHooks<Event extends string, Ctx, D> = { [K in `${Event}.created`
 export type ClerkHooks<DM extends GenericDataModel, N = {}> = KindHooks<"user", GenericMutationCtx<DM>, UserDoc<DM, N>> &
   KindHooks<"organization", GenericMutationCtx<DM>, OrganizationDoc<DM, N>> &
   KindHooks<"organizationMembership", GenericMutationCtx<DM>, MembershipDoc<DM, N>> &
+  KindHooks<"role", GenericMutationCtx<DM>, RoleDoc<DM, N>> &
   KindHooks<"organizationInvitation", GenericMutationCtx<DM>, InvitationDoc<DM, N>> &
   KindHooks<"subscription", GenericMutationCtx<DM>, SubscriptionDoc<DM, N>> &
   KindHooks<"subscriptionItem", GenericMutationCtx<DM>, SubscriptionItemDoc<DM, N>> &
@@ -76,6 +78,7 @@ export type ClerkSyncOptions<DM extends GenericDataModel, N extends TableNamesOf
     user?: Mapper<UserFields, UserDoc<DM, N>>;
     organization?: Mapper<OrganizationFields, OrganizationDoc<DM, N>>;
     membership?: Mapper<MembershipFields, MembershipDoc<DM, N>>;
+    role?: Mapper<RoleFields, RoleDoc<DM, N>>;
   };
   hooks?: ClerkHooks<DM, N>;
   /**
@@ -107,8 +110,9 @@ export type ClerkSyncOptions<DM extends GenericDataModel, N extends TableNamesOf
 
 /**
  * Builds the functions the runtime calls and the helpers for app code, over
- * the app's own tables. Export `sync.users`, `sync.organizations` and
- * `sync.memberships` from users.ts, organizations.ts and memberships.ts.
+ * the app's own tables. Export `sync.users`, `sync.organizations`,
+ * `sync.memberships` and `sync.roles` from users.ts, organizations.ts,
+ * memberships.ts and roles.ts.
  *
  * Type arguments: your DataModel; the role keys and permission keys your app
  * uses (checked in requireRole and requirePermission); and the table names
@@ -145,6 +149,7 @@ export function clerkSync<
   const mapUser = mapper(userFromClerk, options.map?.user as never);
   const mapOrganization = mapper(organizationFromClerk, options.map?.organization as never);
   const mapMembership = mapper<MembershipFields, MappedMembership>(membershipFromClerk, options.map?.membership as never);
+  const mapRole = mapper(roleFromClerk, options.map?.role as never);
 
   const identity = createIdentity<UserDoc<DM, N>>(engine, options.modules?.users ?? "users");
   const authorization = createAuthorization<MembershipDoc<DM, N>, OrganizationDoc<DM, N>, Role, Permission>(engine);
@@ -162,6 +167,7 @@ export function clerkSync<
     users: { ...userFunctions<UserDoc<DM, N>>(engine, mapUser), ...identity.functions },
     organizations: organizationFunctions(engine, mapOrganization),
     memberships: membershipFunctions(engine, mapMembership, mapOrganization),
+    roles: roleFunctions(engine, mapRole),
     ...entitlements,
     ...invitationHelpers,
     subscriptions: subscriptionFunctions(engine, items.upsertItem),

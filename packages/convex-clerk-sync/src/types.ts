@@ -2,6 +2,7 @@ import type { DocumentByName, GenericDataModel, TableNamesInDataModel } from "co
 import type { SystemFields } from "./engine.js";
 import type { MembershipFields } from "./kinds/memberships.js";
 import type { OrganizationFields } from "./kinds/organizations.js";
+import type { RoleFields } from "./kinds/roles.js";
 import type { UserFields } from "./kinds/users.js";
 import type { InvitationFields } from "./kinds/invitations.js";
 import type { PlanFields } from "./kinds/plans.js";
@@ -12,6 +13,7 @@ import type { TableNames } from "./schema.js";
 export type StoredUser = UserFields & SystemFields;
 export type StoredOrganization = OrganizationFields & SystemFields;
 export type StoredMembership = MembershipFields & SystemFields;
+export type StoredRole = RoleFields & SystemFields;
 
 /** The name a table key has in the app: the one given in `tables`, else the default. */
 export type TableName<N, K extends keyof TableNames> = K extends keyof N ? (N[K] extends string ? N[K] : K) : K;
@@ -21,6 +23,7 @@ export type DocOf<DM extends GenericDataModel, N, K extends keyof TableNames, Fa
 export type UserDoc<DM extends GenericDataModel, N = {}> = DocOf<DM, N, "users", StoredUser>;
 export type OrganizationDoc<DM extends GenericDataModel, N = {}> = DocOf<DM, N, "organizations", StoredOrganization>;
 export type MembershipDoc<DM extends GenericDataModel, N = {}> = DocOf<DM, N, "memberships", StoredMembership>;
+export type RoleDoc<DM extends GenericDataModel, N = {}> = DocOf<DM, N, "roles", StoredRole>;
 
 /** Table names an app may give: each one a table of its schema. */
 export type TableNamesOf<DM extends GenericDataModel> = Partial<Record<keyof TableNames, TableNamesInDataModel<DM>>>;

@@ -56,13 +56,77 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return left.length === right.size && left.every(([key, value]) => right.has(key) && deepEqual(value, right.get(key)));
 }
 
-// The two fields every Clerk object needs here: a non-empty id and a numeric updated_at.
-export function clerkObject(value: unknown, kind: string): Record<string, unknown> & { id: string; updated_at: number } {
-  if (!isRecord(value)) throw new ConvexError(`${kind} must be a Clerk ${kind} object`);
-  const id = text(value.id);
-  if (!id) throw new ConvexError(`${kind}.id must be a non-empty string`);
-  if (typeof value.updated_at !== "number" || !Number.isFinite(value.updated_at)) {
-    throw new ConvexError(`${kind}.updated_at must be a number (${kind} ${id})`);
+/**
+ * Bounds on what Clerk sends, well above what it makes, so one poisoned or
+ * mistaken payload cannot block an object for good (a far-future updated_at
+ * would make every real update stale) nor exceed Convex's limits.
+ */
+export const LIMITS = {
+  /** Clerk ids are a prefix and 27 base62 characters (user_2g7np7Hrk0SN6kj5EDMLDaKNL0S): 128 leaves room. */
+  idLength: 128,
+  /** Role and permission keys (org:posts:create). */
+  keyLength: 128,
+  /** Permissions of a role or a membership (Convex arrays hold at most 8,192 values). */
+  listLength: 1_000,
+  /** How far ahead of this transaction's clock a timestamp may be: clocks drift, not by a day. */
+  futureMs: 24 * 60 * 60 * 1000,
+};
+
+// Printable ASCII without spaces: no NUL, no right-to-left override, no look-alikes.
+const ID_OR_KEY = /^[\x21-\x7e]+$/;
+
+/** A Clerk id (trimmed), or a ConvexError naming the field. */
+export function clerkId(value: unknown, field: string): string {
+  const id = text(value);
+  if (!id) throw new ConvexError(`${field} must be a non-empty string`);
+  if (id.length > LIMITS.idLength || !ID_OR_KEY.test(id)) {
+    throw new ConvexError(`${field} must be a Clerk id: at most ${LIMITS.idLength} printable characters without spaces`);
   }
-  return { ...value, id, updated_at: value.updated_at };
+  return id;
+}
+
+/** A role or permission key (trimmed), or a ConvexError naming the field. */
+export function clerkKey(value: unknown, field: string): string {
+  const key = text(value);
+  if (!key) throw new ConvexError(`${field} must be a non-empty string`);
+  if (key.length > LIMITS.keyLength || !ID_OR_KEY.test(key)) {
+    throw new ConvexError(`${field} must be a key of at most ${LIMITS.keyLength} printable characters without spaces`);
+  }
+  return key;
+}
+
+/** A Clerk timestamp (ms): a finite number from 0 to a day ahead of now. */
+export function clerkTime(value: unknown, field: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new ConvexError(`${field} must be a number`);
+  if (value < 0 || value > Date.now() + LIMITS.futureMs) {
+    throw new ConvexError(`${field} must be a time in ms from 0 to a day ahead of now, not ${value}`);
+  }
+  return value;
+}
+
+/** An array of at most LIMITS.listLength items, or a ConvexError naming the field. */
+export function boundedList(value: unknown[], field: string): unknown[] {
+  if (value.length > LIMITS.listLength) {
+    throw new ConvexError(`${field} holds ${value.length} items; Clerk never sends more than ${LIMITS.listLength}`);
+  }
+  return value;
+}
+
+// The fields every Clerk object needs here: a Clerk id and an updated_at in
+// bounds (and created_at, when present).
+export function clerkObject(
+  value: unknown,
+  kind: string,
+): Record<string, unknown> & { id: string; updated_at: number; created_at: number | undefined } {
+  if (!isRecord(value)) throw new ConvexError(`${kind} must be a Clerk ${kind} object`);
+  const id = clerkId(value.id, `${kind}.id`);
+  let updatedAt: number;
+  let createdAt: number | undefined;
+  try {
+    updatedAt = clerkTime(value.updated_at, `${kind}.updated_at`);
+    createdAt = value.created_at === undefined || value.created_at === null ? undefined : clerkTime(value.created_at, `${kind}.created_at`);
+  } catch (error) {
+    throw new ConvexError(`${(error as ConvexError<string>).data} (${kind} ${id})`);
+  }
+  return { ...value, id, updated_at: updatedAt, created_at: createdAt };
 }

@@ -60,6 +60,21 @@ const kinds: KindCase[] = [
     listed: (id) => ({ id, organizationId: "org_engine", userId: `user_of_${id}` }),
   },
   {
+    module: "roles",
+    table: "roles",
+    one: "role",
+    many: "roles",
+    clerk: (id, updated_at, variant = 0) => ({
+      id,
+      updated_at,
+      key: `org:role_${id}`,
+      name: "Role",
+      permissions: [{ id: `perm_${variant}`, key: `org:thing:${variant}` }],
+    }),
+    deleteArgs: (id) => ({ roleId: id }),
+    listed: (id) => id,
+  },
+  {
     module: "invitations",
     table: "invitations",
     one: "invitation",

@@ -4,9 +4,9 @@
  * Removed with their organization or their user (cascade relations).
  */
 import { defineTable } from "convex/server";
-import { ConvexError, v, type Infer } from "convex/values";
-import { deleteOutcome, MAX_MEMBERSHIP_BATCH, type AnyCtx, type Engine } from "../engine.js";
-import { clerkObject, isRecord, text, tombstoneFields, type Mapped } from "../values.js";
+import { ConvexError, v, type Infer, type Value } from "convex/values";
+import { deleteOutcome, MAX_MEMBERSHIP_BATCH, type AnyCtx, type AnyDoc, type Engine } from "../engine.js";
+import { boundedList, clerkId, clerkKey, clerkObject, definedFields, isRecord, text, tombstoneFields, type Mapped } from "../values.js";
 import type { OrganizationFields } from "./organizations.js";
 
 /** The default fields of a membership document. */
@@ -17,6 +17,21 @@ export const membershipFields = {
   role: v.string(), // "org:admin", "org:member", a custom key, or an older "admin"/"basic_member"
   permissions: v.optional(v.array(v.string())),
   clerkUpdatedAt: v.number(),
+  // Clerk's created_at: of two memberships of one user in one organization, the newest wins.
+  // Optional: documents stored by 0.1.0 have none until their next event or reconcile.
+  clerkCreatedAt: v.optional(v.number()),
+};
+
+/**
+ * A membership's tombstone also keeps its pair and created_at (from the
+ * deleted membership's payload), so a late event of an older membership of the
+ * same pair is refused after the newer one's deletion.
+ */
+export const membershipTombstoneFields = {
+  ...tombstoneFields,
+  organizationId: v.optional(v.string()),
+  userId: v.optional(v.string()),
+  clerkCreatedAt: v.optional(v.number()),
 };
 export type MembershipFields = Infer<ReturnType<typeof v.object<typeof membershipFields>>>;
 export type MappedMembership = Mapped<MembershipFields> & { organizationId: string; userId: string; role: string };
@@ -31,7 +46,9 @@ export const membershipKind = {
       .index("byExternalId", ["externalId"])
       .index("byOrganizationAndUser", ["organizationId", "userId"])
       .index("byUser", ["userId"]),
-    deletedMemberships: defineTable(tombstoneFields).index("byExternalId", ["externalId"]),
+    deletedMemberships: defineTable(membershipTombstoneFields)
+      .index("byExternalId", ["externalId"])
+      .index("byOrganizationAndUser", ["organizationId", "userId"]),
   }),
   cascadesFrom: [
     { parent: "organizations", arg: "organizationId", field: "organizationId", index: "byOrganizationAndUser" },
@@ -42,14 +59,22 @@ export const membershipKind = {
 /** Maps a Clerk OrganizationMembership object. */
 export function membershipFromClerk(membership: unknown): MappedMembership {
   const record = clerkObject(membership, "membership");
-  const organizationId = isRecord(record.organization) ? text(record.organization.id) : undefined;
-  if (!organizationId) throw new ConvexError(`membership.organization.id must be a non-empty string (membership ${record.id})`);
-  const userId = isRecord(record.public_user_data) ? text(record.public_user_data.user_id) : undefined;
-  if (!userId) throw new ConvexError(`membership.public_user_data.user_id must be a non-empty string (membership ${record.id})`);
-  const role = text(record.role);
-  if (!role) throw new ConvexError(`membership.role must be a non-empty string (membership ${record.id})`);
+  const named = <T>(read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      throw new ConvexError(`${error instanceof ConvexError ? error.data : String(error)} (membership ${record.id})`);
+    }
+  };
+  const organizationId = named(() => clerkId(isRecord(record.organization) ? record.organization.id : undefined, "membership.organization.id"));
+  const userId = named(() => clerkId(isRecord(record.public_user_data) ? record.public_user_data.user_id : undefined, "membership.public_user_data.user_id"));
+  const role = named(() => clerkKey(record.role, "membership.role"));
   const permissions = Array.isArray(record.permissions)
-    ? record.permissions.filter((p): p is string => typeof p === "string")
+    ? named(() =>
+        boundedList(record.permissions as unknown[], "membership.permissions")
+          .filter((p): p is string => typeof p === "string")
+          .map((p, i) => clerkKey(p, `membership.permissions[${i}]`)),
+      )
     : undefined;
   return {
     externalId: record.id,
@@ -58,14 +83,37 @@ export function membershipFromClerk(membership: unknown): MappedMembership {
     role,
     permissions,
     clerkUpdatedAt: record.updated_at,
+    clerkCreatedAt: record.created_at,
   };
 }
 
-// The membership's nested organization as an organization, or undefined when it has none usable.
+// The membership's nested organization, or undefined when it has none (an
+// organization with an id and updated_at is mapped, and refused when out of bounds).
 function nestedOrganization(membership: unknown): unknown {
   if (!isRecord(membership) || !isRecord(membership.organization)) return undefined;
   const organization = membership.organization;
-  return typeof organization.updated_at === "number" && text(organization.id) ? organization : undefined;
+  return organization.updated_at !== undefined && organization.updated_at !== null && text(organization.id) ? organization : undefined;
+}
+
+type Version = { externalId: string; clerkCreatedAt?: number; clerkUpdatedAt?: number };
+/**
+ * Whether membership `a` supersedes `b` of the same organization and user:
+ * the newer Clerk created_at, then the newer updated_at, then the greater id
+ * (so that every pair has one winner). When either lacks created_at (stored
+ * by 0.1.0), updated_at alone decides.
+ */
+export function supersedes(a: Version, b: Version): boolean {
+  if (a.clerkCreatedAt !== undefined && b.clerkCreatedAt !== undefined && a.clerkCreatedAt !== b.clerkCreatedAt) {
+    return a.clerkCreatedAt > b.clerkCreatedAt;
+  }
+  if (a.clerkUpdatedAt !== undefined && b.clerkUpdatedAt !== undefined && a.clerkUpdatedAt !== b.clerkUpdatedAt) {
+    return a.clerkUpdatedAt > b.clerkUpdatedAt;
+  }
+  return a.externalId > b.externalId;
+}
+
+function pairOf(m: { organizationId: string; userId: string; clerkCreatedAt?: number }): Record<string, Value> {
+  return definedFields({ organizationId: m.organizationId, userId: m.userId, clerkCreatedAt: m.clerkCreatedAt });
 }
 
 /** The functions of memberships.ts. */
@@ -89,7 +137,31 @@ export function membershipFunctions(
     // A deleted membership, or one of a deleted user: never brought back.
     if (await engine.isDeleted(ctx, memberships, fields.externalId)) return "deleted" as const;
     if (await engine.isDeleted(ctx, users, fields.userId)) return "deleted" as const;
-    return await engine.write(ctx, memberships, fields);
+    // One membership per organization and user: a newer one of the pair, stored
+    // or deleted, supersedes this one, which is then tombstoned for good.
+    const pair = (q: any) => q.eq("organizationId", fields.organizationId).eq("userId", fields.userId);
+    const others = ((await ctx.db.query(memberships.table).withIndex("byOrganizationAndUser", pair).collect()) as AnyDoc[]).filter(
+      (d) => d.externalId !== fields.externalId,
+    );
+    const deletedOthers = ((await ctx.db.query(memberships.tombstones!).withIndex("byOrganizationAndUser", pair).collect()) as AnyDoc[])
+      .filter((d) => d.externalId !== fields.externalId && d.clerkCreatedAt !== undefined)
+      .map((d) => ({ externalId: d.externalId as string, clerkCreatedAt: d.clerkCreatedAt as number }));
+    const versions = [...(others as unknown as Version[]), ...deletedOthers];
+    if (versions.some((other) => supersedes(other, fields))) {
+      const mine = await engine.byExternalId(ctx, memberships.table, fields.externalId);
+      if (mine) await engine.removeDoc(ctx, memberships, mine);
+      await engine.tombstone(ctx, memberships, fields.externalId, pairOf(fields));
+      return "deleted" as const;
+    }
+    const outcome = await engine.write(ctx, memberships, fields);
+    // Only a write that stands removes the older ones (a stale event changes nothing).
+    if (outcome !== "stale") {
+      for (const older of others) {
+        await engine.removeDoc(ctx, memberships, older);
+        await engine.tombstone(ctx, memberships, older.externalId as string, pairOf(older as never));
+      }
+    }
+    return outcome;
   }
 
   return {
@@ -114,9 +186,15 @@ export function membershipFunctions(
       args: { membership: v.any() },
       returns: deleteOutcome,
       handler: async (ctx, { membership }) => {
-        const externalId = text((membership as { id?: unknown } | null)?.id);
-        if (!externalId) throw new ConvexError("membership.id must be a non-empty string");
-        return await engine.remove(ctx as never, memberships, externalId);
+        const externalId = clerkId((membership as { id?: unknown } | null)?.id, "membership.id");
+        // The pair and created_at, when the payload is a whole membership (Clerk sends one), go into the tombstone.
+        let pair: Record<string, Value> = {};
+        try {
+          pair = pairOf(membershipFromClerk(membership));
+        } catch {
+          // only an id: the tombstone keeps the id alone
+        }
+        return await engine.remove(ctx as never, memberships, externalId, pair);
       },
     }),
     /** The next step of a cascade; scheduled by the deletes above, not called by the runtime. */

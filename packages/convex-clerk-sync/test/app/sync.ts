@@ -2,7 +2,7 @@ import { clerkSync, type ClerkHooks } from "../../src/index.js";
 import type { DataModel } from "./schema";
 
 // Every hook appends a row, so a test can count calls per effective change.
-const hookNames = ["user", "organization", "organizationMembership"].flatMap((kind) =>
+const hookNames = ["user", "organization", "organizationMembership", "role"].flatMap((kind) =>
   ["created", "updated", "deleted"].map((change) => `${kind}.${change}`),
 ) as (keyof ClerkHooks<DataModel>)[];
 const hooks: ClerkHooks<DataModel> = Object.fromEntries(
