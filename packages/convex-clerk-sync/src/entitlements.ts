@@ -7,7 +7,7 @@ import type { GenericQueryCtx } from "convex/server";
 import type { Engine } from "./engine.js";
 import { clerkError } from "./errors.js";
 import { signedInSubject } from "./identity.js";
-import { text } from "./values.js";
+import { optionalClerkId } from "./values.js";
 
 /** Who pays: a user or an organization. */
 export type Payer = { userId: string } | { organizationId: string };
@@ -21,9 +21,9 @@ export type Payer = { userId: string } | { organizationId: string };
 export function payerFromClerk(payer: unknown): Payer | undefined {
   if (typeof payer !== "object" || payer === null) return undefined;
   const { organization_id, user_id } = payer as Record<string, unknown>;
-  const organizationId = text(organization_id);
+  const organizationId = optionalClerkId(organization_id, "payer.organization_id");
   if (organizationId) return { organizationId };
-  const userId = text(user_id);
+  const userId = optionalClerkId(user_id, "payer.user_id");
   return userId ? { userId } : undefined;
 }
 

@@ -130,3 +130,8 @@ export function clerkObject(
   }
   return { ...value, id, updated_at: updatedAt, created_at: createdAt };
 }
+
+/** A Clerk id when the field holds a non-empty string (checked as clerkId); undefined for "", null or missing. */
+export function optionalClerkId(value: unknown, field: string): string | undefined {
+  return text(value) === undefined ? undefined : clerkId(value, field);
+}

@@ -182,6 +182,16 @@ describe("subscriptions, plans and invitations", () => {
     expect(() => invitationFromClerk(none)).toThrow(/invitation.organization_id must be a non-empty string/);
   });
 
+  test("ids and keys are bounded as the engine bounds them; a far-future updated_at is refused", () => {
+    expect(() => invitationFromClerk({ ...clone(invitationCreated.data), organization_id: "org 1" })).toThrow(/invitation.organization_id must be a Clerk id/);
+    expect(() => invitationFromClerk({ ...clone(invitationCreated.data), role: "x".repeat(200) })).toThrow(/invitation.role must be a key/);
+    expect(() => subscriptionItemFromClerk({ ...clone(itemCanceled.data), plan_id: "cplan\u0000" })).toThrow(/subscriptionItem.plan_id must be a Clerk id/);
+    expect(() => payerFromClerk({ organization_id: "org_1\u202e" })).toThrow(/payer.organization_id must be a Clerk id/);
+    expect(() => subscriptionItemFromClerk({ ...clone(itemCanceled.data), updated_at: Date.now() + 2 * 86_400_000 })).toThrow(/a day ahead of now/);
+    const many = { ...clone(subscriptionCreated.data), items: Array.from({ length: 1001 }, () => subscriptionCreated.data.items[0]) };
+    expect(() => subscriptionFromClerk(many)).toThrow(/subscription.items holds 1001 items/);
+  });
+
   test("addresses are stored trimmed and lower-cased", () => {
     expect(invitationFromClerk({ ...clone(invitationCreated.data), email_address: " Jane.Doe@ACME.com " }).emailAddress).toBe("jane.doe@acme.com");
   });

@@ -9,7 +9,7 @@ import { ConvexError, v, type Infer } from "convex/values";
 import { MAX_MEMBERSHIP_BATCH, type AnyCtx, type Engine } from "../engine.js";
 import { checkShape } from "../shapes/check.js";
 import { invitationShape } from "../shapes/invitations.js";
-import { clerkObject, isRecord, text, tombstoneFields, type Mapped } from "../values.js";
+import { clerkKey, clerkObject, isRecord, optionalClerkId, text, tombstoneFields, type Mapped } from "../values.js";
 
 /** The default fields of an organization invitation document. */
 export const invitationFields = {
@@ -54,7 +54,9 @@ export function invitationFromClerk(invitation: unknown): MappedInvitation {
   const record = clerkObject(checkShape(invitationShape, invitation, "invitation"), "invitation");
   const nested = isRecord(record.data) ? record.data.public_organization_data : undefined;
   const organizationId =
-    text(record.organization_id) ?? organizationIdOf(record.public_organization_data) ?? organizationIdOf(nested);
+    optionalClerkId(record.organization_id, "invitation.organization_id") ??
+    organizationIdOf(record.public_organization_data, "invitation.public_organization_data.id") ??
+    organizationIdOf(nested, "invitation.data.public_organization_data.id");
   if (!organizationId) {
     throw new ConvexError(`invitation.organization_id must be a non-empty string (invitation ${record.id})`);
   }
@@ -62,14 +64,14 @@ export function invitationFromClerk(invitation: unknown): MappedInvitation {
     externalId: record.id,
     organizationId,
     emailAddress: normalizeEmail(record.email_address as string),
-    role: record.role as string,
+    role: clerkKey(record.role, "invitation.role"),
     roleName: text(record.role_name),
     status: text(record.status),
     expiresAt: typeof record.expires_at === "number" ? record.expires_at : undefined,
     url: text(record.url),
-    inviterId: text(record.inviter_id),
-    userId: text(record.user_id),
-    createdAt: record.created_at as number,
+    inviterId: optionalClerkId(record.inviter_id, "invitation.inviter_id"),
+    userId: optionalClerkId(record.user_id, "invitation.user_id"),
+    createdAt: record.created_at!, // required by the shape, bounded by clerkObject
     clerkUpdatedAt: record.updated_at,
   };
 }
@@ -79,8 +81,8 @@ export function normalizeEmail(address: string): string {
   return address.trim().toLowerCase();
 }
 
-function organizationIdOf(data: unknown): string | undefined {
-  return isRecord(data) ? text(data.id) : undefined;
+function organizationIdOf(data: unknown, field: string): string | undefined {
+  return isRecord(data) ? optionalClerkId(data.id, field) : undefined;
 }
 
 /** The functions of invitations.ts. */

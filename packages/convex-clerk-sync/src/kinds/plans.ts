@@ -5,11 +5,11 @@
  * no longer has is marked archived, as items may still name it.
  */
 import { defineTable } from "convex/server";
-import { ConvexError, v, type Infer } from "convex/values";
+import { v, type Infer } from "convex/values";
 import { MAX_UPSERT_BATCH, type AnyCtx, type Engine } from "../engine.js";
 import { planShape } from "../shapes/billing.js";
 import { checkShape } from "../shapes/check.js";
-import { text, type Mapped } from "../values.js";
+import { boundedList, clerkId, type Mapped } from "../values.js";
 
 /** The default fields of a plan document. */
 export const planFields = {
@@ -38,9 +38,8 @@ export const planKind = {
 /** Maps a Backend API plan (GET /billing/plans, or the plan inside a listed subscription item). */
 export function planFromClerk(plan: unknown): MappedPlan {
   const record = checkShape(planShape, plan, "plan");
-  const id = text(record.id);
-  if (!id) throw new ConvexError("plan.id must be a non-empty string");
-  const features = Array.isArray(record.features) ? (record.features as { slug: string }[]) : [];
+  const id = clerkId(record.id, "plan.id");
+  const features = boundedList(Array.isArray(record.features) ? record.features : [], "plan.features") as { slug: string }[];
   return {
     externalId: id,
     slug: record.slug as string,

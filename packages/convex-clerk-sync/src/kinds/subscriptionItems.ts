@@ -11,7 +11,7 @@ import { payerFromClerk, type Payer } from "../entitlements.js";
 import { MAX_UPSERT_BATCH, type AnyCtx, type AnyDoc, type Engine, type UpsertOutcome } from "../engine.js";
 import { itemSpec } from "../shapes/billing.js";
 import { checkShape } from "../shapes/check.js";
-import { clerkObject, definedFields, isRecord, text, type Mapped } from "../values.js";
+import { clerkObject, definedFields, isRecord, optionalClerkId, text, type Mapped } from "../values.js";
 
 /** The default fields of a subscription item document. */
 export const subscriptionItemFields = {
@@ -73,10 +73,13 @@ export function subscriptionItemFromClerk(item: unknown, parent?: ItemParent, na
     externalId: record.id,
     status: record.status as string,
     isFreeTrial: record.is_free_trial as boolean,
-    subscriptionId: text(record.subscription_id) ?? parent?.subscriptionId,
-    payerId: text(isRecord(record.payer) ? record.payer.id : undefined) ?? text(record.payer_id) ?? parent?.payerId,
+    subscriptionId: optionalClerkId(record.subscription_id, `${name}.subscription_id`) ?? parent?.subscriptionId,
+    payerId:
+      optionalClerkId(isRecord(record.payer) ? record.payer.id : undefined, `${name}.payer.id`) ??
+      optionalClerkId(record.payer_id, `${name}.payer_id`) ??
+      parent?.payerId,
     ...payerFields(payerFromClerk(record.payer) ?? parent?.payer),
-    planId: text(record.plan_id) ?? text(plan?.id),
+    planId: optionalClerkId(record.plan_id, `${name}.plan_id`) ?? optionalClerkId(plan?.id, `${name}.plan.id`),
     planSlug: text(plan?.slug),
     planName: text(plan?.name),
     interval: (record.interval ?? record.plan_period) as string,

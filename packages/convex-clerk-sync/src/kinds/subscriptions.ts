@@ -10,7 +10,7 @@ import { payerFromClerk } from "../entitlements.js";
 import { upsertOutcome, type AnyCtx, type Engine, type UpsertOutcome } from "../engine.js";
 import { subscriptionShape } from "../shapes/billing.js";
 import { checkShape } from "../shapes/check.js";
-import { clerkObject, type Mapped } from "../values.js";
+import { boundedList, clerkId, clerkObject, type Mapped } from "../values.js";
 import { payerFields, subscriptionItemFromClerk, type MappedSubscriptionItem } from "./subscriptionItems.js";
 
 /** The default fields of a subscription document. */
@@ -47,18 +47,20 @@ export const subscriptionKind = {
 export function subscriptionFromClerk(subscription: unknown): Mapped<SubscriptionFields> & { items: MappedSubscriptionItem[] } {
   const record = clerkObject(checkShape(subscriptionShape, subscription, "subscription"), "subscription");
   const payer = payerFromClerk(record.payer);
-  const parent = { subscriptionId: record.id, payerId: record.payer_id as string, payer };
+  const payerId = clerkId(record.payer_id, "subscription.payer_id");
+  const items = boundedList(record.items as unknown[], "subscription.items");
+  const parent = { subscriptionId: record.id, payerId, payer };
   return {
     externalId: record.id,
     status: record.status as string,
-    payerId: record.payer_id as string,
+    payerId,
     ...payerFields(payer),
     activeAt: optionalNumber(record.active_at),
     canceledAt: optionalNumber(record.canceled_at),
     endedAt: optionalNumber(record.ended_at),
     pastDueAt: optionalNumber(record.past_due_at),
     clerkUpdatedAt: record.updated_at,
-    items: (record.items as unknown[]).map((item, i) => subscriptionItemFromClerk(item, parent, `subscription.items[${i}]`)),
+    items: items.map((item, i) => subscriptionItemFromClerk(item, parent, `subscription.items[${i}]`)),
   };
 }
 
