@@ -154,14 +154,22 @@ export function membershipFunctions(
       return "deleted" as const;
     }
     const outcome = await engine.write(ctx, memberships, fields);
-    // Only a write that stands removes the older ones (a stale event changes nothing).
-    if (outcome !== "stale") {
-      for (const older of others) {
-        await engine.removeDoc(ctx, memberships, older);
-        await engine.tombstone(ctx, memberships, older.externalId as string, pairOf(older as never));
-      }
-    }
+    // The pair's other memberships are all older than this one: gone in Clerk.
+    await removeSuperseded(ctx, fields, others);
     return outcome;
+  }
+
+  // Removes (and tombstones) the stored memberships of the pair that `newer` supersedes.
+  async function removeSuperseded(ctx: AnyCtx, newer: MappedMembership, stored?: AnyDoc[]) {
+    const pair = stored ?? ((await ctx.db
+      .query(memberships.table)
+      .withIndex("byOrganizationAndUser", (q: any) => q.eq("organizationId", newer.organizationId).eq("userId", newer.userId))
+      .collect()) as AnyDoc[]);
+    for (const older of pair) {
+      if (older.externalId === newer.externalId || !supersedes(newer, older as unknown as Version)) continue;
+      await engine.removeDoc(ctx, memberships, older);
+      await engine.tombstone(ctx, memberships, older.externalId as string, pairOf(older as never));
+    }
   }
 
   return {
@@ -188,13 +196,16 @@ export function membershipFunctions(
       handler: async (ctx, { membership }) => {
         const externalId = clerkId((membership as { id?: unknown } | null)?.id, "membership.id");
         // The pair and created_at, when the payload is a whole membership (Clerk sends one), go into the tombstone.
-        let pair: Record<string, Value> = {};
+        let deleted: MappedMembership | undefined;
         try {
-          pair = pairOf(membershipFromClerk(membership));
+          deleted = membershipFromClerk(membership);
         } catch {
           // only an id: the tombstone keeps the id alone
         }
-        return await engine.remove(ctx as never, memberships, externalId, pair);
+        const outcome = await engine.remove(ctx as never, memberships, externalId, deleted ? pairOf(deleted) : {});
+        // A membership of the pair older than the deleted one is gone in Clerk too (its own delete may come late).
+        if (deleted) await removeSuperseded(ctx as never, deleted);
+        return outcome;
       },
     }),
     /** The next step of a cascade; scheduled by the deletes above, not called by the runtime. */

@@ -10,6 +10,8 @@ const hooks: ClerkHooks<DataModel> = Object.fromEntries(
     hook,
     async (ctx: any, doc: { externalId: string; clerkUpdatedAt: number }, previous?: { clerkUpdatedAt: number }) => {
       if (doc.externalId === "org_hook_fails") throw new Error("the app's hook failed");
+      // A cascade step that fails: the hook of one membership's removal throws.
+      if (doc.externalId === "orgmem_hook_fails" && hook.endsWith(".deleted")) throw new Error("the app's hook failed");
       await ctx.db.insert("hookCalls", { hook, externalId: doc.externalId, previous: previous?.clerkUpdatedAt });
     },
   ]),
@@ -20,7 +22,11 @@ export const sync = clerkSync<DataModel>({
   map: {
     user: (clerk, fields) => {
       const metadata = clerk.public_metadata as { locale?: unknown } | null;
-      return { ...fields, locale: typeof metadata?.locale === "string" ? metadata.locale : undefined };
+      return {
+        ...fields,
+        locale: typeof metadata?.locale === "string" ? metadata.locale : undefined,
+        metadata: clerk.public_metadata ?? undefined,
+      };
     },
   },
   hooks,
