@@ -15,6 +15,7 @@ import {
   ORG,
   PRO,
   T,
+  TEAM,
   USER,
   entitlements,
   featuresOf,
@@ -327,6 +328,20 @@ describe("entitlement helpers", () => {
     expect(await entitlements(t, "user")).toEqual({ plans: ["pro-plan"], features: [] });
     await upsertPlans(t);
     expect(await entitlements(t, "user")).toEqual({ plans: ["pro-plan"], features: ["advanced_analytics", "priority_support"] });
+  });
+
+  test("a deleted payer grants nothing, though Clerk sends no billing event for it", async () => {
+    const t = newConvex();
+    await proUser(t);
+    at(T + DAY);
+    const teamItem = item("org", { status: "active", updated_at: T + DAY, period_start: T, period_end: T + 30 * DAY });
+    await upsertItem(t, teamItem);
+    expect(await entitlements(t, "org")).toEqual({ plans: ["team"], features: featuresOf(TEAM) });
+    await t.mutation(internal.organizations.deleteFromClerk, { organizationId: ORG });
+    await t.mutation(internal.users.deleteFromClerk, { userId: USER });
+    expect(await entitlements(t, "org")).toEqual(none);
+    expect(await entitlements(t, "user")).toEqual(none);
+    expect((await storedItems(t)).map((i) => i.status), "the items themselves stay as Clerk left them").toEqual(["active", "active"]);
   });
 
   test("the guarded mutation: FeatureRequired without the feature, runs with it; for an organization, members only", async () => {

@@ -84,6 +84,12 @@ export type Entitlements = { plans: string[]; features: string[] };
 export function createEntitlements<ItemDoc>(engine: Engine) {
   const items = engine.kind("subscriptionItems");
   const plans = engine.kind("plans");
+  const users = engine.kind("users");
+  const organizations = engine.kind("organizations");
+  // A deleted user or organization grants nothing, as in authorization.ts: Clerk
+  // sends no billing event when a payer is deleted, so its items stay as they were.
+  const payerDeleted = (ctx: GenericQueryCtx<any>, payer: Payer) =>
+    "organizationId" in payer ? engine.isDeleted(ctx, organizations, payer.organizationId) : engine.isDeleted(ctx, users, payer.userId);
 
   /** The payer asked for, else the signed-in user (undefined when signed out). */
   async function payerOrSignedIn(ctx: GenericQueryCtx<any>, payer: Payer | undefined): Promise<Payer | undefined> {
@@ -103,13 +109,14 @@ export function createEntitlements<ItemDoc>(engine: Engine) {
 
   /**
    * The plans and features a payer may use now: `{userId}`, `{organizationId}`,
-   * or, without one, the signed-in user (nothing when signed out). Decided at
+   * or, without one, the signed-in user (nothing when signed out, nor for a
+   * deleted user or organization). Decided at
    * the function's Date.now(); a subscribed query is not re-run when a
    * canceled item's period ends, only when a document changes.
    */
   async function getEntitlements(ctx: GenericQueryCtx<any>, payer?: Payer): Promise<Entitlements> {
     const who = await payerOrSignedIn(ctx, payer);
-    if (!who) return { plans: [], features: [] };
+    if (!who || (await payerDeleted(ctx, who))) return { plans: [], features: [] };
     const payerItems = (await listSubscriptionItems(ctx, who)) as unknown as EntitlementItem[];
     const planIds = [...new Set(payerItems.map((i) => i.planId).filter((id): id is string => id !== undefined))];
     const stored = new Map<string, EntitlementPlan>();
