@@ -13,6 +13,7 @@ import type {
   FilterApi,
   FunctionReference,
 } from "convex/server";
+import type * as articles from "../articles.js";
 import type * as billing from "../billing.js";
 import type * as clerk from "../clerk.js";
 import type * as invitations from "../invitations.js";
@@ -33,6 +34,7 @@ import type * as users from "../users.js";
  * ```
  */
 declare const fullApi: ApiFromModules<{
+  articles: typeof articles;
   billing: typeof billing;
   clerk: typeof clerk;
   invitations: typeof invitations;

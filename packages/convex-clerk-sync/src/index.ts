@@ -1,6 +1,6 @@
 // The package's public surface. Internal helpers (values.ts, the engine's
 // factory) are not exported; kinds' fields and default mappers are.
-export { clerkSync, type ClerkHooks, type ClerkSyncOptions, type KindHooks, type Mapper } from "./sync.js";
+export { clerkSync, type ClerkHooks, type ClerkSyncOptions, type KindHooks, type Mapper, type MapperResult } from "./sync.js";
 export { clerkTables, defaultTableNames, type TableNames } from "./schema.js";
 export {
   CASCADE_STEP,

@@ -60,10 +60,16 @@ export type ClerkHooks<DM extends GenericDataModel, N = {}> = KindHooks<"user", 
  * extend. It may return only fields of the document (`Doc`): a name the table
  * does not have is a type error.
  */
-export type Mapper<F, Doc = F> = (
-  clerk: Record<string, unknown>,
-  defaults: Mapped<F>,
-) => Mapped<F> & { [K in Exclude<keyof WithoutSystemFields<Doc & {}>, keyof F>]?: WithoutSystemFields<Doc & {}>[K] | undefined };
+export type Mapper<F, Doc = F> = (clerk: Record<string, unknown>, defaults: Mapped<F>) => MapperResult<F, Doc>;
+/**
+ * What a mapper may return: the kind's fields and the document's own optional
+ * fields. TypeScript checks an arrow's returned object literal for unknown
+ * names only against a written return type, so annotate the mapper with it:
+ * `user: (clerk, fields): MapperResult<UserFields, UserDoc<DataModel>> => ({ ...fields, locale })`.
+ */
+export type MapperResult<F, Doc = F> = Mapped<F> & {
+  [K in Exclude<keyof WithoutSystemFields<Doc & {}>, keyof F>]?: WithoutSystemFields<Doc & {}>[K] | undefined;
+};
 
 export type ClerkSyncOptions<DM extends GenericDataModel, N extends TableNamesOf<DM> = {}> = {
   /**
@@ -72,7 +78,7 @@ export type ClerkSyncOptions<DM extends GenericDataModel, N extends TableNamesOf
    * your documents keep their types: `clerkSync<DataModel, Role, Permission, typeof names>({ tables: names })`.
    * Each name must be a table of your schema.
    */
-  tables?: N | TableNamesOf<DM>;
+  tables?: [keyof N] extends [never] ? TableNamesOf<DM> : N;
   /** Your own mapping of Clerk's JSON; `externalId` and `clerkUpdatedAt` are always Clerk's. */
   map?: {
     user?: Mapper<UserFields, UserDoc<DM, N>>;
