@@ -185,8 +185,8 @@ describe("a hook that throws names itself", () => {
   test("a ConvexError HookFailed with the hook and the object, and nothing written", async () => {
     const t = newConvex();
     const error = await t.mutation(fn.organizations.upsertFromClerk, { organization: org("org_hook_fails", T0) }).catch((e) => e);
-    expect(isClerkSyncError(error, "HookFailed")).toBe(true);
     expect(error.data).toMatchObject({ code: "HookFailed", hook: "organization.created", externalId: "org_hook_fails" });
+    expect(isClerkSyncError(error, "HookFailed")).toBe(true);
     expect(error.data.message).toMatch(/organization\.created failed for org_hook_fails: the app's hook failed/);
     // In a batch, the same error (reconcile's refusedItems carries it).
     await expect(t.mutation(fn.organizations.upsertManyFromClerk, { organizations: [org("org_ok", T0), org("org_hook_fails", T0)] })).rejects.toMatchObject({
