@@ -99,7 +99,8 @@ export type KindDefinition<TableKey extends string = string> = {
   /** Clerk's event family, the hooks' prefix ("organizationMembership" → "organizationMembership.created"). */
   event: string;
   table: TableKey;
-  tombstones: TableKey;
+  /** The tombstone table; none for a kind Clerk never deletes (plans, subscriptions, items). */
+  tombstones?: TableKey;
   /** The kind's tables by their default names (a function: `.index()` changes the definition it is called on). */
   tables: () => Record<TableKey, TableDefinition>;
   /** The parents whose deletion removes this kind's documents. */
@@ -107,7 +108,7 @@ export type KindDefinition<TableKey extends string = string> = {
 };
 
 /** A kind as the engine runs it: its tables under the app's names. */
-export type Kind = { name: string; event: string; table: string; tombstones: string };
+export type Kind = { name: string; event: string; table: string; tombstones?: string };
 export type Change = "created" | "updated" | "deleted";
 export type HookMode = "inline" | "afterCommit";
 
@@ -140,7 +141,7 @@ export function createEngine(config: EngineConfig) {
   }
   const cascadeStep = config.cascadeStep;
   const kinds = new Map<string, Kind>(
-    config.kinds.map((d) => [d.name, { name: d.name, event: d.event, table: names[d.table], tombstones: names[d.tombstones] }]),
+    config.kinds.map((d) => [d.name, { name: d.name, event: d.event, table: names[d.table], tombstones: d.tombstones && names[d.tombstones] }]),
   );
   const children = config.kinds.flatMap((d) => (d.cascadesFrom ?? []).map((r) => ({ ...r, child: d.name })));
   const cascadeArgs = [...new Set(children.map((r) => r.arg))];
@@ -161,7 +162,7 @@ export function createEngine(config: EngineConfig) {
       .first()) as AnyDoc | null;
   }
   const isDeleted = async (ctx: AnyQueryCtx, k: Kind, externalId: string) =>
-    (await byExternalId(ctx, k.tombstones, externalId)) !== null;
+    k.tombstones !== undefined && (await byExternalId(ctx, k.tombstones, externalId)) !== null;
 
   /**
    * Runs the app's hook for one effective change: in the sync's mutation (a
@@ -219,6 +220,7 @@ export function createEngine(config: EngineConfig) {
 
   /** Keeps a tombstone for the id (once), with the kind's extra tombstone fields, if any. */
   async function tombstone(ctx: AnyCtx, k: Kind, externalId: string, extra: Record<string, Value> = {}) {
+    if (!k.tombstones) throw new Error(`${k.name} keeps no tombstones`);
     if (!(await isDeleted(ctx, k, externalId))) await ctx.db.insert(k.tombstones, { ...extra, externalId, deletedAt: Date.now() });
   }
 

@@ -15,6 +15,8 @@ export const clerkSyncErrorCodes = [
   "ClerkUserNotFound", // Clerk's Backend API answered 404
   "ClerkApiError", // Clerk's Backend API answered another non-2xx
   "HookFailed", // one of the app's hooks threw; `hook` and `externalId` name it
+  "PlanRequired", // requirePlan: the payer has no such plan now; `plan` and `userId` or `organizationId` name it
+  "FeatureRequired", // requireFeature: the same for a feature; `feature` names it
 ] as const;
 export type ClerkSyncErrorCode = (typeof clerkSyncErrorCodes)[number];
 

@@ -32,3 +32,10 @@ export type {
   StoredUser,
   UserDoc,
 } from "./types.js";
+export { entitles, entitlementsOf, payerFromClerk, type Entitlements, type EntitlementItem, type EntitlementPlan, type Payer } from "./entitlements.js";
+export { isPending } from "./invitations.js";
+export { invitationFields, invitationFromClerk, normalizeEmail, type InvitationFields } from "./kinds/invitations.js";
+export { archiveOutcome, planFields, planFromClerk, type PlanFields } from "./kinds/plans.js";
+export { subscriptionItemFields, subscriptionItemFromClerk, type SubscriptionItemFields } from "./kinds/subscriptionItems.js";
+export { subscriptionFields, subscriptionFromClerk, type SubscriptionFields } from "./kinds/subscriptions.js";
+export type { InvitationDoc, PlanDoc, StoredInvitation, StoredPlan, StoredSubscription, StoredSubscriptionItem, SubscriptionDoc, SubscriptionItemDoc } from "./types.js";

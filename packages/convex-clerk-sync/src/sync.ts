@@ -24,6 +24,13 @@ import { organizationFromClerk, organizationFunctions, type OrganizationFields }
 import { userFromClerk, userFunctions, type UserFields } from "./kinds/users.js";
 import { defaultTableNames } from "./schema.js";
 import { roleFromClerk, roleFunctions, type RoleFields } from "./kinds/roles.js";
+import { createEntitlements } from "./entitlements.js";
+import { createInvitationHelpers } from "./invitations.js";
+import { invitationFromClerk, invitationFunctions } from "./kinds/invitations.js";
+import { planFunctions } from "./kinds/plans.js";
+import { subscriptionItemFunctions } from "./kinds/subscriptionItems.js";
+import { subscriptionFunctions } from "./kinds/subscriptions.js";
+import type { InvitationDoc, PlanDoc, SubscriptionDoc, SubscriptionItemDoc } from "./types.js";
 import type { MembershipDoc, OrganizationDoc, RoleDoc, TableNamesOf, UserDoc } from "./types.js";
 import type { Mapped } from "./values.js";
 
@@ -42,7 +49,11 @@ export type KindHooks<Event extends string, Ctx, D> = { [K in `${Event}.created`
 export type ClerkHooks<DM extends GenericDataModel, N = {}> = KindHooks<"user", GenericMutationCtx<DM>, UserDoc<DM, N>> &
   KindHooks<"organization", GenericMutationCtx<DM>, OrganizationDoc<DM, N>> &
   KindHooks<"organizationMembership", GenericMutationCtx<DM>, MembershipDoc<DM, N>> &
-  KindHooks<"role", GenericMutationCtx<DM>, RoleDoc<DM, N>>;
+  KindHooks<"role", GenericMutationCtx<DM>, RoleDoc<DM, N>> &
+  KindHooks<"organizationInvitation", GenericMutationCtx<DM>, InvitationDoc<DM, N>> &
+  KindHooks<"subscription", GenericMutationCtx<DM>, SubscriptionDoc<DM, N>> &
+  KindHooks<"subscriptionItem", GenericMutationCtx<DM>, SubscriptionItemDoc<DM, N>> &
+  KindHooks<"plan", GenericMutationCtx<DM>, PlanDoc<DM, N>>;
 
 /**
  * Turns Clerk's object into the stored fields; gets the default mapping to
@@ -149,6 +160,10 @@ export function clerkSync<
   const identity = createIdentity<UserDoc<DM, N>>(engine, options.modules?.users ?? "users");
   const authorization = createAuthorization<MembershipDoc<DM, N>, OrganizationDoc<DM, N>, Role, Permission>(engine);
 
+  const entitlements = createEntitlements<SubscriptionItemDoc<DM, N>>(engine);
+  const invitationHelpers = createInvitationHelpers<InvitationDoc<DM, N>>(engine);
+  const items = subscriptionItemFunctions(engine);
+
   return {
     /** The table names in use, by table key. */
     tables: names as { [K in keyof typeof defaultTableNames]: string },
@@ -159,6 +174,12 @@ export function clerkSync<
     organizations: organizationFunctions(engine, mapOrganization),
     memberships: membershipFunctions(engine, mapMembership, mapOrganization),
     roles: roleFunctions(engine, mapRole),
+    ...entitlements,
+    ...invitationHelpers,
+    subscriptions: subscriptionFunctions(engine, items.upsertItem),
+    subscriptionItems: items.functions,
+    plans: planFunctions(engine),
+    invitations: invitationFunctions(engine, invitationFromClerk),
     /** For hookMode "afterCommit": export from clerk.ts (or modules.hooks) as `runHook`. */
     runHook: engine.runHookFunction,
   };

@@ -4,6 +4,10 @@ import type { MembershipFields } from "./kinds/memberships.js";
 import type { OrganizationFields } from "./kinds/organizations.js";
 import type { RoleFields } from "./kinds/roles.js";
 import type { UserFields } from "./kinds/users.js";
+import type { InvitationFields } from "./kinds/invitations.js";
+import type { PlanFields } from "./kinds/plans.js";
+import type { SubscriptionItemFields } from "./kinds/subscriptionItems.js";
+import type { SubscriptionFields } from "./kinds/subscriptions.js";
 import type { TableNames } from "./schema.js";
 
 export type StoredUser = UserFields & SystemFields;
@@ -23,3 +27,12 @@ export type RoleDoc<DM extends GenericDataModel, N = {}> = DocOf<DM, N, "roles",
 
 /** Table names an app may give: each one a table of its schema. */
 export type TableNamesOf<DM extends GenericDataModel> = Partial<Record<keyof TableNames, TableNamesInDataModel<DM>>>;
+
+export type StoredSubscription = SubscriptionFields & SystemFields;
+export type StoredSubscriptionItem = SubscriptionItemFields & SystemFields;
+export type StoredPlan = PlanFields & SystemFields;
+export type StoredInvitation = InvitationFields & SystemFields;
+export type SubscriptionDoc<DM extends GenericDataModel, N = {}> = DocOf<DM, N, "subscriptions", StoredSubscription>;
+export type SubscriptionItemDoc<DM extends GenericDataModel, N = {}> = DocOf<DM, N, "subscriptionItems", StoredSubscriptionItem>;
+export type PlanDoc<DM extends GenericDataModel, N = {}> = DocOf<DM, N, "plans", StoredPlan>;
+export type InvitationDoc<DM extends GenericDataModel, N = {}> = DocOf<DM, N, "invitations", StoredInvitation>;

@@ -137,3 +137,8 @@ export function clerkObject(
   const createdAt = created === undefined || created === null ? undefined : named(() => clerkTime(created, `${kind}.created_at`));
   return { ...value, id, updated_at: updatedAt, created_at: createdAt };
 }
+
+/** A Clerk id when the field holds a non-empty string (checked as clerkId); undefined for "", null or missing. */
+export function optionalClerkId(value: unknown, field: string): string | undefined {
+  return text(value) === undefined ? undefined : clerkId(value, field);
+}

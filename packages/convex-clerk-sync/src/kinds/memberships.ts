@@ -137,7 +137,7 @@ export function membershipFunctions(
     const others = ((await ctx.db.query(memberships.table).withIndex("byOrganizationAndUser", pair).collect()) as AnyDoc[]).filter(
       (d) => d.externalId !== fields.externalId,
     );
-    const deletedOthers = ((await ctx.db.query(memberships.tombstones).withIndex("byOrganizationAndUser", pair).collect()) as AnyDoc[])
+    const deletedOthers = ((await ctx.db.query(memberships.tombstones!).withIndex("byOrganizationAndUser", pair).collect()) as AnyDoc[])
       .filter((d) => d.externalId !== fields.externalId && d.clerkCreatedAt !== undefined)
       .map((d) => ({ externalId: d.externalId as string, clerkCreatedAt: d.clerkCreatedAt as number }));
     const versions = [...(others as unknown as Version[]), ...deletedOthers];
