@@ -18,10 +18,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Convex's side of a pass, through the runtime's one Convex delivery step ({@link ConvexDeliveryRoute#REQUEST_ENDPOINT}):
- * same HTTP client, deploy key, answer classification and redelivery as a webhook's delivery.
+ * same HTTP client, deploy key and answer classification as a webhook's delivery, with the pass's own wait for an
+ * answer. Trying again is the pass's: a call Convex leaves unanswered is repeated later here when it can be repeated
+ * as it is, and a batch is sent again smaller by the pass. Written as a loop, not a redelivery policy, because a batch
+ * is split between attempts.
  */
 final class ConvexSide {
     /** Convex's error text kept per refused item, at most: enough to read the validator's complaint. */
@@ -158,7 +162,7 @@ final class ConvexSide {
      * One call that may be repeated as it is (a query, a deletion), tried again later when Convex leaves it
      * unanswered, up to {@code reconcile.convex-attempts} times in all.
      */
-    private JsonNode patiently(ConvexCall call, java.util.function.Supplier<JsonNode> attempt) {
+    private JsonNode patiently(ConvexCall call, Supplier<JsonNode> attempt) {
         for (int n = 1; ; n++) {
             try {
                 return attempt.get();

@@ -25,6 +25,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One reconcile pass over the chosen kinds, in {@link ReconcileKind}'s order (roles, organizations, users, memberships, …),
@@ -66,8 +67,12 @@ public final class ReconcilePass {
     private volatile ConvexSide convex;
     /** Where the cascades of organizations' and users' deletions remove from: memberships. */
     private volatile ReconciledKind memberships;
-    /** Per kind, the ids this pass deleted (in a dry run, would delete): their memberships go with them. */
-    private final Map<ReconcileKind, Set<String>> removing = new EnumMap<>(ReconcileKind.class);
+    /** The organizations and users this pass deleted (in a dry run, would delete): their memberships go with them. */
+    private final List<Cascading> cascading = new ArrayList<>();
+
+    /** Ids of a kind whose deletion removes memberships, and the membership's field that names such an item. */
+    private record Cascading(Function<StoredItem, String> owner, Set<String> ids) {
+    }
 
     ReconcilePass(String id, ReconcileOptions options, ReconcileSettings settings, Clock clock) {
         this.id = id;
@@ -266,9 +271,8 @@ public final class ReconcilePass {
     }
 
     /** A membership whose organization or user this pass deleted (or, in a dry run, would): Convex's cascade removes it. */
-    private boolean removedByACascade(StoredItem item) {
-        return item.organizationId() != null && removing.getOrDefault(ReconcileKind.ORGANIZATIONS, Set.of()).contains(item.organizationId())
-                || item.userId() != null && removing.getOrDefault(ReconcileKind.USERS, Set.of()).contains(item.userId());
+    private boolean removedByACascade(StoredItem membership) {
+        return cascading.stream().anyMatch(c -> c.ids().contains(c.owner().apply(membership)));
     }
 
     /**
@@ -343,7 +347,10 @@ public final class ReconcilePass {
 
         /** Deletes (archives) what Clerk confirmed gone, once weighed; one Convex refuses is reported and skipped. */
         void deleteGone() {
-            Set<String> removed = removing.computeIfAbsent(kind.kind(), k -> new HashSet<>());
+            Set<String> removed = new HashSet<>();
+            if (kind.cascadeOwner() != null) {
+                cascading.add(new Cascading(kind.cascadeOwner(), removed));
+            }
             for (StoredItem item : gone) {
                 goOn();
                 if (options.dryRun()) {
@@ -432,7 +439,7 @@ public final class ReconcilePass {
     }
 
     private Cascade cascade(ReconciledKind kind, List<StoredItem> gone) {
-        java.util.function.Function<StoredItem, String> owner = kind.cascadeOwner();
+        Function<StoredItem, String> owner = kind.cascadeOwner();
         if (owner == null || memberships == null) {
             return new Cascade(0, 0);
         }

@@ -137,10 +137,12 @@ public final class ConvexTable {
 
     /**
      * Its deletion is refused as the package refuses it when the app's hook throws: a ConvexError whose data is
-     * {@code {"code":"HookFailed","hook":hook,"message":message}}.
+     * {@code {"code":"HookFailed","message":…,"hook":hook,"externalId":id}} (packages/convex-clerk-sync's engine).
      */
     public synchronized void refuseDeletion(String id, String hook, String message) {
-        deletionRefusals.put(id, JSON.createObjectNode().put("code", "HookFailed").put("hook", hook).put("message", message));
+        deletionRefusals.put(id, JSON.createObjectNode().put("code", "HookFailed")
+                .put("message", "The app's hook " + hook + " failed for " + id + ": " + message)
+                .put("hook", hook).put("externalId", id));
     }
 
     /** Removes the rows whose {@code organization.id} is this one (the package's cascade of an organization's deletion). */
