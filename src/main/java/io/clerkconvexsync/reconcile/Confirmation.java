@@ -31,7 +31,7 @@ sealed interface Confirmation {
         /** Upserts an object Clerk answered with, once per pass. */
         void refresh(ClerkObject inClerk);
 
-        /** Retires an item without deleting it (the kind's archive function), once the kind is weighed like deletions. */
+        /** Retires an item without deleting it (the kind's archive function); reversible, so not weighed. */
         void archive(StoredItem item);
 
         /** The item was re-read from Clerk (and is upserted as Clerk has it), or Clerk had nothing to say of it. */

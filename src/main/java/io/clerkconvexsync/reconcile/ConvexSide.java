@@ -149,13 +149,14 @@ final class ConvexSide {
     }
 
     /**
-     * The same call as the kind's deletion webhook makes (for plans, the archive function).
+     * The same call as the kind's deletion webhook makes (for plans, the archive function); Convex's answer
+     * ({@code "deleted"}, {@code "absent"}; for an archive {@code "archived"}, {@code "unchanged"}).
      *
      * @throws Refused when Convex refuses this deletion for good (the app's hook threw, say)
      */
-    void delete(ReconciledKind kind, StoredItem item) {
+    JsonNode delete(ReconciledKind kind, StoredItem item) {
         ConvexCall call = kind.deleteCall(item);
-        patiently(call, () -> call(call, kind, true, false)); // deleting again what is gone answers "absent"
+        return patiently(call, () -> call(call, kind, true, false)); // deleting again what is gone answers "absent"
     }
 
     /**

@@ -33,8 +33,8 @@ import java.util.function.Function;
  * upsert them into Convex in batches (the Convex calls overlap the listing), then, only when that listing completed
  * without error, sweep Convex for items Clerk did not list. Each candidate is settled by its kind's confirm step
  * ({@link Confirmation}): deleted only when Clerk confirms it gone in this pass (a lookup's 404; for a membership, its
- * organization's 404 or its absence from the organization's memberships of that user), archived (plans, weighed like
- * deletions), or re-read through its payer (subscription items, never deleted); one that Clerk still has (offset paging skips objects when others are
+ * organization's 404 or its absence from the organization's memberships of that user), archived (plans: reversible,
+ * so not weighed), or re-read through its payer (subscription items, never deleted); one that Clerk still has (offset paging skips objects when others are
  * deleted during the listing, and misses those created meanwhile) is kept and upserted. Too many confirmed gone,
  * with what their deletion removes in cascade, mean the wrong Clerk instance, not deletions: then nothing of that
  * kind is deleted at all, and the pass stops. A membership whose organization or user this pass deleted is left to
@@ -277,7 +277,7 @@ public final class ReconcilePass {
 
     /**
      * The keeps, deletions, archives and re-reads of one kind's sweep: what Clerk still has is upserted in batches at
-     * once; what it confirms gone (or, for plans, what is to be archived) waits until the kind is weighed.
+     * once, a plan archived at once; what Clerk confirms gone waits until the kind is weighed, then is deleted.
      */
     private final class Sweep implements Confirmation.Settlement {
         private final ReconciledKind kind;
@@ -286,8 +286,6 @@ public final class ReconcilePass {
         private final Batches batches;
         private final ReconcileMetrics metrics;
         private final List<StoredItem> gone = new ArrayList<>();
-        /** What is gone is archived, not deleted (plans). */
-        private boolean archiving;
         private List<ClerkObject> stillInClerk = new ArrayList<>();
 
         Sweep(ReconciledKind kind, KindTally tally, Set<String> seen, Batches batches, ReconcileMetrics metrics) {
@@ -303,12 +301,24 @@ public final class ReconcilePass {
             ReconcilePass.this.goOn();
         }
 
-        /** A plan to archive: weighed like a deletion (a wrong key lists no plans either), then archived. */
+        /**
+         * A plan to archive, at once: not weighed like a deletion, since an archive takes nothing away (the plan's
+         * next listing clears it) and pageExternalIds still gives the plans archived before, every pass. Counted
+         * when Convex archived it now, not when it already was.
+         */
         @Override
         public void archive(StoredItem item) {
-            archiving = true;
-            gone.add(item);
-            weigh(kind, tally, gone, false);
+            if (options.dryRun()) {
+                return;
+            }
+            try {
+                if ("archived".equals(convex.delete(kind, item).asText())) {
+                    tally.archived.incrementAndGet();
+                    metrics.items(kind.kind(), "archived", 1);
+                }
+            } catch (ConvexSide.Refused refusal) {
+                refused(kind, tally, item.id(), refusal, metrics);
+            }
         }
 
         @Override
@@ -345,7 +355,7 @@ public final class ReconcilePass {
             stillInClerk = new ArrayList<>();
         }
 
-        /** Deletes (archives) what Clerk confirmed gone, once weighed; one Convex refuses is reported and skipped. */
+        /** Deletes what Clerk confirmed gone, once weighed; a deletion Convex refuses is reported and skipped. */
         void deleteGone() {
             Set<String> removed = new HashSet<>();
             if (kind.cascadeOwner() != null) {
@@ -358,10 +368,10 @@ public final class ReconcilePass {
                     continue;
                 }
                 try {
-                    convex.delete(kind, item); // for plans, the archive function
+                    convex.delete(kind, item);
                     removed.add(item.id());
-                    (archiving ? tally.archived : tally.deleted).incrementAndGet();
-                    metrics.items(kind.kind(), archiving ? "archived" : "deleted", 1);
+                    tally.deleted.incrementAndGet();
+                    metrics.items(kind.kind(), "deleted", 1);
                 } catch (ConvexSide.Refused refusal) {
                     refused(kind, tally, item.id(), refusal, metrics);
                 }

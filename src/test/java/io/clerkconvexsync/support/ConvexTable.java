@@ -56,7 +56,10 @@ public final class ConvexTable {
         return new ConvexTable("invitations", "invitationId");
     }
 
-    /** Plans: archiveFromClerk marks a plan archived (an upsert from Clerk's listing clears it); pages skip archived ones. */
+    /**
+     * Plans: archiveFromClerk marks a plan archived ("archived", or "unchanged" when it was), an upsert from Clerk's
+     * listing clears it; pages still give archived plans, as the package's do.
+     */
     static ConvexTable plans() {
         return new ConvexTable("plans", "planId");
     }
@@ -100,10 +103,11 @@ public final class ConvexTable {
             }
             case "archiveFromClerk" -> {
                 JsonNode row = rows.get(args.get(deleteArgument).asText());
+                boolean already = row != null && row.path("archived").asBoolean();
                 if (row != null) {
                     ((ObjectNode) row).put("archived", true);
                 }
-                yield JSON.getNodeFactory().textNode(row != null ? "archived" : "absent");
+                yield JSON.getNodeFactory().textNode(row == null ? "absent" : already ? "unchanged" : "archived");
             }
             default -> throw new IllegalArgumentException("no function " + kind + ":" + function);
         };
@@ -204,9 +208,6 @@ public final class ConvexTable {
         ObjectNode value = JSON.createObjectNode();
         ArrayNode page = value.putArray("page");
         for (JsonNode row : all.subList(Math.min(from, all.size()), to)) {
-            if (row.path("archived").asBoolean()) {
-                continue; // an archived plan is no longer one Clerk's listing should have
-            }
             if ("invitations".equals(kind)) {
                 page.addObject().put("id", row.get("id").asText())
                         .put("organizationId", row.path("organization_id").asText());
