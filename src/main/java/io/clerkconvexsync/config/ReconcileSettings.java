@@ -40,7 +40,8 @@ public record ReconcileSettings(
         Duration progressInterval,
         Duration convexTimeout,
         int convexAttempts,
-        Duration convexRetryDelay) {
+        Duration convexRetryDelay,
+        ReconcileKindFunctions kindFunctions) {
 
     public static final String SECRET_KEY = "reconcile.clerk-secret-key";
     public static final String SCHEDULE = "reconcile.schedule";
@@ -79,7 +80,8 @@ public record ReconcileSettings(
                 Duration.ofMillis(r.positiveInt("reconcile.progress-interval-ms")),
                 Duration.ofMillis(r.positiveInt(CONVEX_TIMEOUT)),
                 r.positiveInt("reconcile.convex-attempts"),
-                Duration.ofMillis(r.positiveInt("reconcile.convex-retry-delay-ms")));
+                Duration.ofMillis(r.positiveInt("reconcile.convex-retry-delay-ms")),
+                ReconcileKindFunctions.load(lookup));
         // read by ClerkApiRoute as placeholders; checked here like the others
         r.positiveInt("reconcile.clerk-timeout-ms");
         r.positiveInt("reconcile.clerk-rate-window-ms");

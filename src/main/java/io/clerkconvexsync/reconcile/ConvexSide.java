@@ -113,7 +113,10 @@ final class ConvexSide {
         return call(upsertCall(kind.upsertFunction(), kind.argument(), objects), kind, true, false);
     }
 
-    /** Users and organizations come as their Clerk ids; memberships as {@code {id, organizationId, userId}}. */
+    /**
+     * Users and organizations come as their Clerk ids; memberships as {@code {id, organizationId, userId}},
+     * invitations as {@code {id, organizationId}}, subscription items as {@code {id, status, userId?, organizationId?}}.
+     */
     IdPage page(ReconciledKind kind, String cursor) {
         return page(kind, cursor, false);
     }
@@ -132,20 +135,28 @@ final class ConvexSide {
         List<StoredItem> items = new ArrayList<>();
         for (JsonNode item : value.path("page")) {
             items.add(item.isObject()
-                    ? new StoredItem(item.path("id").asText(), item.path("organizationId").asText(), item.path("userId").asText())
+                    ? new StoredItem(item.path("id").asText(), text(item, "organizationId"), text(item, "userId"),
+                            text(item, "status"))
                     : new StoredItem(item.asText(), null, null));
         }
         return new IdPage(items, value.path("isDone").asBoolean(true), value.path("continueCursor").asText(null));
     }
 
+    /** A field of a page entry; null when absent, null or empty (an item with no organization). */
+    private static String text(JsonNode item, String field) {
+        JsonNode value = item.get(field);
+        return value == null || !value.isTextual() || value.asText().isEmpty() ? null : value.asText();
+    }
+
     /**
-     * The same call as the kind's deletion webhook makes.
+     * The same call as the kind's deletion webhook makes (for plans, the archive function); Convex's answer
+     * ({@code "deleted"}, {@code "absent"}; for an archive {@code "archived"}, {@code "unchanged"}).
      *
      * @throws Refused when Convex refuses this deletion for good (the app's hook threw, say)
      */
-    void delete(ReconciledKind kind, StoredItem item) {
+    JsonNode delete(ReconciledKind kind, StoredItem item) {
         ConvexCall call = kind.deleteCall(item);
-        patiently(call, () -> call(call, kind, true, false)); // deleting again what is gone answers "absent"
+        return patiently(call, () -> call(call, kind, true, false)); // deleting again what is gone answers "absent"
     }
 
     /**

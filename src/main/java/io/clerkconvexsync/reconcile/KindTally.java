@@ -22,6 +22,9 @@ final class KindTally {
     final AtomicLong candidates = new AtomicLong();
     final AtomicLong deleted = new AtomicLong();
     final AtomicLong kept = new AtomicLong();
+    final AtomicLong archived = new AtomicLong();
+    final AtomicLong reread = new AtomicLong();
+    final AtomicLong unresolved = new AtomicLong();
     /** Items not listed whose organization or user this pass deleted: Convex's cascade removes them, not the sweep. */
     final AtomicLong cascaded = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
@@ -62,6 +65,9 @@ final class KindTally {
         json.put("candidates", candidates.get());
         json.put("deleted", deleted.get());
         json.put("kept", kept.get());
+        json.put("archived", archived.get());
+        json.put("reread", reread.get());
+        json.put("unresolved", unresolved.get());
         json.put("cascaded", cascaded.get());
         json.put("resent", resent.get());
         if (dryRun) {

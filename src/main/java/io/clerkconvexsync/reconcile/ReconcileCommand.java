@@ -48,7 +48,8 @@ public final class ReconcileCommand implements Callable<Integer> {
     boolean allowMassDelete;
 
     @Option(names = "--kinds", paramLabel = "KIND[,KIND...]",
-            description = "What this pass makes equal to Clerk: users, organizations, memberships, comma-separated "
+            description = "What this pass makes equal to Clerk: roles, organizations, users, memberships, invitations, "
+                    + "plans, subscriptionItems, comma-separated "
                     + "(default: reconcile.kinds, RECONCILE_KINDS).")
     String kinds;
 

@@ -13,9 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,12 +28,13 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * One reconcile pass over the chosen kinds, in {@link ReconcileKind}'s order (organizations, users, memberships),
+ * One reconcile pass over the chosen kinds, in {@link ReconcileKind}'s order (roles, organizations, users, memberships, …),
  * each the same step ({@link ReconciledKind} says where its data lives): list every Clerk object of the kind and
  * upsert them into Convex in batches (the Convex calls overlap the listing), then, only when that listing completed
- * without error, sweep Convex for items Clerk did not list. A candidate is deleted only when Clerk confirms it gone in
- * this pass (404 for a user or an organization; for a membership, its organization's 404 or its absence from the
- * organization's memberships of that user); one that Clerk still has (offset paging skips objects when others are
+ * without error, sweep Convex for items Clerk did not list. Each candidate is settled by its kind's confirm step
+ * ({@link Confirmation}): deleted only when Clerk confirms it gone in this pass (a lookup's 404; for a membership, its
+ * organization's 404 or its absence from the organization's memberships of that user), archived (plans: reversible,
+ * so not weighed), or re-read through its payer (subscription items, never deleted); one that Clerk still has (offset paging skips objects when others are
  * deleted during the listing, and misses those created meanwhile) is kept and upserted. Too many confirmed gone,
  * with what their deletion removes in cascade, mean the wrong Clerk instance, not deletions: then nothing of that
  * kind is deleted at all, and the pass stops. A membership whose organization or user this pass deleted is left to
@@ -251,7 +250,7 @@ public final class ReconcilePass {
             List<StoredItem> notListed = new ArrayList<>();
             for (StoredItem item : page.items()) {
                 tally.inConvex.incrementAndGet();
-                if (seen.contains(item.id())) {
+                if (seen.contains(item.id()) || !kind.confirm().concerns(item)) {
                     continue;
                 }
                 if (kind.kind() == ReconcileKind.MEMBERSHIPS && removedByACascade(item)) {
@@ -261,14 +260,7 @@ public final class ReconcilePass {
                     notListed.add(item);
                 }
             }
-            if (kind.lookupPath() != null) {
-                for (StoredItem item : notListed) {
-                    goOn();
-                    sweep.confirm(item, clerk.one(kind, item.id()).orElse(null));
-                }
-            } else {
-                confirmMemberships(notListed, sweep);
-            }
+            kind.confirm().settle(notListed, clerk, kind, sweep);
             cursor = page.cursor();
         } while (!page.done());
         sweep.flush();
@@ -284,34 +276,10 @@ public final class ReconcilePass {
     }
 
     /**
-     * Memberships, which Clerk cannot look up by id: per organization, the memberships of up to 100 of the candidates'
-     * users at once; a candidate is gone when its organization is gone or Clerk no longer lists it for its user.
+     * The keeps, deletions, archives and re-reads of one kind's sweep: what Clerk still has is upserted in batches at
+     * once, a plan archived at once; what Clerk confirms gone waits until the kind is weighed, then is deleted.
      */
-    private void confirmMemberships(List<StoredItem> missing, Sweep sweep) {
-        Map<String, List<StoredItem>> byOrganization = new LinkedHashMap<>();
-        missing.forEach(item -> byOrganization.computeIfAbsent(item.organizationId(), k -> new ArrayList<>()).add(item));
-        for (var organization : byOrganization.entrySet()) {
-            List<StoredItem> items = organization.getValue();
-            for (int from = 0; from < items.size(); from += ClerkBackend.MAX_USER_IDS) {
-                goOn();
-                List<StoredItem> chunk = items.subList(from, Math.min(items.size(), from + ClerkBackend.MAX_USER_IDS));
-                Map<String, ClerkObject> current = new HashMap<>();
-                clerk.memberships(organization.getKey(), chunk.stream().map(StoredItem::userId).distinct().toList())
-                        .ifPresent(listed -> listed.forEach(m -> current.put(m.id(), m)));
-                for (StoredItem item : chunk) {
-                    sweep.confirm(item, current.remove(item.id()));
-                }
-                // the same users' other memberships there (removed and added again: a new id) are Clerk's truth too
-                current.values().forEach(sweep::refresh);
-            }
-        }
-    }
-
-    /**
-     * The keeps and deletions of one kind's sweep: what Clerk still has is upserted in batches at once; what it
-     * confirms gone waits until the kind is weighed, then is deleted.
-     */
-    private final class Sweep {
+    private final class Sweep implements Confirmation.Settlement {
         private final ReconciledKind kind;
         private final KindTally tally;
         private final Set<String> seen;
@@ -328,8 +296,39 @@ public final class ReconcilePass {
             this.metrics = metrics;
         }
 
-        /** {@code inClerk}: the item as Clerk has it now, or null when Clerk confirmed it gone. */
-        void confirm(StoredItem item, ClerkObject inClerk) {
+        @Override
+        public void goOn() {
+            ReconcilePass.this.goOn();
+        }
+
+        /**
+         * A plan to archive, at once: not weighed like a deletion, since an archive takes nothing away (the plan's
+         * next listing clears it) and pageExternalIds still gives the plans archived before, every pass. Counted
+         * when Convex archived it now, not when it already was.
+         */
+        @Override
+        public void archive(StoredItem item) {
+            if (options.dryRun()) {
+                return;
+            }
+            try {
+                if ("archived".equals(convex.delete(kind, item).asText())) {
+                    tally.archived.incrementAndGet();
+                    metrics.items(kind.kind(), "archived", 1);
+                }
+            } catch (ConvexSide.Refused refusal) {
+                refused(kind, tally, item.id(), refusal, metrics);
+            }
+        }
+
+        @Override
+        public void reread(StoredItem item, boolean answered) {
+            (answered ? tally.reread : tally.unresolved).incrementAndGet();
+            metrics.items(kind.kind(), answered ? "reread" : "unresolved", 1);
+        }
+
+        @Override
+        public void confirm(StoredItem item, ClerkObject inClerk) {
             if (inClerk != null) {
                 tally.kept.incrementAndGet();
                 metrics.items(kind.kind(), "kept", 1);
@@ -341,7 +340,8 @@ public final class ReconcilePass {
             }
         }
 
-        void refresh(ClerkObject inClerk) {
+        @Override
+        public void refresh(ClerkObject inClerk) {
             if (seen.add(inClerk.id())) {
                 stillInClerk.add(inClerk);
             }

@@ -45,11 +45,15 @@ class ReconcileSettingsTest {
         p.put("reconcile.kinds", " memberships, users ,organizations");
         assertEquals("organizations,users,memberships", ReconcileKind.names(load(p).kinds()),
                 "white space ignored; the pass order is fixed, whatever the order written");
+        p.put("reconcile.kinds", "subscriptionItems,plans,invitations,memberships,users,organizations,roles");
+        assertEquals("roles,organizations,users,memberships,invitations,plans,subscriptionItems",
+                ReconcileKind.names(load(p).kinds()), "every kind, roles first, subscription items last");
         p.put("reconcile.kinds", " ");
         assertTrue(refusal(p).contains("RECONCILE_KINDS is not set"), "an empty list is refused, not read as none");
-        for (String bad : new String[] {"users,teams", "users,", "Users"}) {
+        for (String bad : new String[] {"users,teams", "users,", "Users", "subscription_items"}) {
             p.put("reconcile.kinds", bad);
-            assertTrue(refusal(p).contains("RECONCILE_KINDS must be a comma-separated list of organizations,users,memberships"),
+            assertTrue(refusal(p).contains("RECONCILE_KINDS must be a comma-separated list of "
+                            + "roles,organizations,users,memberships,invitations,plans,subscriptionItems"),
                     "'" + bad + "' is refused, naming the variable");
         }
     }

@@ -813,7 +813,7 @@ class ReconcileIT {
         for (String kinds : new String[] {"user", "users,teams", ""}) {
             HttpResponse<String> refused = post("/reconcile?kinds=" + URLEncoder.encode(kinds, StandardCharsets.UTF_8), TOKEN);
             assertEquals(400, refused.statusCode(), kinds + ": " + refused.body());
-            assertTrue(refused.body().contains("kinds must be a comma-separated list of organizations,users,memberships"),
+            assertTrue(refused.body().contains("kinds must be a comma-separated list of roles,organizations,users,memberships,invitations,plans,subscriptionItems"),
                     refused.body());
         }
         assertEquals(0, CLERK.requests().size(), "no pass ran");

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real local HTTP server standing in for a Convex deployment. It answers {@code POST /api/mutation} with Convex's
  * real response shapes: by default {@code 200 {"status":"success","value":null}}, or whatever a test scripted next.
- * After {@link #keepUsers()}, the reconcile functions of users, organizations and memberships run against a
- * {@link ConvexTable} each instead (scripted answers still come first).
+ * After {@link #keepUsers()}, the reconcile functions of users, organizations, memberships, roles, invitations, plans
+ * and subscription items run against a {@link ConvexTable} each instead (scripted answers still come first).
  */
 public final class ConvexStandIn implements AutoCloseable {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -86,6 +86,9 @@ public final class ConvexStandIn implements AutoCloseable {
     private final ConvexTable users = ConvexTable.users();
     private final ConvexTable organizations = ConvexTable.organizations();
     private final ConvexTable memberships = ConvexTable.memberships();
+    private final Map<String, ConvexTable> kindTables = Map.of("roles", ConvexTable.roles(),
+            "invitations", ConvexTable.invitations(), "plans", ConvexTable.plans(),
+            "subscriptionItems", ConvexTable.subscriptionItems());
     private volatile boolean keepUsers;
     private volatile boolean cascadeLater;
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> lateAnswers = new java.util.concurrent.ConcurrentHashMap<>();
@@ -130,6 +133,11 @@ public final class ConvexStandIn implements AutoCloseable {
         return memberships;
     }
 
+    /** The table of {@code roles}, {@code invitations}, {@code plans} or {@code subscriptionItems}. */
+    public ConvexTable table(String kind) {
+        return kindTables.get(kind);
+    }
+
     /**
      * The next {@code count} calls of {@code function} (a table's, {@code users:upsertManyFromClerk}) are carried out
      * at once, then answered {@code delayMs} late: a slow Convex whose commit the caller may give up waiting for.
@@ -148,6 +156,7 @@ public final class ConvexStandIn implements AutoCloseable {
     }
 
     public void reset() {
+        kindTables.values().forEach(ConvexTable::clear);
         keepUsers = false;
         cascadeLater = false;
         lateAnswers.clear();
@@ -213,9 +222,10 @@ public final class ConvexStandIn implements AutoCloseable {
                 case "users" -> users;
                 case "organizations" -> organizations;
                 case "memberships" -> memberships;
-                default -> null;
+                default -> kindTables.get(path[0]);
             };
-            if (table == null || !List.of("upsertManyFromClerk", "pageExternalIds", "deleteFromClerk").contains(path[1])) {
+            if (table == null || !List.of("upsertManyFromClerk", "pageExternalIds", "deleteFromClerk", "archiveFromClerk")
+                    .contains(path[1])) {
                 return null;
             }
             var value = table.call(path[1], request.get("args"));
