@@ -29,6 +29,7 @@ import {
   counts,
   entries,
   functions,
+  request,
   send,
   type Request,
 } from "./contract.helpers";
@@ -201,7 +202,6 @@ describe("contract/convex-requests.json, organizations and memberships", () => {
   });
 
   test("sends each event's data unchanged: the organization, its id, or the membership", () => {
-    const request = (path: string, args: unknown) => ({ path, args, format: "json" });
     expect(orgWebhooks.map((e) => e.request)).toEqual([
       request("organizations:upsertFromClerk", { organization: orgCreated.data }),
       request("organizations:upsertFromClerk", { organization: orgUpdated.data }),
@@ -274,7 +274,6 @@ describe("contract/convex-requests.json, organizations and memberships", () => {
 describe("contract/convex-requests.json, roles and permissions", () => {
   const roleWebhooks = allWebhooks.filter((e) => /^(role|permission)\./.test(e.event));
   const roleReconciles = allReconciles.filter((e) => e.kind === "roles");
-  const request = (path: string, args: unknown) => ({ path, args, format: "json" });
   const storedRoles = (t: TestConvex) =>
     t.run(async (ctx) => (await ctx.db.query("roles").collect()).map(({ _id, _creationTime, ...role }) => role));
 
