@@ -1,10 +1,8 @@
 // The contract's billing and invitation entries (contract/convex-requests.json):
 // the bodies the runtime sends for Clerk's sample payloads and Backend API
-// listings, each run through the named internal function as sent.
+// listings, and what they leave in order. Each entry on its own, and the
+// argument shapes, are tested with every other kind's in contract.test.ts.
 import { describe, expect, test } from "vitest";
-import type { FunctionReference } from "convex/server";
-import { internal } from "./_generated/api";
-import contract from "../contract/convex-requests.json";
 import subscriptionCreated from "./fixtures/subscription.created.json";
 import itemActive from "./fixtures/subscriptionItem.active.json";
 import itemCanceled from "./fixtures/subscriptionItem.canceled.json";
@@ -18,24 +16,13 @@ import listedPlans from "./fixtures/backend/billing_plans.json";
 import listedItems from "./fixtures/backend/billing_subscription_items.json";
 import listedInvitations from "./fixtures/backend/organization_invitations.json";
 import userSubscription from "./fixtures/backend/user_billing_subscription.json";
-import { newConvex, type TestConvex } from "./testing.helpers";
+import { allReconciles, allWebhooks, counts, request, send } from "./contract.helpers";
+import { newConvex } from "./testing.helpers";
 
-type Request = { path: string; args: Record<string, unknown>; format: string };
-type Entry = { event?: string; reconcile?: string; kind?: string; listing?: string; request: Request };
 const kinds = ["subscriptions", "subscriptionItems", "plans", "invitations"];
-const entries = (contract as Entry[]).filter((e) => kinds.includes(e.request.path.split(":")[0]));
-const webhooks = entries.filter((e) => e.event);
-const reconciles = entries.filter((e) => e.reconcile);
-
-// The runtime names functions by path (a path this app lacks fails in convex-test);
-// pageExternalIds are queries, the rest mutations.
-function send(t: TestConvex, { path, args }: Request): Promise<unknown> {
-  const [module, name] = path.split(":");
-  const ref = (internal as unknown as Record<string, Record<string, FunctionReference<"query" | "mutation", "internal">>>)[module][name];
-  return name === "pageExternalIds" ? t.query(ref as FunctionReference<"query", "internal">, args) : t.mutation(ref as FunctionReference<"mutation", "internal">, args);
-}
-const request = (path: string, args: Record<string, unknown>) => ({ path, args, format: "json" });
-const counts = (n: Record<string, number>) => ({ inserted: 0, updated: 0, unchanged: 0, stale: 0, deleted: 0, ...n });
+const ofKinds = (e: { request: { path: string } }) => kinds.includes(e.request.path.split(":")[0]);
+const webhooks = allWebhooks.filter(ofKinds);
+const reconciles = allReconciles.filter(ofKinds);
 const firstPage = { paginationOpts: { numItems: 100, cursor: null } };
 
 describe("contract/convex-requests.json, billing and invitations", () => {
@@ -64,24 +51,6 @@ describe("contract/convex-requests.json, billing and invitations", () => {
       ["plans", "archiveFromClerk", null, request("plans:archiveFromClerk", { planId: listedPlans.data[1].id })],
       ["subscriptionItems", "rereadThroughPayer", "backend/user_billing_subscription.json", request("subscriptionItems:upsertManyFromClerk", { subscriptionItems: userSubscription.subscription_items })],
     ]);
-  });
-
-  test.each(webhooks.map((e) => [e.event, e.request]))("%s is accepted on its own", async (_, body) => {
-    const t = newConvex();
-    expect(await send(t, body)).toBe("inserted");
-  });
-
-  test.each(reconciles.map((e) => [`${e.kind} ${e.reconcile}`, e]))("%s is accepted on its own and answers its shape", async (_, { reconcile, request: body }) => {
-    const t = newConvex();
-    const answer = await send(t, body);
-    if (body.path.endsWith(":upsertManyFromClerk")) {
-      const [sent] = Object.values(body.args) as unknown[][];
-      expect(answer, "a fresh deployment inserts the whole page").toEqual(counts({ inserted: sent.length }));
-    } else if (reconcile === "pageExternalIds") {
-      expect(answer).toEqual({ page: [], isDone: true, continueCursor: expect.any(String) });
-    } else {
-      expect(answer, "nothing stored yet").toBe("absent");
-    }
   });
 
   test("the webhook bodies in order: the subscription with its item, then the free and the canceled item versions; the invitation ends revoked", async () => {

@@ -29,3 +29,14 @@ test("organizations, memberships and roles: a role.updated built from a payload 
   expect(await feed(t, payloads["organization.deleted"])).toBe("deleted");
   expect(await feed(t, payloads["organizationMembership.updated"]), "a member of a deleted organization").toBe("deleted");
 });
+
+test("billing and invitations: a subscription entitles its payer to its plan until the canceled item's period is over; an invitation ends revoked", async () => {
+  const t = convexTest(schema, modules);
+  const userId = payloads["subscription.created"].data.payer.user_id;
+  expect(await feed(t, payloads["subscription.created"])).toBe("inserted");
+  expect(await t.query(internal.billing.entitlements, { userId })).toMatchObject({ plans: ["pro-plan"] });
+  // The same item, canceled, with a period that ended in 2024.
+  expect(await feed(t, payloads["subscriptionItem.canceled"])).toBe("updated");
+  expect(await t.query(internal.billing.entitlements, { userId })).toEqual({ plans: [], features: [] });
+  expect(await feedAll(t, [payloads["organizationInvitation.created"], payloads["organizationInvitation.revoked"]])).toEqual(["inserted", "updated"]);
+});

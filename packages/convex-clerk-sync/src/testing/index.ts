@@ -25,6 +25,9 @@ export type FeedTarget = { mutation: (fn: any, args: any) => Promise<any> };
 export type EventRoute = { module: string; fn: string; args: (data: any) => Record<string, unknown> };
 
 const id = (data: any) => data?.id;
+/** Event types whose data goes, unchanged, to one module's upsertFromClerk under one argument. */
+const upserts = (module: string, arg: string, types: string[]): Record<string, EventRoute> =>
+  Object.fromEntries(types.map((type) => [type, { module, fn: "upsertFromClerk", args: (data: any) => ({ [arg]: data }) }]));
 /**
  * The runtime's routing, event type by event type (contract/convex-requests.json
  * in the repository holds the exact bodies; the package's tests check both agree).
@@ -43,6 +46,15 @@ export const eventRoutes: Record<string, EventRoute> = {
   "role.updated": { module: "roles", fn: "upsertFromClerk", args: (role) => ({ role }) },
   "role.deleted": { module: "roles", fn: "deleteFromClerk", args: (data) => ({ roleId: id(data) }) },
   "permission.deleted": { module: "roles", fn: "removePermissionFromClerk", args: (data) => ({ permissionId: id(data) }) },
+  ...upserts("subscriptions", "subscription", ["created", "updated", "active", "pastDue"].map((s) => `subscription.${s}`)),
+  ...upserts(
+    "subscriptionItems",
+    "subscriptionItem",
+    ["created", "updated", "active", "canceled", "upcoming", "ended", "abandoned", "incomplete", "pastDue", "freeTrialEnding"].map(
+      (s) => `subscriptionItem.${s}`,
+    ),
+  ),
+  ...upserts("invitations", "invitation", ["created", "accepted", "revoked"].map((s) => `organizationInvitation.${s}`)),
 };
 
 export type FeedOptions = {

@@ -463,4 +463,274 @@ export const payloads = {
       "deleted": true
     }
   },
+  "subscription.created": {
+    "type": "subscription.created",
+    "object": "event",
+    "timestamp": 1716883200,
+    "instance_id": "ins_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+    "event_attributes": {
+      "http_request": {
+        "client_ip": "192.168.1.100",
+        "user_agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36"
+      }
+    },
+    "data": {
+      "object": "commerce_subscription",
+      "id": "csub_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+      "status": "active",
+      "active_at": 1716883200000,
+      "canceled_at": null,
+      "created_at": 1716883200000,
+      "ended_at": null,
+      "past_due_at": null,
+      "updated_at": 1716883200000,
+      "latest_payment_id": "cpa_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+      "payer_id": "cpayer_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+      "payer": {
+        "object": "commerce_payer",
+        "id": "cpayer_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+        "user_id": "user_34D368EufHwugfYh4yyGNEheM0S",
+        "first_name": "Test",
+        "last_name": "User",
+        "email": "test@example.com",
+        "organization_id": "",
+        "organization_name": "",
+        "image_url": "https://img.clerk.com/xxxxxx",
+        "created_at": 1716883200000,
+        "updated_at": 1716883200000
+      },
+      "payment_source_id": "cps_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+      "items": [
+        {
+          "object": "commerce_subscription_item",
+          "id": "csub_item_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+          "status": "active",
+          "is_free_trial": false,
+          "created_at": 1716883200000,
+          "updated_at": 1716883200000,
+          "period_start": 1716883200000,
+          "period_end": 1719561600000,
+          "interval": "month",
+          "plan_id": "cplan_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+          "plan": {
+            "id": "cplan_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+            "slug": "pro-plan",
+            "name": "Pro Plan",
+            "is_recurring": true,
+            "amount": 2000,
+            "currency": "USD",
+            "unit_prices": [
+              {
+                "name": "seats",
+                "block_size": 1,
+                "tiers": [
+                  {
+                    "starts_at_block": 1,
+                    "ends_after_block": 5,
+                    "amount_per_block": 0,
+                    "currency": "USD"
+                  }
+                ]
+              }
+            ]
+          },
+          "seats": {
+            "quantity": 5
+          },
+          "subscription_id": null
+        }
+      ]
+    }
+  },
+  "subscriptionItem.active": {
+    "type": "subscriptionItem.active",
+    "object": "event",
+    "timestamp": 1716883200,
+    "instance_id": "ins_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+    "event_attributes": {
+      "http_request": {
+        "client_ip": "192.168.1.100",
+        "user_agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36"
+      }
+    },
+    "data": {
+      "object": "subscription_item",
+      "id": "csub_item_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+      "status": "active",
+      "is_free_trial": false,
+      "created_at": 1716883200000,
+      "updated_at": 1716883200000,
+      "period_start": 1716883200000,
+      "period_end": null,
+      "interval": "month",
+      "plan_id": "cplan_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+      "plan": {
+        "id": "cplan_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+        "slug": "free-plan",
+        "name": "Free Plan",
+        "is_recurring": false,
+        "amount": 0,
+        "currency": "USD",
+        "unit_prices": [
+          {
+            "name": "seats",
+            "block_size": 1,
+            "tiers": [
+              {
+                "starts_at_block": 1,
+                "ends_after_block": 5,
+                "amount_per_block": 0,
+                "currency": "USD"
+              }
+            ]
+          }
+        ]
+      },
+      "seats": {
+        "quantity": 5
+      },
+      "payer": {
+        "object": "commerce_payer",
+        "id": "cpayer_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+        "user_id": "user_34D368EufHwugfYh4yyGNEheM0S",
+        "first_name": "Test",
+        "last_name": "User",
+        "email": "test@example.com",
+        "organization_id": "",
+        "organization_name": "",
+        "image_url": "https://img.clerk.com/xxxxxx",
+        "created_at": 1716883200000,
+        "updated_at": 1716883200000
+      },
+      "subscription_id": "csub_2g7np7Hrk0SN6kj5EDMLDaKNL0S"
+    }
+  },
+  "subscriptionItem.canceled": {
+    "type": "subscriptionItem.canceled",
+    "object": "event",
+    "timestamp": 1716883200,
+    "instance_id": "ins_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+    "event_attributes": {
+      "http_request": {
+        "client_ip": "192.168.1.100",
+        "user_agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36"
+      }
+    },
+    "data": {
+      "object": "subscription_item",
+      "id": "csub_item_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+      "status": "canceled",
+      "is_free_trial": false,
+      "created_at": 1716883200000,
+      "updated_at": 1716969600000,
+      "period_start": 1716883200000,
+      "period_end": 1719561600000,
+      "interval": "month",
+      "plan_id": "cplan_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+      "plan": {
+        "id": "cplan_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+        "slug": "pro-plan",
+        "name": "Pro Plan",
+        "is_recurring": true,
+        "amount": 2000,
+        "currency": "USD"
+      },
+      "payer": {
+        "object": "commerce_payer",
+        "id": "cpayer_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+        "user_id": "user_34D368EufHwugfYh4yyGNEheM0S",
+        "first_name": "Test",
+        "last_name": "User",
+        "email": "test@example.com",
+        "organization_id": "",
+        "organization_name": "",
+        "image_url": "https://img.clerk.com/xxxxxx",
+        "created_at": 1716883200000,
+        "updated_at": 1716883200000
+      },
+      "subscription_id": "csub_2g7np7Hrk0SN6kj5EDMLDaKNL0S"
+    }
+  },
+  "organizationInvitation.created": {
+    "type": "organizationInvitation.created",
+    "object": "event",
+    "timestamp": 1716883200,
+    "instance_id": "ins_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+    "event_attributes": {
+      "http_request": {
+        "client_ip": "192.168.1.100",
+        "user_agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36"
+      }
+    },
+    "data": {
+      "object": "organization_invitation",
+      "id": "orginv_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+      "email_address": "jane.doe@acme.com",
+      "role": "org:member",
+      "role_name": "Member",
+      "organization_id": "org_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+      "status": "pending",
+      "public_metadata": {},
+      "private_metadata": {},
+      "url": "https://accounts.acme.com/accept-invitation?token=abc123",
+      "expires_at": 1717487999000,
+      "created_at": 1716883200000,
+      "updated_at": 1716883200000
+    }
+  },
+  "organizationInvitation.accepted": {
+    "type": "organizationInvitation.accepted",
+    "object": "event",
+    "timestamp": 1716883200,
+    "instance_id": "ins_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+    "event_attributes": {
+      "http_request": {
+        "client_ip": "192.168.1.100",
+        "user_agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36"
+      }
+    },
+    "data": {
+      "object": "organization_invitation",
+      "id": "orginv_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+      "email_address": "jane.doe@acme.com",
+      "role": "org:member",
+      "role_name": "Member",
+      "organization_id": "org_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+      "status": "accepted",
+      "public_metadata": {},
+      "private_metadata": {},
+      "url": "https://accounts.acme.com/accept-invitation?token=abc123",
+      "user_id": "user_2h8op3Isl1QR7tKu5FGNfaLKEoU",
+      "expires_at": 1717487999000,
+      "created_at": 1716883200000,
+      "updated_at": 1716883500000
+    }
+  },
+  "organizationInvitation.revoked": {
+    "type": "organizationInvitation.revoked",
+    "object": "event",
+    "timestamp": 1716883200,
+    "instance_id": "ins_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+    "event_attributes": {
+      "http_request": {
+        "client_ip": "192.168.1.100",
+        "user_agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36"
+      }
+    },
+    "data": {
+      "object": "organization_invitation",
+      "id": "orginv_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+      "email_address": "jane.doe@acme.com",
+      "role": "org:member",
+      "role_name": "Member",
+      "organization_id": "org_2g7np7Hrk0SN6kj5EDMLDaKNL0S",
+      "status": "revoked",
+      "public_metadata": {},
+      "private_metadata": {},
+      "url": "https://accounts.acme.com/accept-invitation?token=abc123",
+      "expires_at": 1717487999000,
+      "created_at": 1716883200000,
+      "updated_at": 1716883500000
+    }
+  },
 } satisfies Record<string, { type: string; data: unknown; [field: string]: unknown }>;
