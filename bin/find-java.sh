@@ -31,7 +31,7 @@ find_java() {
     if [ -n "$v" ] && [ "$v" -ge "$JAVA_WANTED" ]; then JAVA_FOUND="$home" JAVA_FEATURE="$v"; return 0; fi
   fi
   # Debian/Ubuntu packages and Temurin's .deb (/usr/lib/jvm), the Temurin image (/opt/java/openjdk), SDKMAN, macOS
-  for candidate in /usr/lib/jvm/* /opt/java/openjdk "$HOME"/.sdkman/candidates/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+  for candidate in /usr/lib/jvm/* /opt/java/openjdk "${HOME:-/nonexistent}"/.sdkman/candidates/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
     [ -d "$candidate" ] || continue
     v=$(java_feature "$candidate")
     if [ -n "$v" ] && [ "$v" -ge "$JAVA_WANTED" ]; then JAVA_FOUND="$candidate" JAVA_FEATURE="$v"; return 0; fi
