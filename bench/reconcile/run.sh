@@ -48,6 +48,13 @@ KINDS=users
 [ "$PLANS" -gt 0 ] && KINDS="$KINDS,plans"
 [ "$SUBSCRIPTION_ITEMS" -gt 0 ] && KINDS="$KINDS,subscriptionItems"
 cd "$ROOT"
+# the Java bin/clerk-convex-sync would pick (BENCH_JAVA_HOME names another); jvm.options is Java 25's, so on Java
+# 17-24 the option sets read jvm17.options instead
+# shellcheck source=bin/find-java.sh
+. bin/find-java.sh
+JAVA_HOME="${BENCH_JAVA_HOME:-${JAVA_HOME:-}}" find_java || { echo "no Java 17 or later found" >&2; exit 1; }
+JAVA="$JAVA_FOUND/bin/java"
+[ "$JAVA_FEATURE" -ge "$JAVA_WANTED" ] || JAVA_OPTS="${JAVA_OPTS//@jvm.options/@jvm17.options}"
 JAR=target/clerk-convex-sync.jar
 if [ ! -f "$JAR" ] || [ -n "$(find src/main application.properties pom.xml -newer "$JAR" -print -quit)" ]; then
   echo "building $JAR" >&2
@@ -79,13 +86,13 @@ for opts in "${OPTION_SETS[@]}"; do
   export CLERK_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw DATA_DIR="$WORK/data-$n"
   export RECONCILE_CLERK_REQUESTS_PER_10S=1000 LOG_FORMAT=plain RECONCILE_KINDS="$KINDS"
 
-  echo "## java $opts: $ROLES roles, $ORGS organizations, $USERS users, $MEMBERSHIPS memberships, $INVITATIONS invitations, $PLANS plans, $SUBSCRIPTION_ITEMS subscription items ($KINDS), $(nproc) cores, load average before $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "## $JAVA $opts: $ROLES roles, $ORGS organizations, $USERS users, $MEMBERSHIPS memberships, $INVITATIONS invitations, $PLANS plans, $SUBSCRIPTION_ITEMS subscription items ($KINDS), $(nproc) cores, load average before $(cut -d' ' -f1-3 /proc/loadavg)"
   for pass in 1 2; do
     clerk_before=$(stats "$CLERK_PORT"); convex_before=$(stats "$CONVEX_PORT"); standin_before=$(standin_cpu)
     start=$(date +%s%N)
     set +e
     # shellcheck disable=SC2086
-    /usr/bin/time -f "%M %U %S" -o "$WORK/rss" java $opts -jar "$JAR" reconcile >"$WORK/summary-$pass.json" 2>"$WORK/stderr-$pass.log"
+    /usr/bin/time -f "%M %U %S" -o "$WORK/rss" "$JAVA" $opts -jar "$JAR" reconcile >"$WORK/summary-$pass.json" 2>"$WORK/stderr-$pass.log"
     code=$?
     set -e
     end=$(date +%s%N)
