@@ -5,6 +5,7 @@ import io.clerkconvexsync.intake.ClerkEvent;
 import io.clerkconvexsync.ops.WebhookMetrics;
 import io.clerkconvexsync.store.DeadLetter;
 import io.clerkconvexsync.store.DeadLetterStore;
+import io.clerkconvexsync.tracing.WebhookTrace;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -43,6 +44,7 @@ public final class DeadLetterChannel implements Processor {
                     new String(event.rawBody(), StandardCharsets.UTF_8), event.headers(),
                     exchange.getProperty(ConvexDeliveryRoute.ATTEMPTS_PROPERTY, 1, Integer.class), now, now));
             exchange.setProperty(Outcome.PROPERTY, Outcome.DEAD_LETTERED);
+            WebhookTrace.deadLettered(exchange, id, failure.resultClass());
             metrics.deadLetterAdded(event.type());
             LOG.warn("Dead-lettered svix_id={} type={} as #{}: {}", event.svixId(), event.type(), id, failure.getMessage());
         } catch (RuntimeException e) {
