@@ -1,7 +1,9 @@
 package io.clerkconvexsync.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.svix.Webhook;
 import io.clerkconvexsync.config.SyncSettings;
+import io.clerkconvexsync.routing.EventFamilyTranslator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,6 +24,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import static io.clerkconvexsync.intake.ClerkEventParser.JSON;
 
 /**
  * {@code send-test-event}: what Clerk's "Send test webhook" button does, from this machine: signs a sample Clerk event
@@ -31,9 +36,25 @@ import java.util.concurrent.Callable;
         + " to a running instance; exit 0 when it is answered 2xx.")
 public final class SendTestEvent implements Callable<Integer> {
     public static final String COMMAND = "send-test-event";
-    static final List<String> TYPES = List.of("user.created", "user.updated", "user.deleted",
+    static final List<String> TYPES = Stream.of(List.of("user.created", "user.updated", "user.deleted",
             "organization.created", "organization.updated", "organization.deleted",
-            "organizationMembership.created", "organizationMembership.updated", "organizationMembership.deleted");
+            "organizationMembership.created", "organizationMembership.updated", "organizationMembership.deleted",
+            "role.created", "role.updated", "role.deleted", "permission.deleted"),
+            EventFamilyTranslator.SUBSCRIPTION_TYPES, EventFamilyTranslator.SUBSCRIPTION_ITEM_TYPES,
+            EventFamilyTranslator.INVITATION_TYPES,
+            // not delivered by the runtime: for trying an extension route such as routes/payment-attempt-updated.yaml
+            List.of("paymentAttempt.updated")).flatMap(List::stream).toList();
+
+    /**
+     * The sample whose data a type without a real payload of its own is sent with, under its own type: Clerk's spec
+     * has examples of one subscription event and two item events only. The data's status is then the example's.
+     */
+    public static String sampleOf(String type) {
+        if (type.startsWith("subscriptionItem.") && !type.equals("subscriptionItem.canceled")) {
+            return "subscriptionItem.active";
+        }
+        return type.startsWith("subscription.") ? "subscription.created" : type;
+    }
 
     @Parameters(arity = "0..1", paramLabel = "<type>", defaultValue = "user.created",
             completionCandidates = Types.class, description = "Event type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -111,9 +132,18 @@ public final class SendTestEvent implements Callable<Integer> {
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
-    private static String sample(String type) throws IOException {
-        try (InputStream in = SendTestEvent.class.getResourceAsStream("/samples/" + type + ".json")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    /** The signed body for a type: its sample, or the one it borrows with its own type put in (see {@link #sampleOf}). */
+    public static String sample(String type) throws IOException {
+        String source = sampleOf(type);
+        String body;
+        try (InputStream in = SendTestEvent.class.getResourceAsStream("/samples/" + source + ".json")) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         }
+        if (source.equals(type)) {
+            return body;
+        }
+        ObjectNode event = (ObjectNode) JSON.readTree(body);
+        event.put("type", type);
+        return JSON.writeValueAsString(event);
     }
 }

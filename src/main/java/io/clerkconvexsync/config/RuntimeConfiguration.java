@@ -62,6 +62,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         SyncSettings settings = SyncSettings.load(context.getPropertiesComponent()::resolveProperty);
+        FamilyFunctionSettings familyFunctions = FamilyFunctionSettings.load(context.getPropertiesComponent()::resolveProperty);
         ListenerSettings listeners = ListenerSettings.load(context.getPropertiesComponent()::resolveProperty);
         listeners.checkPortsFree();
         StorageSettings storage = StorageSettings.load(context.getPropertiesComponent()::resolveProperty);
@@ -74,6 +75,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
             registry.bind(CLOCK, clock);
         }
         registry.bind("syncSettings", settings);
+        registry.bind("familyFunctionSettings", familyFunctions);
         registry.bind("storageSettings", storage);
 
         HikariDataSource dataSource = StoreDatabase.open(storage);
@@ -104,7 +106,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         registry.bind("svixSignatureVerifier",
                 new SvixSignatureVerifier(settings.webhookSecrets(), settings.timestampTolerance(), clock));
         registry.bind("webhookReply", new WebhookReply());
-        registry.bind(EventTypeRouter.FAMILIES, EventFamilyTranslator.families(settings));
+        registry.bind(EventTypeRouter.FAMILIES, EventFamilyTranslator.families(settings, familyFunctions));
         registry.bind("extensionRoutes", new ExtensionRoutes());
         ConvexContact contact = new ConvexContact(clock);
         registry.bind("convexCallPreparer", new ConvexCallPreparer(settings, metrics, contact));

@@ -20,6 +20,8 @@ public final class ConvexDeliveryRoute extends RouteBuilder {
     static final String CALL_ENDPOINT = "direct:convex-call";
 
     public static final String FUNCTION_PROPERTY = "convexFunction";
+    /** {@link ConvexCall#providedBy()}, for the message of a missing function. */
+    static final String PROVIDED_BY_PROPERTY = "convexFunctionProvidedBy";
     static final String REQUEST_PROPERTY = "convexRequest";
     public static final String ATTEMPTS_PROPERTY = "convexAttempts";
     static final String QUERY_PROPERTY = "convexQuery";

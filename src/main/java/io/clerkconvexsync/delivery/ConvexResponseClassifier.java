@@ -18,8 +18,12 @@ public final class ConvexResponseClassifier {
      */
     static final String MISSING_FUNCTION = "Could not find public function for '";
 
-    /** Returns normally when Convex ran the function successfully. */
-    public void classify(String function, int status, byte[] body) {
+    /**
+     * Returns normally when Convex ran the function successfully.
+     *
+     * @param providedBy the package version that brings the function, or null (see {@link ConvexCall#providedBy()})
+     */
+    public void classify(String function, String providedBy, int status, byte[] body) {
         JsonNode json = parse(body);
         String answer = json == null ? null : text(json, "status");
         if (status == 200 && "success".equals(answer)) {
@@ -28,7 +32,7 @@ public final class ConvexResponseClassifier {
         if ((status == 200 || status == UDF_FAILED) && "error".equals(answer)) {
             String message = detail(json, "errorMessage");
             if (message.contains(MISSING_FUNCTION)) {
-                throw new ConvexFailure.MissingFunction(function, status, message);
+                throw new ConvexFailure.MissingFunction(function, providedBy, status, message);
             }
             throw new ConvexFailure.Permanent("Convex function " + function + " failed (HTTP " + status + ")", status,
                     detail(json, "errorMessage") + dataSuffix(json));

@@ -2,6 +2,7 @@ package io.clerkconvexsync.ops;
 
 import io.clerkconvexsync.Outcome;
 import io.clerkconvexsync.intake.ClerkEvent;
+import io.clerkconvexsync.intake.ClerkEventParser;
 import io.clerkconvexsync.intake.SvixSignatureVerifier;
 import io.clerkconvexsync.intake.WebhookRejectedException;
 import io.clerkconvexsync.tracing.WebhookTrace;
@@ -11,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Once per webhook, whatever path it took: one log line (svix-id, type, Clerk user id, outcome, latency; no names,
+ * Once per webhook, whatever path it took: one log line (svix-id, type, the Clerk object's id, outcome, latency; no names,
  * emails, secrets or signatures) and the webhook counters.
  */
 public final class OutcomeRecorder implements Processor {
@@ -51,8 +52,10 @@ public final class OutcomeRecorder implements Processor {
         } else if (event == null) {
             LOG.info("webhook outcome={} status={} latency_ms={}", outcome.label(), outcome.httpStatus(), elapsedMs);
         } else {
-            LOG.info("webhook svix_id={} type={} user_id={} outcome={} status={} latency_ms={}", event.svixId(), event.type(),
-                    event.subjectId(), outcome.label(), outcome.httpStatus(), elapsedMs);
+            // data.id under the name of what it is (user_id, organization_id, role_id, ...; object_id for other types)
+            LOG.info("webhook svix_id={} type={} {}={} outcome={} status={} latency_ms={}", event.svixId(), event.type(),
+                    ClerkEventParser.idKey(event.type()), event.subjectId(), outcome.label(), outcome.httpStatus(),
+                    elapsedMs);
         }
     }
 
