@@ -2,7 +2,9 @@ package io.clerkconvexsync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clerkconvexsync.support.ClerkStandIn;
 import io.clerkconvexsync.support.ConvexStandIn;
+import io.clerkconvexsync.support.ConvexTable;
 import io.clerkconvexsync.support.ConvexStandIn.Answer;
 import io.clerkconvexsync.support.JarRuntime;
 import io.clerkconvexsync.support.SignedWebhooks;
@@ -193,6 +195,66 @@ class TracingProcessIT {
         ReceivedSpan call = only(replayTrace, s -> s.kind().equals("CLIENT"), "the replay's Convex call");
         assertEquals("00-" + replay.traceId() + "-" + call.spanId() + "-01",
                 convex.requests().get(convex.requests().size() - 1).header("traceparent"));
+    }
+
+    // ---- a reconcile pass ---------------------------------------------------------------------------------------------
+
+    @Test
+    void reconcilePassIsOneTraceWithASpanPerKindClerkPageAndConvexBatch() throws Exception {
+        String clerkKey = "sk_test_tracing0123456789abcdef";
+        try (ClerkStandIn clerk = new ClerkStandIn(clerkKey)) {
+            ConvexTable table = convex.keepUsers();
+            clerk.addUsers("user_traced", 7);
+            Map<String, String> env = env("reconcile");
+            env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.url());
+            env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+            env.put("CLERK_SECRET_KEY", clerkKey);
+            env.put("CLERK_API_URL", clerk.url());
+            // pages of 3 and batches of 2: 7 users make 3 pages and 4 batches
+            env.put("JAVA_TOOL_OPTIONS", "-Dreconcile.clerk-page-size=3 -Dreconcile.batch-size=2");
+            JarRuntime.Result run = JarRuntime.command(env, work.resolve("reconcile.log"), "reconcile");
+            assertEquals(0, run.exitCode(), run.output());
+            assertEquals(7, table.ids().size(), "the pass upserted Clerk's users");
+
+            ReceivedSpan pass = receiver.await(s -> s.name().equals("reconcile pass"), WAIT_MS, "for the pass");
+            assertTrue(pass.isRoot(), "a pass is a trace of its own");
+            assertEquals("users", pass.attribute("clerk_convex_sync.reconcile.kinds"));
+            assertEquals("complete", pass.attribute("clerk_convex_sync.outcome"));
+            List<ReceivedSpan> trace = receiver.trace(pass.traceId());
+            assertConnected(trace, pass);
+            System.out.println(render(trace, pass, ""));
+            ReceivedSpan kind = byName(trace, "reconcile users", pass.spanId());
+            assertEquals("7", kind.attribute("clerk_convex_sync.reconcile.listed"));
+
+            List<ReceivedSpan> pages = trace.stream().filter(s -> s.name().equals("clerk page")).toList();
+            assertEquals(3, pages.size(), "a span per Clerk page: " + trace);
+            assertEquals(Set.of("0", "3", "6"), pages.stream().map(s -> s.attribute("clerk.page.offset")).collect(Collectors.toSet()));
+            for (ReceivedSpan page : pages) {
+                assertEquals(kind.spanId(), page.parentSpanId(), "pages sit under their kind");
+                assertEquals(1, clientSpans(trace).stream().filter(c -> isUnder(c, page, trace)).count(),
+                        "one Clerk request per page");
+            }
+            List<ReceivedSpan> batches = trace.stream().filter(s -> s.name().equals("convex batch")).toList();
+            assertEquals(4, batches.size(), "a span per Convex batch: " + trace);
+            for (ReceivedSpan batch : batches) {
+                assertEquals(kind.spanId(), batch.parentSpanId(), "batches sit under their kind");
+                assertEquals("users:upsertManyFromClerk", batch.attribute("convex.function"));
+                List<ReceivedSpan> calls = clientSpans(trace).stream().filter(c -> isUnder(c, batch, trace)).toList();
+                assertEquals(1, calls.size(), "one Convex call per batch");
+                assertEquals("users:upsertManyFromClerk", calls.get(0).attribute("convex.function"));
+            }
+            Set<String> clientIds = clientSpans(trace).stream().map(ReceivedSpan::spanId).collect(Collectors.toSet());
+            for (ConvexStandIn.Request request : convex.requests()) {
+                String parent = request.header("traceparent");
+                assertNotNull(parent, "every Convex call of the pass carries traceparent");
+                assertTrue(parent.startsWith("00-" + pass.traceId() + "-") && clientIds.contains(parent.substring(36, 52)),
+                        parent + " is one of the pass's client spans");
+            }
+            assertNoPersonalDataOrSecrets(trace);
+            for (ReceivedSpan span : trace) {
+                assertFalse((span.attributes().toString() + span.events()).contains(clerkKey), "no Clerk key in " + span);
+            }
+        }
     }
 
     // ---- a collector that is down ------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import io.clerkconvexsync.store.DeadLetterStore;
 import io.clerkconvexsync.tracing.WebhookTrace;
 import io.clerkconvexsync.tracing.WorkSpans;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -117,12 +118,17 @@ public final class DeadLetterReplayer {
         ClerkEvent event = parser.parse(d.svixId(), d.body().getBytes(StandardCharsets.UTF_8), d.headers());
         // its own trace, linked to the webhook's; Camel's spans of the exchange below join it
         Span span = spans.replay(d.svixId(), d.eventType(), d.id(), d.traceId(), d.spanId());
-        // The same exchange properties the intake sets after parsing, so routing cannot tell a replay from a webhook.
-        Exchange exchange = template().send(EventTypeRouter.ENDPOINT, e -> {
-            event.expose(e);
-            e.getMessage().setBody(event.rawBody());
-            spans.propagate(span, e);
-        });
+        Exchange exchange;
+        try (Scope traced = WorkSpans.current(span)) {
+            // The same exchange properties the intake sets after parsing, so routing cannot tell a replay from a webhook.
+            exchange = template().send(EventTypeRouter.ENDPOINT, e -> {
+                event.expose(e);
+                e.getMessage().setBody(event.rawBody());
+            });
+        } catch (RuntimeException e) {
+            WorkSpans.end(span, e);
+            throw e;
+        }
         Outcome outcome = exchange.getProperty(Outcome.PROPERTY, Outcome.FAILED, Outcome.class);
         if (exchange.getException() != null) {
             outcome = Outcome.FAILED;

@@ -6,7 +6,6 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
@@ -57,6 +56,8 @@ public final class OpenTelemetryTracing {
         // camel-opentelemetry2 takes the tracer and propagators from the registry, so the SDK need not be global
         context.getRegistry().bind("camelTracer", sdk.getTracer("camel"));
         context.getRegistry().bind("contextPropagators", sdk.getPropagators());
+        // ahead of Camel's tracer, whose notifier must find the headers this one sets
+        context.getManagementStrategy().addEventNotifier(new WorkContextBridge(sdk.getPropagators()));
         OpenTelemetryTracer tracer = new OpenTelemetryTracer();
         tracer.setCamelContext(context);
         if (!settings.excludePatterns().isEmpty()) {
@@ -79,12 +80,6 @@ public final class OpenTelemetryTracing {
     public static Tracer tracer(CamelContext context) {
         OpenTelemetry api = context.getRegistry().lookupByNameAndType(BEAN, OpenTelemetry.class);
         return (api == null ? OpenTelemetry.noop() : api).getTracer(INSTRUMENTATION);
-    }
-
-    /** The propagators of {@link #BEAN} (W3C trace context unless OTEL_PROPAGATORS says otherwise). */
-    public static ContextPropagators propagators(CamelContext context) {
-        OpenTelemetry api = context.getRegistry().lookupByNameAndType(BEAN, OpenTelemetry.class);
-        return (api == null ? OpenTelemetry.noop() : api).getPropagators();
     }
 
     private static OpenTelemetrySdk sdk(TracingSettings settings, DroppedSpans dropped) {
