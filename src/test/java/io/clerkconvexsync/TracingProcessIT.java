@@ -122,6 +122,7 @@ class TracingProcessIT {
         assertEquals(1, requests.size());
         assertEquals("00-" + gatewayTrace + "-" + call.spanId() + "-01", requests.get(0).header("traceparent"),
                 "Convex receives the client span's context");
+        assertEquals(null, requests.get(0).header("baggage"), "no header of the sender's reaches Convex");
         assertNoPersonalDataOrSecrets(trace);
         assertLogLineNamesTheTrace(id, gatewayTrace, server.spanId());
     }
@@ -313,6 +314,7 @@ class TracingProcessIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (traceparent != null) {
             request.header("traceparent", traceparent);
+            request.header("baggage", "tenant=from-the-sender"); // never passed on to Convex
         }
         return clerk.post(request);
     }

@@ -3,6 +3,7 @@ package io.clerkconvexsync.tracing;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.telemetry.Span;
+import org.apache.camel.telemetry.SpanContextPropagationExtractor;
 import org.apache.camel.telemetry.decorators.HttpSpanDecorator;
 
 /**
@@ -18,12 +19,22 @@ public class ConvexCallSpanDecorator extends HttpSpanDecorator {
         WebhookTrace.tagConvexCall(span, exchange);
     }
 
+    @Override
+    public SpanContextPropagationExtractor getExtractor(Exchange exchange) {
+        return WebhookTrace.extractor(exchange, () -> super.getExtractor(exchange));
+    }
+
     /** The same over {@code https:}, Convex's own scheme. */
     public static class Secure extends org.apache.camel.telemetry.decorators.HttpsSpanDecorator {
         @Override
         public void beforeTracingEvent(Span span, Exchange exchange, Endpoint endpoint) {
             super.beforeTracingEvent(span, exchange, endpoint);
             WebhookTrace.tagConvexCall(span, exchange);
+        }
+
+        @Override
+        public SpanContextPropagationExtractor getExtractor(Exchange exchange) {
+            return WebhookTrace.extractor(exchange, () -> super.getExtractor(exchange));
         }
     }
 }

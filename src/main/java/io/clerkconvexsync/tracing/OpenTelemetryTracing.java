@@ -86,10 +86,12 @@ public final class OpenTelemetryTracing {
         try {
             return AutoConfiguredOpenTelemetrySdk.builder()
                     // defaults below the OTEL_* variables: traces only (this runtime's metrics are Prometheus's and
-                    // its logs stay on standard error), and the queue size as validated
+                    // its logs stay on standard error); W3C trace context alone, because the baggage propagator
+                    // would pass a sender's baggage header on to Convex; and the queue size as validated
                     .addPropertiesSupplier(() -> Map.of(
                             "otel.metrics.exporter", "none",
                             "otel.logs.exporter", "none",
+                            "otel.propagators", "tracecontext",
                             "otel.bsp.max.queue.size", Integer.toString(settings.maxQueueSize())))
                     .addResourceCustomizer((resource, config) -> named(resource, settings.serviceName()))
                     .addSpanExporterCustomizer((exporter, config) -> new SpanKindExporter(exporter, dropped))

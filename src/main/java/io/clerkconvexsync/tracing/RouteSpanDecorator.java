@@ -2,6 +2,7 @@ package io.clerkconvexsync.tracing;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.telemetry.Span;
+import org.apache.camel.telemetry.SpanContextPropagationExtractor;
 import org.apache.camel.telemetry.decorators.DirectSpanDecorator;
 
 /**
@@ -10,6 +11,11 @@ import org.apache.camel.telemetry.decorators.DirectSpanDecorator;
  * be found by svix-id.
  */
 public class RouteSpanDecorator extends DirectSpanDecorator {
+
+    @Override
+    public SpanContextPropagationExtractor getExtractor(Exchange exchange) {
+        return WebhookTrace.extractor(exchange, () -> super.getExtractor(exchange));
+    }
 
     @Override
     public void afterTracingEvent(Span span, Exchange exchange) {

@@ -20,7 +20,7 @@ import java.util.function.Function;
  *                        OTEL_SDK_DISABLED is true
  * @param serviceName     OTEL_SERVICE_NAME
  * @param maxQueueSize    OTEL_BSP_MAX_QUEUE_SIZE: ended spans waiting for export; more are dropped and counted
- * @param excludePatterns Camel endpoint patterns that make no spans (the hourly retention sweep)
+ * @param excludePatterns Camel endpoint patterns that make no spans; empty for none
  */
 public record TracingSettings(boolean enabled, String serviceName, int maxQueueSize, String excludePatterns) {
 

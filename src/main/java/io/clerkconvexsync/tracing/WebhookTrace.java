@@ -6,9 +6,14 @@ import io.clerkconvexsync.intake.ClerkEvent;
 import io.clerkconvexsync.intake.WebhookRejectedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.telemetry.Span;
+import org.apache.camel.telemetry.SpanContextPropagationExtractor;
 import org.slf4j.MDC;
 
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What a webhook's spans say about it, and the few places outside tracing that meet its trace (the dead letter, the
@@ -73,6 +78,34 @@ public final class WebhookTrace {
             MDC.remove(MDC_TRACE_ID);
             MDC.remove(MDC_SPAN_ID);
         };
+    }
+
+    /** The exchange property where camel-telemetry keeps an exchange's spans (SpanStorageManagerExchange). */
+    static final String CAMEL_SPANS = "tracing.activeSpan";
+    /** Reads no header: what a span with a parent gets, since Camel reads the headers only for a first span. */
+    private static final SpanContextPropagationExtractor NOTHING = new SpanContextPropagationExtractor() {
+        @Override
+        public Iterator<Map.Entry<String, Object>> iterator() {
+            return Collections.emptyIterator();
+        }
+
+        @Override
+        public Object get(String key) {
+            return null;
+        }
+
+        @Override
+        public Set<String> keys() {
+            return Set.of();
+        }
+    };
+
+    /**
+     * The extractor for the next span of {@code exchange}: Camel's own (a copy of every header) only for its first
+     * span; every later one has its parent on the exchange, and Camel would copy the headers for nothing.
+     */
+    static SpanContextPropagationExtractor extractor(Exchange exchange, Supplier<SpanContextPropagationExtractor> camels) {
+        return exchange.getProperty(CAMEL_SPANS) != null ? NOTHING : camels.get();
     }
 
     /** The webhook's ids, on any of its spans, once it has been parsed. */

@@ -15,9 +15,6 @@ import org.apache.camel.support.EventNotifierSupport;
  * count: a context Camel itself left behind on a thread is never taken for one.
  */
 final class WorkContextBridge extends EventNotifierSupport {
-    /** The exchange property where camel-telemetry keeps an exchange's spans (SpanStorageManagerExchange). */
-    private static final String CAMEL_SPANS = "tracing.activeSpan";
-
     private final ContextPropagators propagators;
 
     WorkContextBridge(ContextPropagators propagators) {
@@ -40,7 +37,7 @@ final class WorkContextBridge extends EventNotifierSupport {
         if (event instanceof CamelEvent.ExchangeSendingEvent sending) {
             Exchange exchange = sending.getExchange();
             Context current = Context.current();
-            if (exchange.getProperty(CAMEL_SPANS) == null && current.get(WorkSpans.WORK) != null
+            if (exchange.getProperty(WebhookTrace.CAMEL_SPANS) == null && current.get(WorkSpans.WORK) != null
                     && Span.fromContext(current).isRecording() && exchange.getIn().getHeader("traceparent") == null) {
                 propagators.getTextMapPropagator().inject(current, exchange.getIn(),
                         (message, key, value) -> message.setHeader(key, value));
