@@ -24,7 +24,10 @@ public class ConvexCallSpanDecorator extends HttpSpanDecorator {
         return WebhookTrace.extractor(exchange, () -> super.getExtractor(exchange));
     }
 
-    /** The same over {@code https:}, Convex's own scheme. */
+    /**
+     * The same over {@code https:}, Convex's own scheme. A copy of the two methods above rather than a subclass of
+     * them: Camel lets a decorator take the place of its own only when it extends that one (here Camel's https one).
+     */
     public static class Secure extends org.apache.camel.telemetry.decorators.HttpsSpanDecorator {
         @Override
         public void beforeTracingEvent(Span span, Exchange exchange, Endpoint endpoint) {
