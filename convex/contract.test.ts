@@ -19,17 +19,22 @@ import orgUpdated from "./fixtures/organization.updated.json";
 import memCreated from "./fixtures/organizationMembership.created.json";
 import memDeleted from "./fixtures/organizationMembership.deleted.json";
 import memUpdated from "./fixtures/organizationMembership.updated.json";
+import rolesListing from "./fixtures/backend/organization_roles.json";
+import permissionDeleted from "./fixtures/permission.deleted.json";
+import roleCreated from "./fixtures/role.created.json";
+import roleDeleted from "./fixtures/role.deleted.json";
+import roleUpdated from "./fixtures/role.updated.json";
 import { newConvex, organizationSnapshot, snapshot, type TestConvex } from "./testing.helpers";
 
 type Request = { path: string; args: Record<string, unknown>; format: string };
 type WebhookEntry = { event: string; request: Request };
-type ReconcileEntry = { reconcile: string; kind: string; request: Request };
+type ReconcileEntry = { reconcile: string; kind: string; listing?: string; request: Request };
 const entries = contract as (WebhookEntry | ReconcileEntry)[];
 const allWebhooks = entries.filter((e): e is WebhookEntry => "event" in e);
 const allReconciles = entries.filter((e): e is ReconcileEntry => "reconcile" in e);
 const webhooks = allWebhooks.filter((e) => e.event.startsWith("user."));
 const reconciles = allReconciles.filter((e) => e.kind === "users");
-const orgWebhooks = allWebhooks.filter((e) => !e.event.startsWith("user."));
+const orgWebhooks = allWebhooks.filter((e) => /^organization(Membership)?\./.test(e.event));
 
 // The function paths the runtime may name, as convex-test references.
 type Callable =
@@ -48,7 +53,14 @@ const functions: Record<string, Callable> = {
   "memberships:deleteFromClerk": { kind: "mutation", ref: internal.memberships.deleteFromClerk },
   "memberships:upsertManyFromClerk": { kind: "mutation", ref: internal.memberships.upsertManyFromClerk },
   "memberships:pageExternalIds": { kind: "query", ref: internal.memberships.pageExternalIds },
+  "roles:upsertFromClerk": { kind: "mutation", ref: internal.roles.upsertFromClerk },
+  "roles:deleteFromClerk": { kind: "mutation", ref: internal.roles.deleteFromClerk },
+  "roles:upsertManyFromClerk": { kind: "mutation", ref: internal.roles.upsertManyFromClerk },
+  "roles:pageExternalIds": { kind: "query", ref: internal.roles.pageExternalIds },
+  "roles:removePermissionFromClerk": { kind: "mutation", ref: internal.roles.removePermissionFromClerk },
 };
+// The entries whose functions this app provides (other kinds' entries are tested where their functions are added).
+const provided = (e: { request: Request }) => e.request.path in functions;
 
 function send(t: TestConvex, { path, args }: Request): Promise<unknown> {
   const fn = functions[path];
@@ -65,6 +77,7 @@ const counts = (n: Partial<Record<(typeof outcomes)[number], number>>) => ({
 const answerShapes: Record<string, unknown> = {
   upsertManyFromClerk: Object.fromEntries(outcomes.map((o) => [o, expect.any(Number)])),
   pageExternalIds: { page: expect.any(Array), isDone: expect.any(Boolean), continueCursor: expect.any(String) },
+  deleteFromClerk: expect.stringMatching(/^(deleted|absent)$/),
 };
 
 const JOHN = created.data.id;
@@ -85,7 +98,7 @@ describe("contract/convex-requests.json", () => {
   test("every entry is one JSON-format body named by its event or reconcile call", () => {
     for (const entry of entries) {
       expect(Object.keys(entry).sort(), JSON.stringify(entry).slice(0, 80)).toSatisfy(
-        (keys: string[]) => ["event,request", "kind,reconcile,request"].includes(keys.join(",")),
+        (keys: string[]) => ["event,request", "kind,reconcile,request", "kind,listing,reconcile,request"].includes(keys.join(",")),
       );
       expect(Object.keys(entry.request).sort()).toEqual(["args", "format", "path"]);
       expect(entry.request.format).toBe("json");
@@ -108,7 +121,7 @@ describe("contract/convex-requests.json", () => {
     });
   });
 
-  test.each(allWebhooks.map((e) => [e.event, e]))("%s is accepted on its own", async (_, { request }) => {
+  test.each(allWebhooks.filter(provided).map((e) => [e.event, e]))("%s is accepted on its own", async (_, { request }) => {
     const t = newConvex();
     await expect(send(t, request)).resolves.toMatch(/^(inserted|absent)$/);
   });
@@ -171,7 +184,7 @@ describe("contract/convex-requests.json, reconcile calls", () => {
     });
   });
 
-  test.each(allReconciles.map((e) => [`${e.kind} ${e.reconcile}`, e]))(
+  test.each(allReconciles.filter(provided).map((e) => [`${e.kind} ${e.reconcile}`, e]))(
     "%s is accepted on its own and answers its shape",
     async (_, { reconcile, kind, request }) => {
       const t = newConvex();
@@ -214,7 +227,7 @@ describe("contract/convex-requests.json, organizations and memberships", () => {
       "organizationMembership.updated.json",
       "organizationMembership.deleted.json",
     ]);
-    expect(allReconciles.map((e) => `${e.kind} ${e.reconcile}`)).toEqual([
+    expect(allReconciles.slice(0, 6).map((e) => `${e.kind} ${e.reconcile}`)).toEqual([
       "users upsertManyFromClerk",
       "users pageExternalIds",
       "organizations upsertManyFromClerk",
@@ -289,6 +302,73 @@ describe("contract/convex-requests.json, organizations and memberships", () => {
     ["a numeric organization id", "organizations:deleteFromClerk", { organizationId: 42 }],
     ["a membership id instead of the membership", "memberships:deleteFromClerk", { membershipId: memDeleted.data.id }],
     ["one membership instead of a list", "memberships:upsertManyFromClerk", { memberships: memCreated.data }],
+  ])("a body with %s is rejected", async (_, path, args) => {
+    const t = newConvex();
+    await expect(send(t, { path, args, format: "json" })).rejects.toThrow(/Validator error/);
+  });
+});
+
+describe("contract/convex-requests.json, roles and permissions", () => {
+  const roleWebhooks = allWebhooks.filter((e) => /^(role|permission)\./.test(e.event));
+  const roleReconciles = allReconciles.filter((e) => e.kind === "roles");
+  const request = (path: string, args: unknown) => ({ path, args, format: "json" });
+  const storedRoles = (t: TestConvex) =>
+    t.run(async (ctx) => (await ctx.db.query("roles").collect()).map(({ _id, _creationTime, ...role }) => role));
+
+  test("covers role.created, .updated, .deleted and permission.deleted, each event's data unchanged or its id", () => {
+    expect(roleWebhooks.map((e) => e.request)).toEqual([
+      request("roles:upsertFromClerk", { role: roleCreated.data }),
+      request("roles:upsertFromClerk", { role: roleUpdated.data }),
+      request("roles:deleteFromClerk", { roleId: roleDeleted.data.id }),
+      request("roles:removePermissionFromClerk", { permissionId: permissionDeleted.data.id }),
+    ]);
+  });
+
+  test("the bodies in order: the role inserted with its permissions' ids and keys, updated, then deleted for good", async () => {
+    const t = newConvex();
+    const [created, updated, deleted, permissionGone] = roleWebhooks.map((e) => e.request);
+    expect(await send(t, created)).toBe("inserted");
+    expect(await send(t, updated)).toBe("updated");
+    expect(await storedRoles(t)).toEqual([
+      {
+        externalId: roleUpdated.data.id,
+        key: "editor",
+        name: "Editor",
+        permissions: roleUpdated.data.permissions.map((p) => ({ id: p.id, key: p.key })),
+        clerkUpdatedAt: roleUpdated.data.updated_at,
+      },
+    ]);
+    // permission.deleted names perm_...0S, which the updated role holds as org:posts:edit.
+    expect(await send(t, permissionGone)).toBe("deleted");
+    expect((await storedRoles(t))[0].permissions).toEqual([{ id: "perm_2g7np7Hrk0SN6kj5EDMLDaKNL0T", key: "org:posts:publish" }]);
+    expect(await send(t, updated), "a late role.updated does not bring the permission back").toBe("unchanged");
+    expect(await send(t, deleted)).toBe("deleted");
+    expect(await send(t, created)).toBe("deleted");
+    expect(await storedRoles(t)).toEqual([]);
+  });
+
+  test("reconcile: upsertManyFromClerk sends the listing's data; the sweep pages role ids; deleteFromClerk removes one", async () => {
+    const [upsertMany, pageIds, deleteOne] = ["upsertManyFromClerk", "pageExternalIds", "deleteFromClerk"].map(
+      (r) => roleReconciles.find((e) => e.reconcile === r)!,
+    );
+    expect(upsertMany.listing).toBe("backend/organization_roles.json");
+    expect(upsertMany.request).toEqual(request("roles:upsertManyFromClerk", { roles: rolesListing.data }));
+    const t = newConvex();
+    expect(await send(t, upsertMany.request)).toEqual(counts({ inserted: 2 }));
+    expect(await send(t, upsertMany.request)).toEqual(counts({ unchanged: 2 }));
+    const listed = (await send(t, pageIds.request)) as { page: string[] };
+    expect(listed.page.sort()).toEqual(rolesListing.data.map((r) => r.id).sort());
+    const roleId = deleteOne.request.args.roleId as string;
+    expect(rolesListing.data.map((r) => r.id)).toContain(roleId);
+    expect(await send(t, deleteOne.request)).toBe("deleted");
+    expect(((await send(t, pageIds.request)) as { page: string[] }).page).not.toContain(roleId);
+  });
+
+  test.each([
+    ["the role under another name", "roles:upsertFromClerk", { data: roleCreated.data }],
+    ["a numeric role id", "roles:deleteFromClerk", { roleId: 42 }],
+    ["the permission instead of its id", "roles:removePermissionFromClerk", { permission: permissionDeleted.data }],
+    ["one role instead of a list", "roles:upsertManyFromClerk", { roles: roleCreated.data }],
   ])("a body with %s is rejected", async (_, path, args) => {
     const t = newConvex();
     await expect(send(t, { path, args, format: "json" })).rejects.toThrow(/Validator error/);

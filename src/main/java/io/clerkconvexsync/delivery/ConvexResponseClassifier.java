@@ -2,6 +2,9 @@ package io.clerkconvexsync.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clerkconvexsync.intake.ClerkEventParser;
+
+import java.nio.charset.StandardCharsets;
+
 /**
  * Reads Convex's answer, not only its status, and turns every failure into the {@link ConvexFailure} kind that decides
  * between redelivery, dead letter and "fix the configuration". Shapes follow Convex's HTTP API: function results come
@@ -17,6 +20,8 @@ public final class ConvexResponseClassifier {
      * path that does not exist and for an internal function called without an admin key, after a request-id prefix.
      */
     static final String MISSING_FUNCTION = "Could not find public function for '";
+    /** Where a failure's detail holds Convex's errorData, after its errorMessage. */
+    private static final String ERROR_DATA = "\nerrorData: ";
 
     /**
      * Returns normally when Convex ran the function successfully.
@@ -83,6 +88,15 @@ public final class ConvexResponseClassifier {
 
     private static String dataSuffix(JsonNode json) {
         JsonNode data = json.get("errorData");
-        return data == null || data.isNull() ? "" : "\nerrorData: " + data;
+        return data == null || data.isNull() ? "" : ERROR_DATA + data;
+    }
+
+    /**
+     * The {@code errorData} of a function error (a ConvexError's data, which Convex keeps where it redacts the
+     * message), read back from a {@link ConvexFailure#detail()}; null when it had none that is an object.
+     */
+    public static JsonNode errorData(String detail) {
+        int at = detail == null ? -1 : detail.lastIndexOf(ERROR_DATA);
+        return at < 0 ? null : parse(detail.substring(at + ERROR_DATA.length()).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -30,6 +30,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One reconcile pass over the chosen kinds, in {@link ReconcileKind}'s order (organizations, users, memberships),
@@ -38,15 +39,19 @@ import java.util.function.Consumer;
  * without error, sweep Convex for items Clerk did not list. A candidate is deleted only when Clerk confirms it gone in
  * this pass (404 for a user or an organization; for a membership, its organization's 404 or its absence from the
  * organization's memberships of that user); one that Clerk still has (offset paging skips objects when others are
- * deleted during the listing) is kept and upserted. Too many candidates mean the wrong Clerk instance, not
- * deletions: then nothing of that kind is deleted at all, and the pass stops.
+ * deleted during the listing, and misses those created meanwhile) is kept and upserted. Too many confirmed gone,
+ * with what their deletion removes in cascade, mean the wrong Clerk instance, not deletions: then nothing of that
+ * kind is deleted at all, and the pass stops. A membership whose organization or user this pass deleted is left to
+ * Convex's cascade, and weighed with them.
  *
  * <p>A batch Convex refuses for good is split until the refused items are alone; they are reported and skipped, and
- * the pass goes on (they were listed, so the sweep never deletes them). More than {@code reconcile.max-refused} of
- * them stop the pass: that is the function, not the items.
+ * the pass goes on (they were listed, so the sweep never deletes them). A deletion Convex refuses (the app's hook
+ * threw) is reported the same way, and the sweep goes on to the next. More than {@code reconcile.max-refused}
+ * refusals stop the pass: that is the function or the hook, not the items.
  *
  * <p>Memory: two pages of Clerk objects (the one being handed over, the next being read), the batches in flight,
- * and the set of ids seen of the kind being reconciled.
+ * the set of ids seen of the kind being reconciled, and the items Clerk confirmed gone (at most
+ * {@code reconcile.max-deletes} + 1 of them, but for a pass with {@code --allow-mass-delete}).
  */
 public final class ReconcilePass {
     private static final Logger LOG = LoggerFactory.getLogger(ReconcilePass.class);
@@ -65,6 +70,14 @@ public final class ReconcilePass {
     private volatile ClerkBackend clerk;
     private volatile ConvexSide convex;
     private final WorkSpans spans;
+    /** Where the cascades of organizations' and users' deletions remove from: memberships. */
+    private volatile ReconciledKind memberships;
+    /** The organizations and users this pass deleted (in a dry run, would delete): their memberships go with them. */
+    private final List<Cascading> cascading = new ArrayList<>();
+
+    /** Ids of a kind whose deletion removes memberships, and the membership's field that names such an item. */
+    private record Cascading(Function<StoredItem, String> owner, Set<String> ids) {
+    }
 
     ReconcilePass(String id, ReconcileOptions options, ReconcileSettings settings, Clock clock, WorkSpans spans) {
         this.spans = spans;
@@ -98,10 +111,11 @@ public final class ReconcilePass {
     }
 
     /** Runs the pass in this thread; the summary tells how it ended once {@link #finish} is called. */
-    void run(List<ReconciledKind> kinds, ClerkBackend clerk, ConvexSide convex, ReconcileMetrics metrics,
-             Consumer<String> progress) {
+    void run(List<ReconciledKind> kinds, ReconciledKind memberships, ClerkBackend clerk, ConvexSide convex,
+             ReconcileMetrics metrics, Consumer<String> progress) {
         this.clerk = clerk;
         this.convex = convex;
+        this.memberships = memberships;
         ExecutorService workers = Executors.newFixedThreadPool(settings.concurrentBatches(),
                 r -> daemon(r, "reconcile-batch-" + id));
         Batches batches = new Batches(workers, metrics);
@@ -243,38 +257,51 @@ public final class ReconcilePass {
         return t;
     }
 
-    /** Convex's items that Clerk did not list: deleted when Clerk confirms them gone, else kept and upserted. */
+    /**
+     * Convex's items that Clerk did not list, page by page: each is confirmed with Clerk at once; what Clerk still has
+     * is kept and upserted, what it confirms gone is deleted once the whole kind is weighed ({@link #weigh}).
+     */
     private void sweep(ReconciledKind kind, KindTally tally, Set<String> seen, Batches batches, ReconcileMetrics metrics,
                        Consumer<String> progress) {
-        List<StoredItem> missing = new ArrayList<>();
+        Sweep sweep = new Sweep(kind, tally, seen, batches, metrics);
         String cursor = null;
         ConvexSide.IdPage page;
         do {
             goOn();
             page = convex.page(kind, cursor);
+            List<StoredItem> notListed = new ArrayList<>();
             for (StoredItem item : page.items()) {
                 tally.inConvex.incrementAndGet();
-                // past max-deletes the pass will delete nothing: count the rest, but keep no more ids in memory
-                if (!seen.contains(item.id()) && tally.candidates.incrementAndGet() <= keepAtMost()) {
-                    missing.add(item);
+                if (seen.contains(item.id())) {
+                    continue;
                 }
+                if (kind.kind() == ReconcileKind.MEMBERSHIPS && removedByACascade(item)) {
+                    tally.cascaded.incrementAndGet();
+                } else {
+                    tally.candidates.incrementAndGet();
+                    notListed.add(item);
+                }
+            }
+            if (kind.lookupPath() != null) {
+                for (StoredItem item : notListed) {
+                    goOn();
+                    sweep.confirm(item, clerk.one(kind, item.id()).orElse(null));
+                }
+            } else {
+                confirmMemberships(notListed, sweep);
             }
             cursor = page.cursor();
         } while (!page.done());
-        progress.accept("reconcile: " + kind.name() + ": Convex has " + tally.inConvex.get() + ", "
-                + tally.candidates.get() + " not listed by Clerk");
-        refuseMassDeletion(kind, tally);
-
-        Sweep sweep = new Sweep(kind, tally, seen, batches, metrics);
-        if (kind.lookupPath() != null) {
-            for (StoredItem item : missing) {
-                goOn();
-                sweep.confirm(item, clerk.one(kind, item.id()).orElse(null));
-            }
-        } else {
-            confirmMemberships(missing, sweep);
-        }
         sweep.flush();
+        progress.accept("reconcile: " + kind.name() + ": Convex has " + tally.inConvex.get() + ", "
+                + tally.candidates.get() + " not listed by Clerk, " + sweep.gone.size() + " of them confirmed gone");
+        weigh(kind, tally, sweep.gone, true);
+        sweep.deleteGone();
+    }
+
+    /** A membership whose organization or user this pass deleted (or, in a dry run, would): Convex's cascade removes it. */
+    private boolean removedByACascade(StoredItem membership) {
+        return cascading.stream().anyMatch(c -> c.ids().contains(c.owner().apply(membership)));
     }
 
     /**
@@ -301,13 +328,17 @@ public final class ReconcilePass {
         }
     }
 
-    /** The deletions and keeps of one kind's sweep; what Clerk still has is upserted in batches. */
+    /**
+     * The keeps and deletions of one kind's sweep: what Clerk still has is upserted in batches at once; what it
+     * confirms gone waits until the kind is weighed, then is deleted.
+     */
     private final class Sweep {
         private final ReconciledKind kind;
         private final KindTally tally;
         private final Set<String> seen;
         private final Batches batches;
         private final ReconcileMetrics metrics;
+        private final List<StoredItem> gone = new ArrayList<>();
         private List<ClerkObject> stillInClerk = new ArrayList<>();
 
         Sweep(ReconciledKind kind, KindTally tally, Set<String> seen, Batches batches, ReconcileMetrics metrics) {
@@ -324,10 +355,10 @@ public final class ReconcilePass {
                 tally.kept.incrementAndGet();
                 metrics.items(kind.kind(), "kept", 1);
                 refresh(inClerk);
-            } else if (!options.dryRun()) {
-                convex.delete(kind, item);
-                tally.deleted.incrementAndGet();
-                metrics.items(kind.kind(), "deleted", 1);
+            } else {
+                gone.add(item);
+                // past max-deletes nothing of the kind is deleted: no need to look further (a wrong key stops here)
+                weigh(kind, tally, gone, false);
             }
         }
 
@@ -344,37 +375,126 @@ public final class ReconcilePass {
             batches.upsert(kind, tally, stillInClerk);
             stillInClerk = new ArrayList<>();
         }
-    }
 
-    private long keepAtMost() {
-        return options.allowMassDelete() ? Long.MAX_VALUE : settings.maxDeletes() + 1L;
+        /** Deletes what Clerk confirmed gone, once weighed; a deletion Convex refuses is reported and skipped. */
+        void deleteGone() {
+            Set<String> removed = new HashSet<>();
+            if (kind.cascadeOwner() != null) {
+                cascading.add(new Cascading(kind.cascadeOwner(), removed));
+            }
+            for (StoredItem item : gone) {
+                goOn();
+                if (options.dryRun()) {
+                    removed.add(item.id()); // the verdict of the real pass, which deletes it
+                    continue;
+                }
+                try {
+                    convex.delete(kind, item);
+                    removed.add(item.id());
+                    tally.deleted.incrementAndGet();
+                    metrics.items(kind.kind(), "deleted", 1);
+                } catch (ConvexSide.Refused refusal) {
+                    refused(kind, tally, item.id(), refusal, metrics);
+                }
+            }
+        }
     }
 
     /**
-     * The wrong-key safety: a development key against a production deployment lists none of its data. The share is
-     * of what Convex holds once this pass's upserts are in (Clerk's listing and the candidates), the same figure for
-     * a dry run, which writes nothing, as for the real pass on the same data.
+     * One item Convex refused for good (an upsert's, a deletion's): reported with Convex's message, counted, and not
+     * sent again in this pass. More than {@code reconcile.max-refused} of them stop the pass: that is the function or
+     * the app's hook, not the items.
      */
-    private void refuseMassDeletion(ReconciledKind kind, KindTally tally) {
-        if (options.allowMassDelete()) {
+    private void refused(ReconciledKind kind, KindTally tally, String id, ConvexSide.Refused refusal,
+                         ReconcileMetrics metrics) {
+        tally.refuse(id, refusal.convexMessage(), refusal.hook());
+        metrics.items(kind.kind(), "refused", 1);
+        if (refused.incrementAndGet() > settings.maxRefused()) {
+            throw new ReconcileException("Convex refused more than reconcile.max-refused (" + settings.maxRefused()
+                    + ") items, the last " + kind.name() + " " + id + ": " + refusal.getMessage()
+                    + (refusal.hook() == null ? "" : ", where the app's " + refusal.hook() + " hook threw")
+                    + ". The summary's refusedItems hold Convex's messages");
+        }
+    }
+
+    /**
+     * The wrong-key safety, on what Clerk confirmed gone: a development key against a production deployment lists
+     * none of its data, and then every lookup confirms. The weight of a kind's deletions is the items and what
+     * Convex's cascade removes with them (an organization's or a user's memberships), against
+     * {@code reconcile.max-deletes}; the items' share of what Convex holds of their kind once this pass's upserts are
+     * in (Clerk's listing and the items it did not list), and the cascade's of the memberships Convex holds, against
+     * {@code reconcile.max-delete-fraction}. The same figures for a dry run, which writes nothing, as for the real
+     * pass on the same data. {@code whole}: the sweep is through, else only the count so far is weighed.
+     */
+    private void weigh(ReconciledKind kind, KindTally tally, List<StoredItem> gone, boolean whole) {
+        if (options.allowMassDelete() || gone.isEmpty()) {
             return;
         }
-        long count = tally.candidates.get();
-        long total = tally.listed.get() + count;
+        long count = gone.size();
+        if (!whole) {
+            if (count > settings.maxDeletes()) {
+                throw massDeletion(kind, count + " Convex " + kind.name() + " that Clerk confirms gone (it was asked"
+                        + " no further)", "reconcile.max-deletes (" + settings.maxDeletes() + ")");
+            }
+            return;
+        }
+        Cascade cascade = cascade(kind, gone);
+        long total = tally.listed.get() + tally.candidates.get();
         String limit = null;
-        if (count > settings.maxDeletes()) {
+        if (count + cascade.removed() > settings.maxDeletes()) {
             limit = "reconcile.max-deletes (" + settings.maxDeletes() + ")";
         } else if (count > settings.maxDeleteFraction() * total) {
             limit = "reconcile.max-delete-fraction (" + settings.maxDeleteFraction() + " of the " + total + " "
                     + kind.name() + " Convex holds with Clerk's " + tally.listed.get() + ")";
+        } else if (cascade.removed() > settings.maxDeleteFraction() * cascade.held()) {
+            limit = "reconcile.max-delete-fraction (" + settings.maxDeleteFraction() + " of the " + cascade.held()
+                    + " memberships Convex holds)";
         }
         if (limit != null) {
-            throw new ReconcileException(count + " Convex " + kind.name() + " are not in Clerk's listing, more than "
-                    + limit + ": nothing was deleted. Check that CLERK_SECRET_KEY is the key of the Clerk instance whose "
-                    + "data this Convex deployment holds (a development key lists none of production's). If these "
-                    + "deletions are meant, run this pass once with " + ReconcileOptions.OVERRIDE_FLAG
-                    + " (HTTP: POST /reconcile?allowMassDelete=true) or raise the limit.");
+            throw massDeletion(kind, count + " Convex " + kind.name() + " that Clerk confirms gone"
+                    + (cascade.removed() > 0 ? ", with the " + cascade.removed() + " memberships their deletion removes," : ""),
+                    limit);
         }
+    }
+
+    private ReconcileException massDeletion(ReconciledKind kind, String what, String limit) {
+        return new ReconcileException(what + " are more than " + limit + ": nothing of the " + kind.name()
+                + " was deleted. Check that CLERK_SECRET_KEY is the key of the Clerk instance whose data this Convex "
+                + "deployment holds (a development key lists none of production's, and Clerk then confirms every one "
+                + "gone). If these deletions are meant, run this pass once with " + ReconcileOptions.OVERRIDE_FLAG
+                + " (HTTP: POST /reconcile?allowMassDelete=true) or raise the limit.");
+    }
+
+    /** What Convex's cascade removes with these items: their memberships, of how many Convex holds. */
+    private record Cascade(long removed, long held) {
+    }
+
+    private Cascade cascade(ReconciledKind kind, List<StoredItem> gone) {
+        Function<StoredItem, String> owner = kind.cascadeOwner();
+        if (owner == null || memberships == null) {
+            return new Cascade(0, 0);
+        }
+        Set<String> ids = new HashSet<>();
+        gone.forEach(item -> ids.add(item.id()));
+        long removed = 0;
+        long held = 0;
+        String cursor = null;
+        ConvexSide.IdPage page;
+        do {
+            goOn();
+            page = convex.pageIfDeployed(memberships, cursor);
+            if (page == null) { // an app without memberships (the function is not deployed): nothing to cascade to
+                return new Cascade(0, 0);
+            }
+            for (StoredItem membership : page.items()) {
+                held++;
+                if (ids.contains(owner.apply(membership))) {
+                    removed++;
+                }
+            }
+            cursor = page.cursor();
+        } while (!page.done());
+        return new Cascade(removed, held);
     }
 
     /** Throws when a batch failed or the lease was lost: nothing more may be written. */
@@ -407,7 +527,7 @@ public final class ReconcilePass {
             workers.execute(ReconcileTrace.convexBatch(spans, kind, batch.size(), () -> {
                 try {
                     if (failure.get() == null) {
-                        send(kind, tally, batch);
+                        send(kind, tally, batch, 1);
                     }
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e.getMessage());
@@ -419,29 +539,41 @@ public final class ReconcilePass {
 
         /**
          * One batch; when Convex refuses it for good, its halves, until each refused item is alone (a mutation is
-         * one transaction: a refused batch wrote nothing, so each half is simply sent again).
+         * one transaction: a refused batch wrote nothing, so each half is simply sent again). When Convex leaves it
+         * unanswered ({@code attempt} of {@code reconcile.convex-attempts}), its halves again, after a pause: smaller
+         * and later, which a Convex slowed by the batches in flight answers in time.
          */
-        private void send(ReconciledKind kind, KindTally tally, List<ClerkObject> batch) {
+        private void send(ReconciledKind kind, KindTally tally, List<ClerkObject> batch, int attempt) {
             try {
                 long[] counts = tally.upserted.add(convex.upsert(kind, batch));
                 for (int i = 0; i < counts.length; i++) {
                     String action = UpsertCounts.ACTIONS.get(i);
                     metrics.items(kind.kind(), "deleted".equals(action) ? "tombstoned" : action, counts[i]);
                 }
+            } catch (ConvexSide.Unavailable unavailable) {
+                if (attempt >= settings.convexAttempts()) {
+                    throw convex.gaveUp(kind.upsertFunction(), attempt, unavailable);
+                }
+                if (attempt == 1) { // its halves, if sent again, are these same items
+                    tally.resent.addAndGet(batch.size());
+                }
+                convex.pauseBefore(attempt + 1);
+                goOn();
+                halves(kind, tally, batch, attempt + 1);
             } catch (ConvexSide.Refused refusal) {
                 if (batch.size() > 1) {
-                    int half = batch.size() / 2;
-                    send(kind, tally, batch.subList(0, half));
-                    send(kind, tally, batch.subList(half, batch.size()));
+                    halves(kind, tally, batch, attempt);
                     return;
                 }
-                tally.refuse(batch.get(0).id(), refusal.convexMessage());
-                metrics.items(kind.kind(), "refused", 1);
-                if (refused.incrementAndGet() > settings.maxRefused()) {
-                    throw new ReconcileException(refusal.getMessage() + " for more than reconcile.max-refused ("
-                            + settings.maxRefused() + ") items: check that the Convex functions of this version are "
-                            + "deployed, and read the summary's refusedItems for Convex's messages");
-                }
+                refused(kind, tally, batch.get(0).id(), refusal, metrics);
+            }
+        }
+
+        private void halves(ReconciledKind kind, KindTally tally, List<ClerkObject> batch, int attempt) {
+            int half = Math.max(1, batch.size() / 2);
+            send(kind, tally, batch.subList(0, half), attempt);
+            if (half < batch.size()) {
+                send(kind, tally, batch.subList(half, batch.size()), attempt);
             }
         }
 

@@ -36,6 +36,18 @@ record ReconciledKind(ReconcileKind kind, String listingPath, String listingQuer
         return kind.wireName();
     }
 
+    /**
+     * Whose memberships Convex's cascade removes when an item of this kind is deleted: the field of a membership
+     * (as pageExternalIds gives it) naming the item; null when its deletion removes no memberships.
+     */
+    Function<StoredItem, String> cascadeOwner() {
+        return switch (kind) {
+            case ORGANIZATIONS -> StoredItem::organizationId;
+            case USERS -> StoredItem::userId;
+            default -> null;
+        };
+    }
+
     ConvexCall deleteCall(StoredItem item) {
         return new ConvexCall(deleteFunction, deleteArgs.apply(item));
     }

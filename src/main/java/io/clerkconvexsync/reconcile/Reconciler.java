@@ -130,7 +130,8 @@ public final class Reconciler extends ServiceSupport {
         ScheduledFuture<?> heartbeat = threads.scheduleAtFixedRate(() -> progress.accept(pass.progressLine()),
                 interval, interval, TimeUnit.MILLISECONDS);
         try {
-            pass.run(ReconciledKind.of(pass.options().kinds(), settings, sync), new ClerkBackend(template, settings),
+            pass.run(ReconciledKind.of(pass.options().kinds(), settings, sync),
+                    ReconciledKind.of(ReconcileKind.MEMBERSHIPS, settings, sync), new ClerkBackend(template, settings),
                     new ConvexSide(template, settings), metrics, progress);
         } finally {
             heartbeat.cancel(false);

@@ -45,6 +45,7 @@ public final class ClerkStandIn implements AutoCloseable {
     private volatile int retryAfterSeconds = 1;
     private volatile int failListingFromOffset = -1;
     private volatile IntConsumer beforeListing = offset -> { };
+    private volatile IntConsumer afterListing = offset -> { };
     private int created;
 
     public ClerkStandIn(String secretKey) throws IOException {
@@ -198,6 +199,14 @@ public final class ClerkStandIn implements AutoCloseable {
         beforeListing = hook;
     }
 
+    /**
+     * Runs once a listing page is read, before it is sent, with its offset: objects created then (as webhooks come
+     * in) are missed by a listing whose last page this is.
+     */
+    public void afterListing(IntConsumer hook) {
+        afterListing = hook;
+    }
+
     public List<Request> requests() {
         return List.copyOf(requests);
     }
@@ -216,6 +225,7 @@ public final class ClerkStandIn implements AutoCloseable {
         rateLimited.set(0);
         failListingFromOffset = -1;
         beforeListing = offset -> { };
+        afterListing = offset -> { };
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -279,6 +289,7 @@ public final class ClerkStandIn implements AutoCloseable {
             }
         }
         page.append(']');
+        afterListing.accept(offset);
         send(exchange, 200, wrapped ? "{\"data\":" + page + ",\"total_count\":" + total + "}" : page.toString());
     }
 

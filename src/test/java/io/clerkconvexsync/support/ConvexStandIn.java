@@ -87,6 +87,9 @@ public final class ConvexStandIn implements AutoCloseable {
     private final ConvexTable organizations = ConvexTable.organizations();
     private final ConvexTable memberships = ConvexTable.memberships();
     private volatile boolean keepUsers;
+    private volatile boolean cascadeLater;
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> lateAnswers = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long lateAnswerMs;
 
     public ConvexStandIn() throws IOException {
         server = LocalHttpServer.start(this::handle);
@@ -127,8 +130,27 @@ public final class ConvexStandIn implements AutoCloseable {
         return memberships;
     }
 
+    /**
+     * The next {@code count} calls of {@code function} (a table's, {@code users:upsertManyFromClerk}) are carried out
+     * at once, then answered {@code delayMs} late: a slow Convex whose commit the caller may give up waiting for.
+     */
+    public void answerLate(String function, int count, long delayMs) {
+        lateAnswerMs = delayMs;
+        lateAnswers.put(function, new java.util.concurrent.atomic.AtomicInteger(count));
+    }
+
+    /**
+     * An organization's deletion leaves its memberships for now, as the package's cascade does past its first step
+     * (the rest is scheduled).
+     */
+    public void cascadeLater() {
+        cascadeLater = true;
+    }
+
     public void reset() {
         keepUsers = false;
+        cascadeLater = false;
+        lateAnswers.clear();
         users.clear();
         organizations.clear();
         memberships.clear();
@@ -149,6 +171,10 @@ public final class ConvexStandIn implements AutoCloseable {
         Answer answer = script.poll();
         if (answer == null && keepUsers) {
             answer = tableAnswer(body);
+            var late = answer == null ? null : lateAnswers.get(JSON.readTree(body).path("path").asText());
+            if (late != null && late.getAndDecrement() > 0) {
+                answer = new Answer(answer.status(), answer.body(), false, false, lateAnswerMs);
+            }
         }
         if (answer == null) {
             answer = fallback;
@@ -193,16 +219,20 @@ public final class ConvexStandIn implements AutoCloseable {
                 return null;
             }
             var value = table.call(path[1], request.get("args"));
-            if (table == organizations && path[1].equals("deleteFromClerk")) {
+            if (table == organizations && path[1].equals("deleteFromClerk") && !cascadeLater) {
                 memberships.deleteOfOrganization(request.get("args").get("organizationId").asText());
             }
             var reply = JSON.createObjectNode().put("status", "success");
             reply.set("value", value);
             return new Answer(200, reply.toString(), false, false);
         } catch (ConvexTable.Refusal e) {
-            return new Answer(200, JSON.createObjectNode().put("status", "error")
-                    .put("errorMessage", "[Request ID: 7d1c] Server Error\nUncaught Error: " + e.getMessage()).toString(),
-                    false, false);
+            var reply = JSON.createObjectNode().put("status", "error")
+                    .put("errorMessage", "[Request ID: 7d1c] Server Error\nUncaught " + (e.data == null ? "Error: " : "")
+                            + e.getMessage());
+            if (e.data != null) {
+                reply.set("errorData", e.data); // a ConvexError's data, which Convex keeps even where it redacts the message
+            }
+            return new Answer(200, reply.toString(), false, false);
         } catch (IOException | RuntimeException e) {
             return new Answer(200, JSON.createObjectNode().put("status", "error")
                     .put("errorMessage", "stand-in: " + e).toString(), false, false);

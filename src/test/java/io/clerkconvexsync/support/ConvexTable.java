@@ -26,6 +26,7 @@ public final class ConvexTable {
     private final LinkedHashMap<String, JsonNode> rows = new LinkedHashMap<>();
     private final Map<String, Long> tombstones = new HashMap<>();
     private final Map<String, String> refusals = new HashMap<>();
+    private final Map<String, JsonNode> deletionRefusals = new HashMap<>();
 
     private ConvexTable(String kind, String deleteArgument) {
         this.kind = kind;
@@ -44,10 +45,17 @@ public final class ConvexTable {
         return new ConvexTable("memberships", "membership");
     }
 
-    /** Convex's error for a call refused, with the message a function would throw. */
+    /** Convex's error for a call refused, with the message a function would throw, and a ConvexError's data. */
     static final class Refusal extends RuntimeException {
+        final JsonNode data;
+
         Refusal(String message) {
+            this(message, null);
+        }
+
+        Refusal(String message, JsonNode data) {
             super(message);
+            this.data = data;
         }
     }
 
@@ -58,6 +66,10 @@ public final class ConvexTable {
             case "pageExternalIds" -> page(args.get("paginationOpts"));
             case "deleteFromClerk" -> {
                 JsonNode target = args.get(deleteArgument);
+                JsonNode refusal = deletionRefusals.get(target.isObject() ? target.get("id").asText() : target.asText());
+                if (refusal != null) { // the mutation is one transaction: nothing is deleted
+                    throw new Refusal("ConvexError: " + refusal, refusal);
+                }
                 boolean existed = rows.containsKey(target.isObject() ? target.get("id").asText() : target.asText());
                 delete(target.isObject() ? target.get("id").asText() : target.asText());
                 yield JSON.getNodeFactory().textNode(existed ? "deleted" : "absent");
@@ -92,6 +104,16 @@ public final class ConvexTable {
         refusals.put(id, message);
     }
 
+    /**
+     * Its deletion is refused as the package refuses it when the app's hook throws: a ConvexError whose data is
+     * {@code {"code":"HookFailed","message":…,"hook":hook,"externalId":id}} (packages/convex-clerk-sync's engine).
+     */
+    public synchronized void refuseDeletion(String id, String hook, String message) {
+        deletionRefusals.put(id, JSON.createObjectNode().put("code", "HookFailed")
+                .put("message", "The app's hook " + hook + " failed for " + id + ": " + message)
+                .put("hook", hook).put("externalId", id));
+    }
+
     /** Removes the rows whose {@code organization.id} is this one (the package's cascade of an organization's deletion). */
     synchronized void deleteOfOrganization(String organizationId) {
         new ArrayList<>(rows.values()).stream()
@@ -103,6 +125,7 @@ public final class ConvexTable {
         rows.clear();
         tombstones.clear();
         refusals.clear();
+        deletionRefusals.clear();
     }
 
     private ObjectNode upsertMany(JsonNode items) {
