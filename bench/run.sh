@@ -2,7 +2,7 @@
 # One command for the whole benchmark (see bench/README.md):
 #   bench/run.sh [--rounds N] [--mixes padded,docs,mix] [--duration S] [--warmup S] [--concurrency N]
 #                [--targets ceiling,runtime,peer] [--store h2|postgres] [--wrk-threads N] [--quiet-wait S]
-#                [--java JDK_HOME] [--jfr] [--profile] [--nmt] [--no-md]
+#                [--java JDK_HOME] [--jfr] [--profile] [--nmt] [--no-md] [--otel-sink] [--otel-ratio R]
 # The same options can be given as environment variables: ROUNDS (default 3), MIXES, DURATION (s per mix, default 30),
 # WARMUP (s per start, default 60), CONCURRENCY, TARGETS, STORE (postgres: one more runtime per round on a fresh
 # PostgreSQL database at PGHOST:PGPORT, default 127.0.0.1:5432, user PGUSER, default postgres), WRK_THREADS,
@@ -11,6 +11,9 @@
 # BENCH_JAVA_HOME (--java: the JDK the runtime runs on, default the one bin/clerk-convex-sync finds: Java 25 where
 # there is one), BENCH_JAVA_OPTS (set: `java <these options> -jar` instead of the README's bin/clerk-convex-sync),
 # RATE_GUESS.
+# Traces: every OTEL_* variable of the environment reaches the runtime (README "Observability: traces"); --otel-sink
+# (OTEL_SINK=1) starts bench/otlp-sink.mjs, a local OTLP/HTTP receiver that discards spans, and points the runtime at
+# it; --otel-ratio R (OTEL_RATIO) samples that fraction of webhooks (parentbased_traceidratio), default all of them.
 # It installs what is missing (wrk from Debian, the peer's npm packages, the stand-in built with gcc,
 # the runtime jar with ./mvnw), then runs bench/run.mjs. Every step is bounded in time; every process
 # it starts is stopped at the end.
@@ -35,7 +38,9 @@ while [ $# -gt 0 ]; do
     --nmt) export NMT=1; shift ;;
     --java) export BENCH_JAVA_HOME="$2"; shift 2 ;;
     --no-md) export WRITE_MD=0; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --otel-sink) export OTEL_SINK=1; shift ;;
+    --otel-ratio) export OTEL_RATIO="$2"; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -121,4 +126,17 @@ fi
 free_gib=$(df -Pk "$BENCH" | awk 'NR==2 {print int($4/1048576)}')
 [ "$free_gib" -ge 8 ] || log "warning: only ${free_gib} GiB free; a start needs up to RATE_GUESS*WARMUP*2 KB and a mix rate*2.5*DURATION*3.3 KB of pre-signed events"
 
-exec node "$BENCH/run.mjs"
+# traces on: a local sink for the spans, stopped with the run
+if [ "${OTEL_SINK:-}" = "1" ]; then
+  sink_port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  node "$BENCH/otlp-sink.mjs" "$sink_port" &
+  sink_pid=$!
+  trap 'kill "$sink_pid" 2>/dev/null; wait "$sink_pid" 2>/dev/null || true' EXIT
+  export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+fi
+if [ -n "${OTEL_RATIO:-}" ]; then
+  export OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG="$OTEL_RATIO"
+fi
+[ -z "${OTEL_EXPORTER_OTLP_ENDPOINT:-}${OTEL_TRACES_EXPORTER:-}" ] || log "traces on: ${OTEL_EXPORTER_OTLP_ENDPOINT:-$OTEL_TRACES_EXPORTER}, sampler ${OTEL_TRACES_SAMPLER:-parentbased_always_on} ${OTEL_TRACES_SAMPLER_ARG:-}"
+
+node "$BENCH/run.mjs"

@@ -29,6 +29,8 @@ import io.clerkconvexsync.store.RetentionRoute;
 import io.clerkconvexsync.store.StoreDatabase;
 import io.clerkconvexsync.reconcile.ReconcileMetrics;
 import io.clerkconvexsync.reconcile.Reconciler;
+import io.clerkconvexsync.tracing.OpenTelemetryTracing;
+import io.clerkconvexsync.tracing.TracingSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -64,6 +66,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         ListenerSettings listeners = ListenerSettings.load(context.getPropertiesComponent()::resolveProperty);
         listeners.checkPortsFree();
         StorageSettings storage = StorageSettings.load(context.getPropertiesComponent()::resolveProperty);
+        TracingSettings tracing = TracingSettings.load(context.getPropertiesComponent()::resolveProperty);
         H2Network.keepLocal();
         Registry registry = context.getRegistry();
         Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
@@ -93,6 +96,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
                 "retention-" + UUID.randomUUID()));
 
         MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        OpenTelemetryTracing.install(context, tracing, meters);
         if (listeners.webhookEnabled() || listeners.managementEnabled()) {
             ListenerGuard.install(context, listeners, meters);
         }

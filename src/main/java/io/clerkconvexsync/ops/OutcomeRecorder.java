@@ -5,6 +5,7 @@ import io.clerkconvexsync.intake.ClerkEvent;
 import io.clerkconvexsync.intake.ClerkEventParser;
 import io.clerkconvexsync.intake.SvixSignatureVerifier;
 import io.clerkconvexsync.intake.WebhookRejectedException;
+import io.clerkconvexsync.tracing.WebhookTrace;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -34,6 +35,16 @@ public final class OutcomeRecorder implements Processor {
         WebhookRejectedException rejected = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, WebhookRejectedException.class);
         if (outcome == Outcome.REJECTED && rejected != null) {
             metrics.rejection(rejected.code());
+        }
+        // the line carries the webhook's trace_id and span_id (in the MDC, which the JSON format prints) when traced
+        try (WebhookTrace.LogContext ids = WebhookTrace.logContext(exchange)) {
+            log(exchange, outcome, event, rejected, elapsedMs);
+        }
+    }
+
+    private static void log(Exchange exchange, Outcome outcome, ClerkEvent event, WebhookRejectedException rejected,
+                            long elapsedMs) {
+        if (outcome == Outcome.REJECTED && rejected != null) {
             // the svix-id as sent, unverified: it is what the sender's own log shows (bounded, and escaped by the
             // plain format like every value)
             LOG.info("webhook svix_id={} outcome={} reason={} status={} latency_ms={}", claimedSvixId(exchange, event),

@@ -5,6 +5,9 @@ import io.clerkconvexsync.config.ReconcileKind;
 import io.clerkconvexsync.config.ReconcileSettings;
 import io.clerkconvexsync.intake.ClerkEventParser;
 import io.clerkconvexsync.reconcile.ReconciledKind.StoredItem;
+import io.clerkconvexsync.tracing.WorkSpans;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +68,7 @@ public final class ReconcilePass {
     private final AtomicLong refused = new AtomicLong();
     private volatile ClerkBackend clerk;
     private volatile ConvexSide convex;
+    private final WorkSpans spans;
     /** Where the cascades of organizations' and users' deletions remove from: memberships. */
     private volatile ReconciledKind memberships;
     /** The organizations and users this pass deleted (in a dry run, would delete): their memberships go with them. */
@@ -74,7 +78,8 @@ public final class ReconcilePass {
     private record Cascading(Function<StoredItem, String> owner, Set<String> ids) {
     }
 
-    ReconcilePass(String id, ReconcileOptions options, ReconcileSettings settings, Clock clock) {
+    ReconcilePass(String id, ReconcileOptions options, ReconcileSettings settings, Clock clock, WorkSpans spans) {
+        this.spans = spans;
         this.id = id;
         this.options = options;
         this.settings = settings;
@@ -113,25 +118,18 @@ public final class ReconcilePass {
         ExecutorService workers = Executors.newFixedThreadPool(settings.concurrentBatches(),
                 r -> daemon(r, "reconcile-batch-" + id));
         Batches batches = new Batches(workers, metrics);
-        try {
+        // one trace per pass: a span per kind, and under it one per Clerk page and per Convex batch (ReconcileTrace)
+        Span passSpan = ReconcileTrace.pass(spans, id, options);
+        try (Scope passScope = WorkSpans.current(passSpan)) {
             for (ReconciledKind kind : kinds) {
                 KindTally tally = tallies.get(kind.kind());
                 tally.state = "listing";
-                Set<String> seen = list(kind, tally, batches);
-                batches.awaitAll();
-                goOn();
-                progress.accept("reconcile: " + kind.name() + ": " + tally.listed.get() + " listed by Clerk in "
-                        + tally.clerkPages.get() + " pages, " + tally.upsertedTotal() + " upserted, "
-                        + tally.refused.get() + " refused by Convex");
-                if (options.noDelete()) {
-                    progress.accept("reconcile: " + kind.name() + ": deletion sweep skipped (--no-delete)");
-                } else {
-                    tally.state = "sweeping";
-                    sweep(kind, tally, seen, batches, metrics, progress);
-                    batches.awaitAll();
-                    goOn();
+                Span kindSpan = spans.child("reconcile " + kind.name());
+                try (Scope kindScope = WorkSpans.current(kindSpan)) {
+                    reconcile(kind, tally, batches, metrics, progress);
+                } finally {
+                    ReconcileTrace.endKind(kindSpan, kind.kind().wireName(), tally);
                 }
-                tally.state = "done";
             }
             complete = true;
         } catch (ReconcileException e) {
@@ -146,7 +144,28 @@ public final class ReconcilePass {
                 reason = failure.get();
                 complete = false;
             }
+            ReconcileTrace.endPass(passSpan, complete, reason);
         }
+    }
+
+    /** One kind: Clerk's listing upserted, then (unless --no-delete) the deletion sweep. */
+    private void reconcile(ReconciledKind kind, KindTally tally, Batches batches, ReconcileMetrics metrics,
+                           Consumer<String> progress) {
+        Set<String> seen = list(kind, tally, batches);
+        batches.awaitAll();
+        goOn();
+        progress.accept("reconcile: " + kind.name() + ": " + tally.listed.get() + " listed by Clerk in "
+                + tally.clerkPages.get() + " pages, " + tally.upsertedTotal() + " upserted, "
+                + tally.refused.get() + " refused by Convex");
+        if (options.noDelete()) {
+            progress.accept("reconcile: " + kind.name() + ": deletion sweep skipped (--no-delete)");
+        } else {
+            tally.state = "sweeping";
+            sweep(kind, tally, seen, batches, metrics, progress);
+            batches.awaitAll();
+            goOn();
+        }
+        tally.state = "done";
     }
 
     /** Marks the pass ended, once its lock is released: until then it shows as running and no other may start. */
@@ -186,7 +205,8 @@ public final class ReconcilePass {
         List<ClerkObject> batch = new ArrayList<>(settings.batchSize());
         ExecutorService reader = Executors.newSingleThreadExecutor(r -> daemon(r, "reconcile-clerk-" + id));
         try {
-            Future<List<ClerkObject>> next = reader.submit(() -> clerk.page(kind, 0));
+            Future<List<ClerkObject>> next = reader.submit(ReconcileTrace.clerkPage(spans, kind, 0,
+                    () -> clerk.page(kind, 0)));
             for (int offset = 0; ; ) {
                 List<ClerkObject> page = await(next);
                 goOn();
@@ -194,7 +214,8 @@ public final class ReconcilePass {
                 int following = offset + page.size();
                 boolean last = page.size() < settings.clerkPageSize();
                 if (!last) {
-                    next = reader.submit(() -> clerk.page(kind, following));
+                    next = reader.submit(ReconcileTrace.clerkPage(spans, kind, following,
+                            () -> clerk.page(kind, following)));
                 }
                 for (ClerkObject object : page) {
                     if (seen.add(object.id())) { // offset paging repeats an object when others are created before it
@@ -503,7 +524,7 @@ public final class ReconcilePass {
                 return;
             }
             slots.acquireUninterruptibly();
-            workers.execute(() -> {
+            workers.execute(ReconcileTrace.convexBatch(spans, kind, batch.size(), () -> {
                 try {
                     if (failure.get() == null) {
                         send(kind, tally, batch, 1);
@@ -513,7 +534,7 @@ public final class ReconcilePass {
                 } finally {
                     slots.release();
                 }
-            });
+            }));
         }
 
         /**
