@@ -1,27 +1,37 @@
-# The runtime's image: the jar built by ./mvnw -B package, run as a non-root user with the repository's jvm.options.
+# The runtime's image: the jar built by ./mvnw -B package, on Java 25, run as a non-root user by bin/clerk-convex-sync
+# (jvm.options and the AOT cache made below), as the README runs it.
 # Build: ./mvnw -B -q package -DskipTests && docker build -t clerk-convex-sync:0.1.0 .
-FROM eclipse-temurin:17-jre
+
+# The AOT cache's training program (bin/AotTraining.java), compiled with a JDK: the runtime image is a JRE, which has
+# no compiler for the source launcher
+FROM eclipse-temurin:25-jdk AS training
+COPY target/clerk-convex-sync.jar /src/target/
+COPY bin/AotTraining.java /src/bin/
+RUN javac --release 17 -cp /src/target/clerk-convex-sync.jar -d /training /src/bin/AotTraining.java
+
+FROM eclipse-temurin:25-jre
 
 # A system user without a shell or a login; its numeric id is what the Kubernetes manifests run as.
 RUN groupadd --system --gid 10001 clerk \
  && useradd --system --uid 10001 --gid clerk --home-dir /app --no-create-home --shell /usr/sbin/nologin clerk
 
 WORKDIR /app
+# the launcher picks the Java (the image's JAVA_HOME, Temurin 25) and its options file, and maps the AOT cache
 COPY jvm.options ./
-# The jar keeps its repository path: jvm.options names the class-data-sharing archive beside it (target/*.jsa)
+COPY bin/clerk-convex-sync bin/find-java.sh bin/build-aot-cache bin/
 COPY target/clerk-convex-sync.jar target/
 # Extension routes (camel.main.routes-include-pattern = file:routes/*.yaml) are read from here
 COPY routes/ routes/
 # DATA_DIR for the embedded H2 of a single instance; owner-only, like the runtime creates it
 RUN mkdir -m 700 data && chown clerk:clerk data
-# The class-data-sharing archive that jvm.options names fits only the JDK build and jar path it was made with, so it is
-# made here, by the same 2 s training start the Maven build runs (throwaway secret, ports and data directory); without
-# it the JVM starts with no class sharing at all and is about a second slower to become healthy
-RUN CLERK_WEBHOOK_SECRET=whsec_Y2xhc3MtZGF0YS1zaGFyaW5nLXRyYWluaW5n CONVEX_URL=http://127.0.0.1:9 \
-    PORT=18080 MANAGEMENT_PORT=19876 DATA_DIR=/tmp/cds-training \
-    java -XX:ArchiveClassesAtExit=target/clerk-convex-sync.jsa -Xlog:cds=error -Xlog:cds+dynamic=error \
-         -Dcamel.main.duration-max-seconds=2 -jar target/clerk-convex-sync.jar \
- && rm -rf /tmp/cds-training
+# The AOT cache (JEP 483/514/515) fits only the JVM build, the JDK's module image and the jar it was made with, so it
+# is made here, in this image, by the same training run the Maven build runs: the jar with jvm.options, 4,000 signed
+# webhooks through it to a Convex stand-in inside the training program, a throwaway secret, free loopback ports and a
+# temporary data directory, then SIGTERM; the JVM writes target/clerk-convex-sync.aot on its way out. Without it the
+# runtime starts, about a second slower to become healthy.
+COPY --from=training /training /tmp/aot-training
+RUN AOT_TRAINING_CLASSPATH=/tmp/aot-training bin/build-aot-cache \
+ && rm -rf /tmp/aot-training target/aot-training.log
 
 USER 10001:10001
 # TZ: the store's timestamps (claims, leases, processed ids) are written in the JVM's time zone, so every instance
@@ -32,4 +42,4 @@ ENV PORT=8080 \
     TZ=UTC
 # Webhooks from Clerk; health, metrics and the admin API (keep this one off the public load balancer)
 EXPOSE 8080 9876
-ENTRYPOINT ["java", "@jvm.options", "-jar", "target/clerk-convex-sync.jar"]
+ENTRYPOINT ["bin/clerk-convex-sync"]

@@ -26,6 +26,11 @@ const MIXES = {
   docs: "user.updated shaped like Clerk's documentation example (~1.5 KB)",
   mix: "60 % user.updated, 30 % user.created, 10 % user.deleted (0.5-1.5 KB)",
 };
+// the Java home bin/clerk-convex-sync picks here (bin/find-java.sh), so that the report, jcmd and direct runs use it
+function javaHomeFound() {
+  const r = spawnSync("bash", ["-c", `. "${ROOT}/bin/find-java.sh" && find_java && echo "$JAVA_FOUND"`], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : "";
+}
 const cfg = {
   duration: int(env.DURATION, 30),
   warmup: int(env.WARMUP, 60),
@@ -38,8 +43,12 @@ const cfg = {
   store: env.STORE || "h2",
   pg: { host: env.PGHOST || "127.0.0.1", port: int(env.PGPORT, 5432), user: env.PGUSER || "postgres", password: env.PGPASSWORD ?? "" },
   jar: resolve(ROOT, env.JAR || "target/clerk-convex-sync.jar"),
-  // the README runs the jar with the JVM options in jvm.options; BENCH_JAVA_OPTS replaces them (empty for none)
-  javaOpts: (env.BENCH_JAVA_OPTS ?? `@${join(ROOT, "jvm.options")}`).split(/\s+/).filter(Boolean),
+  // the README runs the jar through bin/clerk-convex-sync (its Java, options file and start-up archive);
+  // BENCH_JAVA_OPTS runs `java <those options> -jar` instead (empty for none), for A/B runs of JVM options
+  launcher: env.BENCH_JAVA_OPTS === undefined,
+  javaOpts: (env.BENCH_JAVA_OPTS ?? "").split(/\s+/).filter(Boolean),
+  // the Java to run the runtime on (a JDK home, --java): the launcher gets it as JAVA_HOME; default what it finds
+  javaHome: env.BENCH_JAVA_HOME || javaHomeFound(),
   jfr: env.JFR === "1",
   // async-profiler's library (run.sh --profile fetches it from Maven Central): CPU samples of the measurement
   profilerLib: env.PROFILE === "1" ? env.ASYNC_PROFILER_LIB : null,
@@ -54,6 +63,8 @@ const cfg = {
   standinBin: env.STANDIN_BIN || join(BENCH, "results", ".bin", "convex-standin"),
   command: env.BENCH_COMMAND || "bench/run.sh",
 };
+// the jcmd of the runtime's own JDK: a jcmd of another release may not attach to it
+const jcmd = cfg.javaHome && existsSync(join(cfg.javaHome, "bin", "jcmd")) ? join(cfg.javaHome, "bin", "jcmd") : "jcmd";
 // signatures must be fresh (Svix: +-300 s) when sent: the warm-up's are made before the target starts, each mix's just before it
 if (cfg.duration > 220 || cfg.warmup > 200) throw new Error("DURATION must stay at most 220 s and WARMUP at most 200 s: events are signed before a phase and must be fresh (+-300 s) when sent");
 if (!(cfg.rounds >= 1)) throw new Error("ROUNDS must be at least 1");
@@ -356,17 +367,21 @@ async function sutStart(name, round) {
       const jar = relative(ROOT, cfg.jar);
       const diag = round === 1 && name === cfg.diagTarget;
       // deep Camel/Vert.x stacks: keep 256 frames in JFR samples so the runtime's own frames are on them
-      const args = [...(cfg.jfr && diag ? ["-XX:FlightRecorderOptions=stackdepth=256"] : []), ...(cfg.nmt && diag ? ["-XX:NativeMemoryTracking=summary"] : []),
-        ...cfg.javaOpts, "-jar", jar];
+      const diagOpts = [...(cfg.jfr && diag ? ["-XX:FlightRecorderOptions=stackdepth=256"] : []), ...(cfg.nmt && diag ? ["-XX:NativeMemoryTracking=summary"] : [])];
       const runEnv = { ...baseEnv, MANAGEMENT_PORT: String(mgmt), DATA_DIR: dataDir };
+      if (cfg.javaHome) runEnv.JAVA_HOME = cfg.javaHome;
+      if (diagOpts.length) runEnv.CLERK_CONVEX_SYNC_JAVA_OPTS = diagOpts.join(" ");
+      // the launcher ends in exec, so the process measured is the JVM itself
+      const [cmd, args] = cfg.launcher ? [join(ROOT, "bin", "clerk-convex-sync"), []]
+        : [cfg.javaHome ? join(cfg.javaHome, "bin", "java") : "java", [...diagOpts, ...cfg.javaOpts, "-jar", jar]];
       if (name === "runtime-pg") {
         pgDb = `bench_${tag().toLowerCase()}`;
         psql(`CREATE DATABASE ${pgDb}`);
         Object.assign(runEnv, { STORAGE_JDBC_URL: `jdbc:postgresql://${cfg.pg.host}:${cfg.pg.port}/${pgDb}`, STORAGE_USERNAME: cfg.pg.user, STORAGE_PASSWORD: cfg.pg.password });
       }
-      child = start(id, "java", args, { cwd: ROOT, env: runEnv });
+      child = start(id, cmd, args, { cwd: ROOT, env: runEnv });
       healthUrl = `http://127.0.0.1:${mgmt}/observe/health`;
-      r.command = `java ${args.join(" ")}`;
+      r.command = cfg.launcher ? `${cfg.javaHome ? `JAVA_HOME=${cfg.javaHome} ` : ""}bin/clerk-convex-sync` : `${cmd} ${args.join(" ")}`;
     } else {
       child = start(id, process.execPath, [join(BENCH, "peer", "server.js")], { cwd: join(BENCH, "peer"), env: baseEnv });
       healthUrl = `http://127.0.0.1:${port}/health`;
@@ -436,18 +451,18 @@ async function sutStart(name, round) {
         m = await measure(`${id} ${mix}`, url, files, child.pid, q, {
           database: name === "runtime-pg",
           onStart: () => {
-            if (diag && cfg.jfr) sh("jcmd", [String(child.pid), "JFR.start", `name=bench-${mix}`, "settings=profile"]);
+            if (diag && cfg.jfr) sh(jcmd, [String(child.pid), "JFR.start", `name=bench-${mix}`, "settings=profile"]);
             // jcmd hands the agent its options only when they are quoted inside the argument
-            if (diag && cfg.profilerLib) sh("jcmd", [String(child.pid), "JVMTI.agent_load", cfg.profilerLib, `"start,event=${cfg.profileEvent},interval=1ms"`]);
-            if (diag && cfg.nmt) writeFileSync(out("nmt-start.txt"), sh("jcmd", [String(child.pid), "VM.native_memory", "summary"]));
+            if (diag && cfg.profilerLib) sh(jcmd, [String(child.pid), "JVMTI.agent_load", cfg.profilerLib, `"start,event=${cfg.profileEvent},interval=1ms"`]);
+            if (diag && cfg.nmt) writeFileSync(out("nmt-start.txt"), sh(jcmd, [String(child.pid), "VM.native_memory", "summary"]));
             rssStart = +procSample(child.pid).rssMiB.toFixed(1);
             mark = `measure:${mix}`;
           },
           onEnd: () => {
             mark = "after";
-            if (diag && cfg.nmt) writeFileSync(out("nmt-end.txt"), sh("jcmd", [String(child.pid), "VM.native_memory", "summary"]));
-            if (diag && cfg.jfr) sh("jcmd", [String(child.pid), "JFR.stop", `name=bench-${mix}`, `filename=${out("profile.jfr")}`]);
-            if (diag && cfg.profilerLib) sh("jcmd", [String(child.pid), "JVMTI.agent_load", cfg.profilerLib, `"stop,file=${out("profile.collapsed")},collapsed"`]);
+            if (diag && cfg.nmt) writeFileSync(out("nmt-end.txt"), sh(jcmd, [String(child.pid), "VM.native_memory", "summary"]));
+            if (diag && cfg.jfr) sh(jcmd, [String(child.pid), "JFR.stop", `name=bench-${mix}`, `filename=${out("profile.jfr")}`]);
+            if (diag && cfg.profilerLib) sh(jcmd, [String(child.pid), "JVMTI.agent_load", cfg.profilerLib, `"stop,file=${out("profile.collapsed")},collapsed"`]);
           },
         });
         cleanup(files);
@@ -514,7 +529,7 @@ function machine() {
     cpu: cpu ? cpu[1].trim() : "unknown",
     memGiB: +(totalmem() / 2 ** 30).toFixed(1),
     kernel: sh("uname", ["-r"]),
-    java: spawnSync("java", ["-version"]).stderr.toString().split("\n")[0].trim(),
+    java: spawnSync(cfg.javaHome ? join(cfg.javaHome, "bin", "java") : "java", ["-version"]).stderr.toString().split("\n")[0].trim(),
     node: process.version,
     wrk: sh("wrk", ["-v"]).split("\n")[0].replace(/ Copyright.*/, ""),
   };
@@ -620,7 +635,7 @@ function render(res) {
   const lines = [];
   const rest = C.warmup >= 60 ? "" : ` (a warm-up under 60 s has no first-60-s figure)`;
   lines.push(`## Latest run: ${res.date}`, "");
-  lines.push(`Command: \`${res.command}\` (${C.rounds} rounds; each round starts ${SUTS.join(", ")} afresh, in alternating order; each start: ${C.warmup} s warm-up with the realistic mix${rest}, then ${C.mixes.length} mix(es) measured back to back, ${C.duration} s each, ${C.concurrency} keep-alive connections, wrk ${C.wrkThreads} thread(s); commit ${res.commit}${C.javaOpts ? `; JVM options ${C.javaOpts.replace(ROOT + "/", "")}` : ""}; took ${Math.round(res.tookSec / 60)} min).`, "");
+  lines.push(`Command: \`${res.command}\` (${C.rounds} rounds; each round starts ${SUTS.join(", ")} afresh, in alternating order; each start: ${C.warmup} s warm-up with the realistic mix${rest}, then ${C.mixes.length} mix(es) measured back to back, ${C.duration} s each, ${C.concurrency} keep-alive connections, wrk ${C.wrkThreads} thread(s); commit ${res.commit}${C.launcher ? "; started by bin/clerk-convex-sync" : `; JVM options ${C.javaOpts || "(none)"}`}; took ${Math.round(res.tookSec / 60)} min).`, "");
   lines.push(`Machine: ${m.nproc} cores (${m.cpu}), ${m.memGiB} GiB, Linux ${m.kernel}; ${m.java}; Node ${m.node}; ${m.wrk}. Nothing pinned: all processes share the cores.`, "");
   lines.push(`Medians over the rounds, spread (min–max) in brackets. Mixes: ${C.mixes.map((x) => `**${x}**: ${MIXES[x]}`).join("; ")}.`, "");
   lines.push("| mix | target | events/s | p50 ms | p99 ms | p99.9 ms | errors | CPU us/event | RSS MiB at end | RSS growth | JIT cores | other CPU cores |");

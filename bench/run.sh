@@ -2,13 +2,18 @@
 # One command for the whole benchmark (see bench/README.md):
 #   bench/run.sh [--rounds N] [--mixes padded,docs,mix] [--duration S] [--warmup S] [--concurrency N]
 #                [--targets ceiling,runtime,peer] [--store h2|postgres] [--wrk-threads N] [--quiet-wait S]
-#                [--jfr] [--profile] [--nmt] [--no-md]
+#                [--java JDK_HOME] [--jfr] [--profile] [--nmt] [--no-md] [--otel-sink] [--otel-ratio R]
 # The same options can be given as environment variables: ROUNDS (default 3), MIXES, DURATION (s per mix, default 30),
 # WARMUP (s per start, default 60), CONCURRENCY, TARGETS, STORE (postgres: one more runtime per round on a fresh
 # PostgreSQL database at PGHOST:PGPORT, default 127.0.0.1:5432, user PGUSER, default postgres), WRK_THREADS,
 # QUIET_WAIT, JFR=1, PROFILE=1 (async-profiler), NMT=1 (native memory summaries), WRITE_MD=0, DIAG_TARGET (which
 # target --jfr/--profile/--nmt attach to, default runtime), PROFILE_EVENT (async-profiler's event: cpu or wall),
-# BENCH_JAVA_OPTS (JVM options for the runtime, default @jvm.options as the README runs it), RATE_GUESS.
+# BENCH_JAVA_HOME (--java: the JDK the runtime runs on, default the one bin/clerk-convex-sync finds: Java 25 where
+# there is one), BENCH_JAVA_OPTS (set: `java <these options> -jar` instead of the README's bin/clerk-convex-sync),
+# RATE_GUESS.
+# Traces: every OTEL_* variable of the environment reaches the runtime (README "Observability: traces"); --otel-sink
+# (OTEL_SINK=1) starts bench/otlp-sink.mjs, a local OTLP/HTTP receiver that discards spans, and points the runtime at
+# it; --otel-ratio R (OTEL_RATIO) samples that fraction of webhooks (parentbased_traceidratio), default all of them.
 # It installs what is missing (wrk from Debian, the peer's npm packages, the stand-in built with gcc,
 # the runtime jar with ./mvnw), then runs bench/run.mjs. Every step is bounded in time; every process
 # it starts is stopped at the end.
@@ -31,8 +36,11 @@ while [ $# -gt 0 ]; do
     --jfr) export JFR=1; shift ;;
     --profile) export PROFILE=1; shift ;;
     --nmt) export NMT=1; shift ;;
+    --java) export BENCH_JAVA_HOME="$2"; shift 2 ;;
     --no-md) export WRITE_MD=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --otel-sink) export OTEL_SINK=1; shift ;;
+    --otel-ratio) export OTEL_RATIO="$2"; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -79,14 +87,25 @@ if [[ "$TARGETS" == *runtime* ]] || [ "${STORE:-h2}" = "postgres" ]; then
   stale=""
   if [ -f "$JAR" ] && [ "$JAR" = "$ROOT/target/clerk-convex-sync.jar" ]; then
     stale=$(find "$ROOT/src/main" "$ROOT/pom.xml" "$ROOT/application.properties" -newer "$JAR" -print -quit 2>/dev/null)
-    # the class-data-sharing archive that jvm.options maps is made by the same build
-    [ -f "$ROOT/target/clerk-convex-sync.jsa" ] || stale="target/clerk-convex-sync.jsa missing"
   fi
   if [ ! -f "$JAR" ] || [ -n "$stale" ]; then
     [ -f "$ROOT/pom.xml" ] || { echo "no pom.xml at $ROOT: the runtime cannot be built yet (use --targets ceiling,peer)" >&2; exit 1; }
     command -v java >/dev/null || { log "installing a JDK (Debian package)"; apt_install openjdk-17-jdk-headless; }
     log "building the runtime jar (./mvnw -B -q package -DskipTests)"
     (cd "$ROOT" && timeout 900 ./mvnw -B -q package -DskipTests)
+  fi
+  # the start-up archive bin/clerk-convex-sync maps for the Java it runs on (the AOT cache on 25, the CDS archive on
+  # 17): made by the build for the Java found then; made here for another one (--java) when it is missing
+  if [ -z "${BENCH_JAVA_OPTS+set}" ] && [ "$JAR" = "$ROOT/target/clerk-convex-sync.jar" ]; then
+    # shellcheck source=bin/find-java.sh
+    . "$ROOT/bin/find-java.sh"
+    JAVA_HOME="${BENCH_JAVA_HOME:-${JAVA_HOME:-}}" find_java || { echo "no Java 17 or later found" >&2; exit 1; }
+    archive="$ROOT/target/clerk-convex-sync.jsa"
+    [ "$JAVA_FEATURE" -ge "$JAVA_WANTED" ] && archive="$ROOT/target/clerk-convex-sync.aot"
+    if [ ! -f "$archive" ]; then
+      log "making $(basename "$archive") for Java $JAVA_FEATURE (bin/build-aot-cache)"
+      JAVA_HOME="$JAVA_FOUND" timeout 900 "$ROOT/bin/build-aot-cache" >/dev/null
+    fi
   fi
 fi
 
@@ -107,4 +126,17 @@ fi
 free_gib=$(df -Pk "$BENCH" | awk 'NR==2 {print int($4/1048576)}')
 [ "$free_gib" -ge 8 ] || log "warning: only ${free_gib} GiB free; a start needs up to RATE_GUESS*WARMUP*2 KB and a mix rate*2.5*DURATION*3.3 KB of pre-signed events"
 
-exec node "$BENCH/run.mjs"
+# traces on: a local sink for the spans, stopped with the run
+if [ "${OTEL_SINK:-}" = "1" ]; then
+  sink_port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  node "$BENCH/otlp-sink.mjs" "$sink_port" &
+  sink_pid=$!
+  trap 'kill "$sink_pid" 2>/dev/null; wait "$sink_pid" 2>/dev/null || true' EXIT
+  export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+fi
+if [ -n "${OTEL_RATIO:-}" ]; then
+  export OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG="$OTEL_RATIO"
+fi
+[ -z "${OTEL_EXPORTER_OTLP_ENDPOINT:-}${OTEL_TRACES_EXPORTER:-}" ] || log "traces on: ${OTEL_EXPORTER_OTLP_ENDPOINT:-$OTEL_TRACES_EXPORTER}, sampler ${OTEL_TRACES_SAMPLER:-parentbased_always_on} ${OTEL_TRACES_SAMPLER_ARG:-}"
+
+node "$BENCH/run.mjs"

@@ -6,9 +6,7 @@
 // named internal function, so its argument validator and handler must accept
 // it as the runtime sends it.
 import { describe, expect, test } from "vitest";
-import type { FunctionReference } from "convex/server";
 import { internal } from "./_generated/api";
-import contract from "../contract/convex-requests.json";
 import createdDocsExample from "./fixtures/user.created.docs-example.json";
 import created from "./fixtures/user.created.json";
 import deleted from "./fixtures/user.deleted.json";
@@ -19,53 +17,28 @@ import orgUpdated from "./fixtures/organization.updated.json";
 import memCreated from "./fixtures/organizationMembership.created.json";
 import memDeleted from "./fixtures/organizationMembership.deleted.json";
 import memUpdated from "./fixtures/organizationMembership.updated.json";
+import rolesListing from "./fixtures/backend/organization_roles.json";
+import permissionDeleted from "./fixtures/permission.deleted.json";
+import roleCreated from "./fixtures/role.created.json";
+import roleDeleted from "./fixtures/role.deleted.json";
+import roleUpdated from "./fixtures/role.updated.json";
+import {
+  allReconciles,
+  allWebhooks,
+  answerShapes,
+  counts,
+  entries,
+  functions,
+  request,
+  send,
+  type Request,
+} from "./contract.helpers";
 import { newConvex, organizationSnapshot, snapshot, type TestConvex } from "./testing.helpers";
 
-type Request = { path: string; args: Record<string, unknown>; format: string };
-type WebhookEntry = { event: string; request: Request };
-type ReconcileEntry = { reconcile: string; kind: string; request: Request };
-const entries = contract as (WebhookEntry | ReconcileEntry)[];
-const allWebhooks = entries.filter((e): e is WebhookEntry => "event" in e);
-const allReconciles = entries.filter((e): e is ReconcileEntry => "reconcile" in e);
 const webhooks = allWebhooks.filter((e) => e.event.startsWith("user."));
 const reconciles = allReconciles.filter((e) => e.kind === "users");
-const orgWebhooks = allWebhooks.filter((e) => !e.event.startsWith("user."));
-
-// The function paths the runtime may name, as convex-test references.
-type Callable =
-  | { kind: "mutation"; ref: FunctionReference<"mutation", "internal"> }
-  | { kind: "query"; ref: FunctionReference<"query", "internal"> };
-const functions: Record<string, Callable> = {
-  "users:upsertFromClerk": { kind: "mutation", ref: internal.users.upsertFromClerk },
-  "users:deleteFromClerk": { kind: "mutation", ref: internal.users.deleteFromClerk },
-  "users:upsertManyFromClerk": { kind: "mutation", ref: internal.users.upsertManyFromClerk },
-  "users:pageExternalIds": { kind: "query", ref: internal.users.pageExternalIds },
-  "organizations:upsertFromClerk": { kind: "mutation", ref: internal.organizations.upsertFromClerk },
-  "organizations:deleteFromClerk": { kind: "mutation", ref: internal.organizations.deleteFromClerk },
-  "organizations:upsertManyFromClerk": { kind: "mutation", ref: internal.organizations.upsertManyFromClerk },
-  "organizations:pageExternalIds": { kind: "query", ref: internal.organizations.pageExternalIds },
-  "memberships:upsertFromClerk": { kind: "mutation", ref: internal.memberships.upsertFromClerk },
-  "memberships:deleteFromClerk": { kind: "mutation", ref: internal.memberships.deleteFromClerk },
-  "memberships:upsertManyFromClerk": { kind: "mutation", ref: internal.memberships.upsertManyFromClerk },
-  "memberships:pageExternalIds": { kind: "query", ref: internal.memberships.pageExternalIds },
-};
-
-function send(t: TestConvex, { path, args }: Request): Promise<unknown> {
-  const fn = functions[path];
-  if (!fn) throw new Error(`the runtime calls ${path}, which these functions do not provide`);
-  return fn.kind === "query" ? t.query(fn.ref, args) : t.mutation(fn.ref, args);
-}
-
-// What each reconcile call answers, as the runtime reads it.
-const outcomes = ["inserted", "updated", "unchanged", "stale", "deleted"] as const;
-const counts = (n: Partial<Record<(typeof outcomes)[number], number>>) => ({
-  ...Object.fromEntries(outcomes.map((o) => [o, 0])),
-  ...n,
-});
-const answerShapes: Record<string, unknown> = {
-  upsertManyFromClerk: Object.fromEntries(outcomes.map((o) => [o, expect.any(Number)])),
-  pageExternalIds: { page: expect.any(Array), isDone: expect.any(Boolean), continueCursor: expect.any(String) },
-};
+const orgWebhooks = allWebhooks.filter((e) => /^organization(Membership)?\./.test(e.event));
+const fnName = (request: Request) => request.path.split(":")[1];
 
 const JOHN = created.data.id;
 const EXAMPLE = createdDocsExample.data.id;
@@ -85,7 +58,7 @@ describe("contract/convex-requests.json", () => {
   test("every entry is one JSON-format body named by its event or reconcile call", () => {
     for (const entry of entries) {
       expect(Object.keys(entry).sort(), JSON.stringify(entry).slice(0, 80)).toSatisfy(
-        (keys: string[]) => ["event,request", "kind,reconcile,request"].includes(keys.join(",")),
+        (keys: string[]) => ["event,request", "kind,reconcile,request", "kind,listing,reconcile,request"].includes(keys.join(",")),
       );
       expect(Object.keys(entry.request).sort()).toEqual(["args", "format", "path"]);
       expect(entry.request.format).toBe("json");
@@ -106,6 +79,10 @@ describe("contract/convex-requests.json", () => {
       args: { userId: deleted.data.id },
       format: "json",
     });
+  });
+
+  test("every entry's path is a function of this app, so no entry is skipped by the tests below", () => {
+    expect(entries.map((e) => e.request.path).filter((path) => !(path in functions))).toEqual([]);
   });
 
   test.each(allWebhooks.map((e) => [e.event, e]))("%s is accepted on its own", async (_, { request }) => {
@@ -173,12 +150,12 @@ describe("contract/convex-requests.json, reconcile calls", () => {
 
   test.each(allReconciles.map((e) => [`${e.kind} ${e.reconcile}`, e]))(
     "%s is accepted on its own and answers its shape",
-    async (_, { reconcile, kind, request }) => {
+    async (_, { request }) => {
       const t = newConvex();
       const answer = await send(t, request);
-      expect(answer).toEqual(answerShapes[reconcile]);
-      if (reconcile === "upsertManyFromClerk") {
-        const sent = request.args[kind] as unknown[];
+      expect(answer).toEqual(answerShapes[fnName(request)]);
+      if (fnName(request) === "upsertManyFromClerk") {
+        const [sent] = Object.values(request.args) as unknown[][];
         expect(answer, "a fresh deployment inserts the whole page").toEqual(counts({ inserted: sent.length }));
       }
     },
@@ -214,7 +191,7 @@ describe("contract/convex-requests.json, organizations and memberships", () => {
       "organizationMembership.updated.json",
       "organizationMembership.deleted.json",
     ]);
-    expect(allReconciles.map((e) => `${e.kind} ${e.reconcile}`)).toEqual([
+    expect(allReconciles.slice(0, 6).map((e) => `${e.kind} ${e.reconcile}`)).toEqual([
       "users upsertManyFromClerk",
       "users pageExternalIds",
       "organizations upsertManyFromClerk",
@@ -225,7 +202,6 @@ describe("contract/convex-requests.json, organizations and memberships", () => {
   });
 
   test("sends each event's data unchanged: the organization, its id, or the membership", () => {
-    const request = (path: string, args: unknown) => ({ path, args, format: "json" });
     expect(orgWebhooks.map((e) => e.request)).toEqual([
       request("organizations:upsertFromClerk", { organization: orgCreated.data }),
       request("organizations:upsertFromClerk", { organization: orgUpdated.data }),
@@ -289,6 +265,72 @@ describe("contract/convex-requests.json, organizations and memberships", () => {
     ["a numeric organization id", "organizations:deleteFromClerk", { organizationId: 42 }],
     ["a membership id instead of the membership", "memberships:deleteFromClerk", { membershipId: memDeleted.data.id }],
     ["one membership instead of a list", "memberships:upsertManyFromClerk", { memberships: memCreated.data }],
+  ])("a body with %s is rejected", async (_, path, args) => {
+    const t = newConvex();
+    await expect(send(t, { path, args, format: "json" })).rejects.toThrow(/Validator error/);
+  });
+});
+
+describe("contract/convex-requests.json, roles and permissions", () => {
+  const roleWebhooks = allWebhooks.filter((e) => /^(role|permission)\./.test(e.event));
+  const roleReconciles = allReconciles.filter((e) => e.kind === "roles");
+  const storedRoles = (t: TestConvex) =>
+    t.run(async (ctx) => (await ctx.db.query("roles").collect()).map(({ _id, _creationTime, ...role }) => role));
+
+  test("covers role.created, .updated, .deleted and permission.deleted, each event's data unchanged or its id", () => {
+    expect(roleWebhooks.map((e) => e.request)).toEqual([
+      request("roles:upsertFromClerk", { role: roleCreated.data }),
+      request("roles:upsertFromClerk", { role: roleUpdated.data }),
+      request("roles:deleteFromClerk", { roleId: roleDeleted.data.id }),
+      request("roles:removePermissionFromClerk", { permissionId: permissionDeleted.data.id }),
+    ]);
+  });
+
+  test("the bodies in order: the role inserted with its permissions' ids and keys, updated, then deleted for good", async () => {
+    const t = newConvex();
+    const [created, updated, deleted, permissionGone] = roleWebhooks.map((e) => e.request);
+    expect(await send(t, created)).toBe("inserted");
+    expect(await send(t, updated)).toBe("updated");
+    expect(await storedRoles(t)).toEqual([
+      {
+        externalId: roleUpdated.data.id,
+        key: "editor",
+        name: "Editor",
+        permissions: roleUpdated.data.permissions.map((p) => ({ id: p.id, key: p.key })),
+        clerkUpdatedAt: roleUpdated.data.updated_at,
+      },
+    ]);
+    // permission.deleted names perm_...0S, which the updated role holds as org:posts:edit.
+    expect(await send(t, permissionGone)).toBe("deleted");
+    expect((await storedRoles(t))[0].permissions).toEqual([{ id: "perm_2g7np7Hrk0SN6kj5EDMLDaKNL0T", key: "org:posts:publish" }]);
+    expect(await send(t, updated), "a late role.updated does not bring the permission back").toBe("unchanged");
+    expect(await send(t, deleted)).toBe("deleted");
+    expect(await send(t, created)).toBe("deleted");
+    expect(await storedRoles(t)).toEqual([]);
+  });
+
+  test("reconcile: upsertManyFromClerk sends the listing's data; the sweep pages role ids; deleteFromClerk removes one", async () => {
+    const [upsertMany, pageIds, deleteOne] = ["upsertManyFromClerk", "pageExternalIds", "deleteFromClerk"].map(
+      (r) => roleReconciles.find((e) => e.reconcile === r)!,
+    );
+    expect(upsertMany.listing).toBe("backend/organization_roles.json");
+    expect(upsertMany.request).toEqual(request("roles:upsertManyFromClerk", { roles: rolesListing.data }));
+    const t = newConvex();
+    expect(await send(t, upsertMany.request)).toEqual(counts({ inserted: 2 }));
+    expect(await send(t, upsertMany.request)).toEqual(counts({ unchanged: 2 }));
+    const listed = (await send(t, pageIds.request)) as { page: string[] };
+    expect(listed.page.sort()).toEqual(rolesListing.data.map((r) => r.id).sort());
+    const roleId = deleteOne.request.args.roleId as string;
+    expect(rolesListing.data.map((r) => r.id)).toContain(roleId);
+    expect(await send(t, deleteOne.request)).toBe("deleted");
+    expect(((await send(t, pageIds.request)) as { page: string[] }).page).not.toContain(roleId);
+  });
+
+  test.each([
+    ["the role under another name", "roles:upsertFromClerk", { data: roleCreated.data }],
+    ["a numeric role id", "roles:deleteFromClerk", { roleId: 42 }],
+    ["the permission instead of its id", "roles:removePermissionFromClerk", { permission: permissionDeleted.data }],
+    ["one role instead of a list", "roles:upsertManyFromClerk", { roles: roleCreated.data }],
   ])("a body with %s is rejected", async (_, path, args) => {
     const t = newConvex();
     await expect(send(t, { path, args, format: "json" })).rejects.toThrow(/Validator error/);

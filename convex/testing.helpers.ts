@@ -57,6 +57,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Each item one to three times, shuffled: a delivery order with duplicates, drawn from `random`. */
+export function withDuplicates<T>(items: T[], random: () => number): T[] {
+  const sequence = items.flatMap((item) => Array.from({ length: 1 + Math.floor(random() * 3) }, () => item));
+  for (let i = sequence.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [sequence[i], sequence[j]] = [sequence[j], sequence[i]];
+  }
+  return sequence;
+}
+
 /** The organization tables and the app's workspaces, without system fields or times, for comparing end states. */
 export async function organizationSnapshot(t: TestConvex) {
   return await t.run(async (ctx) => {

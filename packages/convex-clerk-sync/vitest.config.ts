@@ -5,6 +5,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     environment: "edge-runtime",
+    // scripts/kit-consumer.test.ts runs in the packaging test's scratch app, not here.
+    include: ["test/**/*.test.ts"],
     // Full batches under the transaction limits take about a second alone and
     // several on a busy 2-core machine: vitest's 5 s default made them flaky.
     testTimeout: 30_000,

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Packaging test: what a user installs works, not only this source tree.
 # Packs the package, installs the tarball into a scratch copy of the example app
-# (../../convex) in a temporary folder outside this one, with npm ci from a
-# lockfile that names the tarball, then typechecks that app and runs its tests.
+# (../../convex) in a temporary folder outside the repository, with npm ci from a
+# lockfile that names the tarball, adds a test written only against the /test
+# kit (scripts/kit-consumer.test.ts), then typechecks that app and runs its tests.
 # Needs this package's devDependencies installed (npm ci here) for the build.
 set -euo pipefail
 package_dir="$(cd "$(dirname "$0")/.." && pwd)"
@@ -40,6 +41,11 @@ if [ -e "$installed/src" ] || [ ! -f "$installed/dist/index.d.ts" ]; then
   echo "the installed package is not the packed one (src/ present or dist/index.d.ts missing)" >&2
   exit 1
 fi
+# The three entry points (".", "./test", "./helpers") ship their types.
+for types in dist/index.d.ts dist/testing/index.d.ts dist/helpers.d.ts; do
+  [ -f "$installed/$types" ] || { echo "the tarball has no $types" >&2; exit 1; }
+done
+cp "$package_dir/scripts/kit-consumer.test.ts" kit-consumer.test.ts
 npx tsc --noEmit -p .
 npx vitest run
-echo "pack test passed: $tarball installed into a scratch app, typechecked and tested"
+echo "pack test passed: $tarball installed into a scratch app outside the repository, typechecked, its tests and the kit test run"

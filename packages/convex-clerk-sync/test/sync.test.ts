@@ -2,7 +2,7 @@
 import { convexTest } from "convex-test";
 import { anyApi } from "convex/server";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { membershipFromClerk, organizationFromClerk, userFromClerk } from "../src/index.js";
+import { CASCADE_STEP, clerkSync, isClerkSyncError, membershipFromClerk, organizationFromClerk, userFromClerk } from "../src/index.js";
 import schema from "./app/schema";
 
 const modules = import.meta.glob(["./app/**/*.ts", "./app/**/*.js"]);
@@ -155,5 +155,49 @@ describe("default mapping", () => {
     expect(membershipFromClerk(base).permissions).toBeUndefined();
     expect(() => membershipFromClerk({ ...base, updated_at: "1" })).toThrow(/membership.updated_at must be a number \(membership orgmem_1\)/);
     expect(() => userFromClerk([])).toThrow(/user must be a Clerk user object/);
+  });
+});
+
+describe("unchanged is decided by deep equality over whatever the mapping returns", () => {
+  test("a mapping that keeps public_metadata (nested objects and arrays): the same user again writes nothing", async () => {
+    const t = newConvex();
+    const metadata = { role: "admin", flags: { beta: true, tiers: [1, 2, { deep: null }] }, tags: ["a", "b"] };
+    const upsert = (m: unknown, at = T0) => t.mutation(fn.users.upsertFromClerk, { user: user("user_meta", at, { public_metadata: m }) });
+    expect(await upsert(metadata)).toBe("inserted");
+    // A duplicate delivery, and a copy whose keys come in another order.
+    expect(await upsert(structuredClone(metadata))).toBe("unchanged");
+    expect(await upsert({ tags: ["a", "b"], flags: { tiers: [1, 2, { deep: null }], beta: true }, role: "admin" })).toBe("unchanged");
+    expect(await t.mutation(fn.users.upsertManyFromClerk, { users: [user("user_meta", T0, { public_metadata: metadata })] })).toEqual({
+      inserted: 0,
+      updated: 0,
+      unchanged: 1,
+      stale: 0,
+      deleted: 0,
+    });
+    expect(await hookCalls(t), "user.updated never fired").toEqual([["user.created", "user_meta"]]);
+    // A nested change is a change.
+    expect(await upsert({ ...metadata, flags: { beta: true, tiers: [1, 2, { deep: 0 }] } })).toBe("updated");
+    expect(await upsert({ ...metadata, tags: ["b", "a"] })).toBe("updated");
+  });
+});
+
+describe("a hook that throws names itself", () => {
+  test("a ConvexError HookFailed with the hook and the object, and nothing written", async () => {
+    const t = newConvex();
+    const error = await t.mutation(fn.organizations.upsertFromClerk, { organization: org("org_hook_fails", T0) }).catch((e) => e);
+    expect(error.data).toMatchObject({ code: "HookFailed", hook: "organization.created", externalId: "org_hook_fails" });
+    expect(isClerkSyncError(error, "HookFailed")).toBe(true);
+    expect(error.data.message).toMatch(/organization\.created failed for org_hook_fails: the app's hook failed/);
+    // In a batch, the same error (reconcile's refusedItems carries it).
+    await expect(t.mutation(fn.organizations.upsertManyFromClerk, { organizations: [org("org_ok", T0), org("org_hook_fails", T0)] })).rejects.toMatchObject({
+      data: { code: "HookFailed", hook: "organization.created", externalId: "org_hook_fails" },
+    });
+    expect(await t.run(async (ctx) => await ctx.db.query("organizations").collect())).toEqual([]);
+  });
+});
+
+describe("options that cannot work are refused when the sync is built", () => {
+  test.each([0, -1, 1.5, CASCADE_STEP + 1, Number.NaN])("cascadeStep %s", (cascadeStep) => {
+    expect(() => clerkSync({ cascadeStep })).toThrow(/cascadeStep must be a whole number from 1 to 1000/);
   });
 });

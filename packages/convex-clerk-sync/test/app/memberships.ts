@@ -1,2 +1,2 @@
 import { sync } from "./sync";
-export const { upsertFromClerk, deleteFromClerk, continueCascade } = sync.memberships;
+export const { upsertFromClerk, deleteFromClerk, upsertManyFromClerk, pageExternalIds, continueCascade } = sync.memberships;

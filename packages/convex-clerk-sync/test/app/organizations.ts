@@ -1,2 +1,2 @@
 import { sync } from "./sync";
-export const { upsertFromClerk, deleteFromClerk } = sync.organizations;
+export const { upsertFromClerk, deleteFromClerk, upsertManyFromClerk, pageExternalIds } = sync.organizations;

@@ -7,8 +7,13 @@ import { clerkTables, userFields } from "../../src/index.js";
 const tables = clerkTables({ users: "people", deletedUsers: "formerPeople" });
 const schema = defineSchema({
   ...tables,
-  // The app's own fields: `plan` it sets itself, `locale` its mapping adds.
-  people: defineTable({ ...userFields, plan: v.optional(v.string()), locale: v.optional(v.string()) }).index(
+  // The app's own fields: `plan` it sets itself, `locale` and `metadata` its mapping adds.
+  people: defineTable({
+    ...userFields,
+    plan: v.optional(v.string()),
+    locale: v.optional(v.string()),
+    metadata: v.optional(v.any()), // an object field its mapping keeps: public_metadata as Clerk sends it
+  }).index(
     "byExternalId",
     ["externalId"],
   ),

@@ -1,2 +1,2 @@
 import { sync } from "./sync";
-export const { upsertFromClerk, deleteFromClerk, upsertManyFromClerk, pageExternalIds, byExternalId } = sync.users;
+export const { upsertFromClerk, deleteFromClerk, upsertManyFromClerk, pageExternalIds, byExternalId, current, currentStatus } = sync.users;

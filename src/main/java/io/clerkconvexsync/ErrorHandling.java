@@ -35,7 +35,7 @@ import java.io.IOException;
 public final class ErrorHandling extends RouteConfigurationBuilder {
     /** The route configuration of the Convex delivery step. */
     public static final String CONVEX_DELIVERY = "convex-delivery-policy";
-    /** The route configuration of Convex calls made outside a webhook: the same redelivery, failures to the caller. */
+    /** The route configuration of Convex calls made outside a webhook: failures to the caller, which retries them. */
     public static final String CONVEX_REQUEST = "convex-request-policy";
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorHandling.class);
@@ -78,8 +78,14 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
                 .end();
         answerTheUnexpectedWith503(delivery);
 
-        // Calls for other work (reconcile): the same redelivery; what still fails is the caller's to handle.
-        redeliverTransientFailures(routeConfiguration(CONVEX_REQUEST))
+        // Calls for other work (reconcile): every failure is the caller's to handle and to tell, so Camel logs nothing
+        // of it (its ERROR line, message history and stack trace reached the CLI's output). No redelivery either: the
+        // pass sends a batch Convex left unanswered again smaller and later, which a redelivery policy cannot, and
+        // waits longer for an answer than a webhook's time budget allows.
+        RouteConfigurationDefinition request = routeConfiguration(CONVEX_REQUEST);
+        request.errorHandler(defaultErrorHandler().logExhausted(false).logStackTrace(false)
+                .logExhaustedMessageHistory(false));
+        request.onException(ConvexFailure.Transient.class, IOException.class)
                     .process(calls::endWithoutAnswer)
                 .end();
     }

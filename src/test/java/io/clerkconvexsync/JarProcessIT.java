@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clerkconvexsync.support.ConvexStandIn;
 import io.clerkconvexsync.support.ConvexStandIn.Answer;
+import io.clerkconvexsync.support.JarProcess;
 import io.clerkconvexsync.support.SignedWebhooks;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterAll;
@@ -494,21 +495,17 @@ class JarProcessIT {
         return env;
     }
 
+    /** The README's command (bin/clerk-convex-sync, on the Java running the tests) with exactly {@code env}. */
     Process start(Map<String, String> env, String name, String... args) throws Exception {
         return start(env, Path.of("").toAbsolutePath(), name, args);
     }
 
     /** The jar started with {@code directory} as its working directory. */
     Process start(Map<String, String> env, Path directory, String name, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toAbsolutePath().toString()));
-        command.addAll(List.of(args));
         Path log = work.resolve(name + ".log");
         logs.add(log);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        return builder.start();
+        return JarProcess.launcher(Path.of(System.getProperty("java.home")), env, List.of(), args)
+                .directory(directory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     Result runToExit(Map<String, String> env, String... args) throws Exception {
@@ -545,9 +542,5 @@ class JarProcessIT {
             TimeUnit.MILLISECONDS.sleep(100); // polling interval while the JVM starts, not a wait for a result
         }
         throw new AssertionError("the runtime did not become healthy within 60 s");
-    }
-
-    static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

@@ -71,8 +71,8 @@ class OpsAssetsIT {
     void alertRulesUseOnlyExportedMetrics() throws Exception {
         JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(Path.of("ops/prometheus/alerts.yml").toFile());
         List<String> exprs = rules.findValues("expr").stream().map(JsonNode::asText).toList();
-        assertEquals(7, exprs.size(), "one rule each: dead letters, failure rate, rejections, auth failures, p99 latency, "
-                + "listener shedding, stale reconcile");
+        assertEquals(8, exprs.size(), "one rule each: dead letters, failure rate, rejections, missing functions, auth"
+                + " failures, p99 latency, listener shedding, stale reconcile");
         assertAllExported("ops/prometheus/alerts.yml", exprs);
     }
 

@@ -55,7 +55,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "convex.deploy-key=prod:happy-otter-123|c2VjcmV0LWRlcGxveS1rZXk=",
         "clerk.webhook-secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw,whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
         "storage.jdbc-url=jdbc:h2:mem:webhook-it;DB_CLOSE_DELAY=-1",
-        "example.invitation-route.enabled=true"})
+        "example.payment-attempt-route.enabled=true"})
 class WebhookToConvexIT {
 
     static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -182,7 +182,8 @@ class WebhookToConvexIT {
             assertEquals(entry.get("request"), JSON.readTree(CONVEX.requests().get(0).body()),
                     event + ": the runtime's request differs from contract/convex-requests.json");
         }
-        assertEquals(10, events, "one entry per payload: four of users, three of organizations, three of memberships");
+        assertEquals(23, events, "one entry per payload: four of users, three of organizations, three of memberships, three"
+                + " of roles, one of permissions, one of subscriptions, two of subscription items, six of invitations");
     }
 
     // ---- duplicates and unhandled types ----------------------------------------------------------------------------
@@ -274,21 +275,19 @@ class WebhookToConvexIT {
 
     @Test
     void extensionRouteClaimsItsTypeAndReusesTheDeliveryStep() throws Exception {
-        String body = "{\"type\":\"organizationInvitation.accepted\",\"object\":\"event\",\"timestamp\":1716883200,"
-                + "\"data\":{\"id\":\"orginv_1\",\"email_address\":\"a@example.org\",\"organization_id\":\"org_1\","
-                + "\"user_id\":\"user_1\",\"status\":\"accepted\"}}";
+        String body = SignedWebhooks.payload("paymentAttempt.updated.json");
         HttpResponse<String> response = clerk.send(SignedWebhooks.newId(), body);
 
         assertEquals(200, response.statusCode(), response.body());
         assertEquals("delivered", JSON.readTree(response.body()).get("outcome").asText());
         JsonNode sent = JSON.readTree(CONVEX.requests().get(0).body());
-        assertEquals("invitations:acceptedFromClerk", sent.get("path").asText());
-        assertEquals(JSON.readTree(body).get("data"), sent.get("args").get("invitation"));
+        assertEquals("payments:attemptUpdatedFromClerk", sent.get("path").asText());
+        assertEquals(JSON.readTree(body).get("data"), sent.get("args").get("paymentAttempt"));
     }
 
     @Test
     void extensionRouteGetsRedeliveryAndDeadLettersForFree() throws Exception {
-        String body = "{\"type\":\"organizationInvitation.accepted\",\"object\":\"event\",\"data\":{\"id\":\"orginv_2\"}}";
+        String body = "{\"type\":\"paymentAttempt.updated\",\"object\":\"event\",\"data\":{\"id\":\"pa_2\"}}";
         CONVEX.script(Answer.failure(503, "Overloaded"), Answer.functionError(200));
         String id = SignedWebhooks.newId();
         HttpResponse<String> response = clerk.send(id, body);

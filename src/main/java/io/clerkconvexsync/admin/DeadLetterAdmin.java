@@ -131,6 +131,11 @@ public final class DeadLetterAdmin {
             }
         });
         node.put("body", d.body()); // as received, byte for byte in text
+        if (d.traceId() != null) {
+            // the webhook's trace (absent when it was not traced): its replay links to it
+            node.put("traceId", d.traceId());
+            node.put("spanId", d.spanId());
+        }
         ArrayNode history = node.putArray("history");
         for (DeadLetterFailure f : failures) {
             ObjectNode entry = history.addObject();

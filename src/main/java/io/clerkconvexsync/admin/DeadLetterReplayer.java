@@ -11,6 +11,10 @@ import io.clerkconvexsync.store.DeadLetter;
 import io.clerkconvexsync.store.DeadLetterFailure;
 import io.clerkconvexsync.store.DeadLetterFilter;
 import io.clerkconvexsync.store.DeadLetterStore;
+import io.clerkconvexsync.tracing.WebhookTrace;
+import io.clerkconvexsync.tracing.WorkSpans;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -49,6 +53,7 @@ public final class DeadLetterReplayer {
     private final WebhookMetrics metrics;
     private final Clock clock;
     private final ClerkEventParser parser = new ClerkEventParser();
+    private final WorkSpans spans;
     private volatile ProducerTemplate template;
 
     public DeadLetterReplayer(CamelContext context, DeadLetterStore store, WebhookMetrics metrics, Clock clock) {
@@ -56,6 +61,7 @@ public final class DeadLetterReplayer {
         this.store = store;
         this.metrics = metrics;
         this.clock = clock;
+        this.spans = WorkSpans.of(context);
     }
 
     /** Replays every dead letter the filter matches, one after the other, oldest first. */
@@ -119,15 +125,25 @@ public final class DeadLetterReplayer {
 
     private ReplayResult send(DeadLetter d) {
         ClerkEvent event = parser.parse(d.svixId(), d.body().getBytes(StandardCharsets.UTF_8), d.headers());
-        // The same exchange properties the intake sets after parsing, so routing cannot tell a replay from a webhook.
-        Exchange exchange = template().send(EventTypeRouter.ENDPOINT, e -> {
-            event.expose(e);
-            e.getMessage().setBody(event.rawBody());
-        });
+        // its own trace, linked to the webhook's; Camel's spans of the exchange below join it
+        Span span = spans.replay(d.svixId(), d.eventType(), d.id(), d.traceId(), d.spanId());
+        Exchange exchange;
+        try (Scope traced = WorkSpans.current(span)) {
+            // The same exchange properties the intake sets after parsing, so routing cannot tell a replay from a webhook.
+            exchange = template().send(EventTypeRouter.ENDPOINT, e -> {
+                event.expose(e);
+                e.getMessage().setBody(event.rawBody());
+            });
+        } catch (RuntimeException e) {
+            WorkSpans.end(span, e);
+            throw e;
+        }
         Outcome outcome = exchange.getProperty(Outcome.PROPERTY, Outcome.FAILED, Outcome.class);
         if (exchange.getException() != null) {
             outcome = Outcome.FAILED;
         }
+        span.setAttribute(WebhookTrace.OUTCOME, outcome.label());
+        WorkSpans.end(span, exchange.getException());
         switch (outcome) {
             case DELIVERED -> store.delete(d.id());
             // Convex refused it again: the dead-letter channel has already counted the attempts and kept the error.

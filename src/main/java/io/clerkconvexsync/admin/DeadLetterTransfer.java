@@ -165,7 +165,8 @@ public final class DeadLetterTransfer {
                 optionalText(o, "function", line, MAX_FUNCTION), text(o, "errorKind", line, MAX_ERROR_KIND),
                 number(o, "httpStatus", line), text(o, "error", line, Integer.MAX_VALUE),
                 optionalText(o, "errorDetail", line, MAX_ERROR_DETAIL), text(o, "body", line, MAX_BODY), headers,
-                number(o, "attempts", line), instant(o, "firstFailedAt", line), instant(o, "lastFailedAt", line));
+                number(o, "attempts", line), instant(o, "firstFailedAt", line), instant(o, "lastFailedAt", line),
+                hexId(o, "traceId", line, 32), hexId(o, "spanId", line, 16));
         List<DeadLetterFailure> history = new ArrayList<>();
         for (JsonNode h : o.path("history")) {
             history.add(new DeadLetterFailure(instant(h, "failedAt", line), text(h, "source", line, MAX_SOURCE),
@@ -200,6 +201,15 @@ public final class DeadLetterTransfer {
             }
         }
         return value;
+    }
+
+    /** An optional W3C id (exports from before tracing, or of untraced webhooks, have none). */
+    private static String hexId(JsonNode o, String field, int line, int length) {
+        String id = optionalText(o, field, line, length);
+        if (id != null && !id.matches("[0-9a-f]{" + length + "}")) {
+            throw new MalformedLineException(line, field + " is not " + length + " lower-case hex digits");
+        }
+        return id;
     }
 
     private static int number(JsonNode o, String field, int line) {

@@ -122,7 +122,7 @@ public final class Cli implements Callable<Integer> {
      * Reads settings as the runtime does (application.properties with its env overrides) without starting Camel: for
      * the commands that only need a few of them.
      */
-    static <T> T withSettings(Function<CamelContext, T> read) throws Exception {
+    public static <T> T withSettings(Function<CamelContext, T> read) throws Exception {
         try (CamelContext context = new DefaultCamelContext()) {
             context.getPropertiesComponent().setLocation(Application.PROPERTY_LOCATIONS);
             return read.apply(context);

@@ -4,6 +4,8 @@ import io.clerkconvexsync.Application;
 import io.clerkconvexsync.config.ExtensionRouteSettings;
 import org.apache.camel.main.Main;
 
+import java.util.Map;
+
 /**
  * The runtime's Camel context for a command-line tool (dead-letter replay, reconcile): the same beans, delivery
  * step and database, without what must run in one place only. By route id: the webhook listener, the admin API
@@ -24,7 +26,13 @@ public final class HeadlessRuntime {
      * pass calls Convex directly, and loading the YAML DSL is most of a second of CPU at startup).
      */
     public static Main start(boolean extensionRoutes) throws Exception {
+        return start(extensionRoutes, Map.of());
+    }
+
+    /** As {@link #start(boolean)}, with these settings overridden for this command alone. */
+    public static Main start(boolean extensionRoutes, Map<String, String> overrides) throws Exception {
         Main main = new Main(Application.class);
+        overrides.forEach(main::addOverrideProperty);
         main.setPropertyPlaceholderLocations(Application.PROPERTY_LOCATIONS);
         main.addOverrideProperty("camel.server.enabled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");

@@ -1,7 +1,9 @@
 package io.clerkconvexsync.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.svix.Webhook;
 import io.clerkconvexsync.config.SyncSettings;
+import io.clerkconvexsync.routing.EventFamilyTranslator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,6 +28,9 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static io.clerkconvexsync.intake.ClerkEventParser.JSON;
 
 /**
  * {@code send-test-event}: what Clerk's "Send test webhook" button does, from this machine: signs a sample Clerk event
@@ -35,12 +40,28 @@ import java.util.regex.Pattern;
         + " to a running instance; exit 0 when it is answered 2xx.")
 public final class SendTestEvent implements Callable<Integer> {
     public static final String COMMAND = "send-test-event";
-    static final List<String> TYPES = List.of("user.created", "user.updated", "user.deleted",
+    static final List<String> TYPES = Stream.of(List.of("user.created", "user.updated", "user.deleted",
             "organization.created", "organization.updated", "organization.deleted",
-            "organizationMembership.created", "organizationMembership.updated", "organizationMembership.deleted");
+            "organizationMembership.created", "organizationMembership.updated", "organizationMembership.deleted",
+            "role.created", "role.updated", "role.deleted", "permission.deleted"),
+            EventFamilyTranslator.SUBSCRIPTION_TYPES, EventFamilyTranslator.SUBSCRIPTION_ITEM_TYPES,
+            EventFamilyTranslator.INVITATION_TYPES,
+            // not delivered by the runtime: for trying an extension route such as routes/payment-attempt-updated.yaml
+            List.of("paymentAttempt.updated")).flatMap(List::stream).toList();
 
-    /** Clerk's ids in the samples: a prefix, an underscore and base62. */
-    private static final Pattern CLERK_ID = Pattern.compile("\\b(user|org|orgmem|idn)_[A-Za-z0-9]{20,}");
+    /**
+     * The sample whose data a type without a real payload of its own is sent with, under its own type: Clerk's spec
+     * has examples of one subscription event and two item events only. The data's status is then the example's.
+     */
+    public static String sampleOf(String type) {
+        if (type.startsWith("subscriptionItem.") && !type.equals("subscriptionItem.canceled")) {
+            return "subscriptionItem.active";
+        }
+        return type.startsWith("subscription.") ? "subscription.created" : type;
+    }
+
+    /** Clerk's ids in the samples (user_, org_, orgmem_, role_, …): a lower-case prefix, an underscore and base62. */
+    private static final Pattern CLERK_ID = Pattern.compile("\\b([a-z]{2,12})_[A-Za-z0-9]{20,}\\b");
     private static final Pattern DATA_ID = Pattern.compile("\"data\"\\s*:\\s*\\{[^{}]*?\"id\"\\s*:\\s*\"([^\"]+)\"");
 
     @Parameters(arity = "0..1", paramLabel = "<type>", defaultValue = "user.created",
@@ -121,7 +142,7 @@ public final class SendTestEvent implements Callable<Integer> {
     }
 
     /**
-     * The sample with each Clerk id in it (user, organization, membership, email) made new for this run: with the
+     * The sample with each Clerk id in it (user, organization, membership, role, email…) made new for this run: with the
      * samples' own ids, Convex keeps a deleted sample's tombstone, and every later created or updated event of that id
      * is ignored as older, while the runtime still answers delivered. One id stays one id within the event.
      */
@@ -137,9 +158,18 @@ public final class SendTestEvent implements Callable<Integer> {
         return m.find() ? m.group(1) : "its object";
     }
 
-    private static String sample(String type) throws IOException {
-        try (InputStream in = SendTestEvent.class.getResourceAsStream("/samples/" + type + ".json")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    /** The signed body for a type: its sample, or the one it borrows with its own type put in (see {@link #sampleOf}). */
+    public static String sample(String type) throws IOException {
+        String source = sampleOf(type);
+        String body;
+        try (InputStream in = SendTestEvent.class.getResourceAsStream("/samples/" + source + ".json")) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         }
+        if (source.equals(type)) {
+            return body;
+        }
+        ObjectNode event = (ObjectNode) JSON.readTree(body);
+        event.put("type", type);
+        return JSON.writeValueAsString(event);
     }
 }

@@ -7,15 +7,30 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What a reconcile pass can make equal to Clerk. Declared in the order a pass runs them: organizations first, so a
- * membership's organization is known; users next; memberships last, once both sides exist.
+ * What a reconcile pass can make equal to Clerk. Declared in the order a pass runs them: roles first, which
+ * memberships and invitations name; organizations, so a membership's organization is known; users; memberships once
+ * both sides exist; invitations, of those organizations; plans, which subscription items point to; subscription
+ * items last.
  */
 public enum ReconcileKind {
-    ORGANIZATIONS, USERS, MEMBERSHIPS;
+    ROLES, ORGANIZATIONS, USERS, MEMBERSHIPS, INVITATIONS, PLANS, SUBSCRIPTION_ITEMS("subscriptionItems");
 
-    /** The name in settings, query strings, summaries and metric labels: {@code organizations}, {@code users}, … */
+    private final String wireName;
+
+    ReconcileKind() {
+        this.wireName = name().toLowerCase(Locale.ROOT);
+    }
+
+    ReconcileKind(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /**
+     * The name in settings, query strings, summaries and metric labels: {@code organizations}, {@code users}, …,
+     * {@code subscriptionItems} (the Convex package's module name).
+     */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /**

@@ -37,11 +37,17 @@ public record ReconcileSettings(
         String membershipUpsertManyFunction,
         String membershipPageFunction,
         int maxRefused,
-        Duration progressInterval) {
+        Duration progressInterval,
+        Duration convexTimeout,
+        int convexAttempts,
+        Duration convexRetryDelay,
+        ReconcileKindFunctions kindFunctions) {
 
     public static final String SECRET_KEY = "reconcile.clerk-secret-key";
     public static final String SCHEDULE = "reconcile.schedule";
     public static final String KINDS = "reconcile.kinds";
+    /** Read by the Convex request route as a placeholder too: that route's wait for Convex's answer. */
+    public static final String CONVEX_TIMEOUT = "reconcile.convex-timeout-ms";
     /** Clerk lists at most 500 users per request. */
     private static final int CLERK_MAX_PAGE = 500;
     /** Convex functions read at most a few thousand documents per call; upsertManyFromClerk takes at most 100. */
@@ -71,7 +77,11 @@ public record ReconcileSettings(
                 r.required("reconcile.membership-upsert-many-function", null),
                 r.required("reconcile.membership-page-function", null),
                 r.nonNegativeInt("reconcile.max-refused"),
-                Duration.ofMillis(r.positiveInt("reconcile.progress-interval-ms")));
+                Duration.ofMillis(r.positiveInt("reconcile.progress-interval-ms")),
+                Duration.ofMillis(r.positiveInt(CONVEX_TIMEOUT)),
+                r.positiveInt("reconcile.convex-attempts"),
+                Duration.ofMillis(r.positiveInt("reconcile.convex-retry-delay-ms")),
+                ReconcileKindFunctions.load(lookup));
         // read by ClerkApiRoute as placeholders; checked here like the others
         r.positiveInt("reconcile.clerk-timeout-ms");
         r.positiveInt("reconcile.clerk-rate-window-ms");

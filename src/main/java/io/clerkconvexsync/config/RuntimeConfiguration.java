@@ -29,6 +29,8 @@ import io.clerkconvexsync.store.RetentionRoute;
 import io.clerkconvexsync.store.StoreDatabase;
 import io.clerkconvexsync.reconcile.ReconcileMetrics;
 import io.clerkconvexsync.reconcile.Reconciler;
+import io.clerkconvexsync.tracing.OpenTelemetryTracing;
+import io.clerkconvexsync.tracing.TracingSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -61,9 +63,11 @@ public final class RuntimeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         SyncSettings settings = SyncSettings.load(context.getPropertiesComponent()::resolveProperty);
+        FamilyFunctionSettings familyFunctions = FamilyFunctionSettings.load(context.getPropertiesComponent()::resolveProperty);
         ListenerSettings listeners = ListenerSettings.load(context.getPropertiesComponent()::resolveProperty);
         listeners.checkPortsFree();
         StorageSettings storage = StorageSettings.load(context.getPropertiesComponent()::resolveProperty);
+        TracingSettings tracing = TracingSettings.load(context.getPropertiesComponent()::resolveProperty);
         H2Network.keepLocal();
         Registry registry = context.getRegistry();
         Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
@@ -72,6 +76,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
             registry.bind(CLOCK, clock);
         }
         registry.bind("syncSettings", settings);
+        registry.bind("familyFunctionSettings", familyFunctions);
         registry.bind("storageSettings", storage);
 
         HikariDataSource dataSource = StoreDatabase.open(storage);
@@ -92,6 +97,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
                 "retention-" + UUID.randomUUID()));
 
         MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        OpenTelemetryTracing.install(context, tracing, meters);
         if (listeners.webhookEnabled() || listeners.managementEnabled()) {
             ListenerGuard.install(context, listeners, meters);
         }
@@ -101,7 +107,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         registry.bind("svixSignatureVerifier",
                 new SvixSignatureVerifier(settings.webhookSecrets(), settings.timestampTolerance(), clock));
         registry.bind("webhookReply", new WebhookReply());
-        registry.bind(EventTypeRouter.FAMILIES, EventFamilyTranslator.families(settings));
+        registry.bind(EventTypeRouter.FAMILIES, EventFamilyTranslator.families(settings, familyFunctions));
         registry.bind("extensionRoutes", new ExtensionRoutes());
         Optional<Path> extensions = ExtensionRouteSettings.load(context.getPropertiesComponent()::resolveProperty)
                 .directory();

@@ -53,7 +53,8 @@ public final class ConvexCallPreparer implements Processor {
         Message message = exchange.getMessage();
         String function = exchange.getProperty(ConvexDeliveryRoute.FUNCTION_PROPERTY, String.class);
         try {
-            classifier.classify(function, message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class),
+            classifier.classify(function, exchange.getProperty(ConvexDeliveryRoute.PROVIDED_BY_PROPERTY, String.class),
+                    message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class),
                     message.getBody(byte[].class));
             endAttempt(exchange, "success");
             contact.answered();

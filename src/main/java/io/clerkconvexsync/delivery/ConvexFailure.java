@@ -57,9 +57,12 @@ public abstract sealed class ConvexFailure extends RuntimeException {
      * deploys, so it is dead-lettered at once (and replayed from there once the functions are in).
      */
     public static final class MissingFunction extends Permanent {
-        public MissingFunction(String function, int httpStatus, String detail) {
+        /** @param providedBy the package version that brings the function, named in the message; null: none named */
+        public MissingFunction(String function, String providedBy, int httpStatus, String detail) {
             super("Convex has no function " + function + " (\"Could not find public function\"): install the Convex"
-                    + " functions of packages/convex-clerk-sync in the app, export " + function + " at that path and run"
+                    + " functions of packages/convex-clerk-sync in the app"
+                    + (providedBy == null ? "" : " (" + providedBy + " or later brings " + function + ")")
+                    + ", export " + function + " at that path and run"
                     + " npx convex deploy, or set this function's setting to the path the app uses", httpStatus, detail);
         }
 

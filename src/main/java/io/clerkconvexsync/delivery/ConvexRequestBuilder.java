@@ -34,6 +34,9 @@ public final class ConvexRequestBuilder implements Processor {
         if (call.query()) {
             exchange.setProperty(ConvexDeliveryRoute.QUERY_PROPERTY, true);
         }
+        if (call.providedBy() != null) {
+            exchange.setProperty(ConvexDeliveryRoute.PROVIDED_BY_PROPERTY, call.providedBy());
+        }
     }
 
     public static byte[] requestBody(ConvexCall call) {

@@ -2,6 +2,9 @@ package io.clerkconvexsync.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clerkconvexsync.intake.ClerkEventParser;
+
+import java.nio.charset.StandardCharsets;
+
 /**
  * Reads Convex's answer, not only its status, and turns every failure into the {@link ConvexFailure} kind that decides
  * between redelivery, dead letter and "fix the configuration". Shapes follow Convex's HTTP API: function results come
@@ -17,9 +20,15 @@ public final class ConvexResponseClassifier {
      * path that does not exist and for an internal function called without an admin key, after a request-id prefix.
      */
     static final String MISSING_FUNCTION = "Could not find public function for '";
+    /** Where a failure's detail holds Convex's errorData, after its errorMessage. */
+    private static final String ERROR_DATA = "\nerrorData: ";
 
-    /** Returns normally when Convex ran the function successfully. */
-    public void classify(String function, int status, byte[] body) {
+    /**
+     * Returns normally when Convex ran the function successfully.
+     *
+     * @param providedBy the package version that brings the function, or null (see {@link ConvexCall#providedBy()})
+     */
+    public void classify(String function, String providedBy, int status, byte[] body) {
         JsonNode json = parse(body);
         String answer = json == null ? null : text(json, "status");
         if (status == 200 && "success".equals(answer)) {
@@ -28,7 +37,7 @@ public final class ConvexResponseClassifier {
         if ((status == 200 || status == UDF_FAILED) && "error".equals(answer)) {
             String message = detail(json, "errorMessage");
             if (message.contains(MISSING_FUNCTION)) {
-                throw new ConvexFailure.MissingFunction(function, status, message);
+                throw new ConvexFailure.MissingFunction(function, providedBy, status, message);
             }
             throw new ConvexFailure.Permanent("Convex function " + function + " failed (HTTP " + status + ")", status,
                     detail(json, "errorMessage") + dataSuffix(json));
@@ -79,6 +88,15 @@ public final class ConvexResponseClassifier {
 
     private static String dataSuffix(JsonNode json) {
         JsonNode data = json.get("errorData");
-        return data == null || data.isNull() ? "" : "\nerrorData: " + data;
+        return data == null || data.isNull() ? "" : ERROR_DATA + data;
+    }
+
+    /**
+     * The {@code errorData} of a function error (a ConvexError's data, which Convex keeps where it redacts the
+     * message), read back from a {@link ConvexFailure#detail()}; null when it had none that is an object.
+     */
+    public static JsonNode errorData(String detail) {
+        int at = detail == null ? -1 : detail.lastIndexOf(ERROR_DATA);
+        return at < 0 ? null : parse(detail.substring(at + ERROR_DATA.length()).getBytes(StandardCharsets.UTF_8));
     }
 }

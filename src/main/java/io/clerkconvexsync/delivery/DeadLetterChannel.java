@@ -5,6 +5,8 @@ import io.clerkconvexsync.intake.ClerkEvent;
 import io.clerkconvexsync.ops.WebhookMetrics;
 import io.clerkconvexsync.store.DeadLetter;
 import io.clerkconvexsync.store.DeadLetterStore;
+import io.clerkconvexsync.tracing.TraceContext;
+import io.clerkconvexsync.tracing.WebhookTrace;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -36,13 +38,16 @@ public final class DeadLetterChannel implements Processor {
         ConvexFailure failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ConvexFailure.class);
         ClerkEvent event = exchange.getProperty(ClerkEvent.PROPERTY, ClerkEvent.class);
         Instant now = clock.instant();
+        TraceContext trace = WebhookTrace.context(exchange);
         try {
             long id = store.record(new DeadLetter(0, event.svixId(), event.type(),
                     exchange.getProperty(ConvexDeliveryRoute.FUNCTION_PROPERTY, String.class), failure.resultClass(),
                     failure.httpStatus(), failure.getMessage(), failure.detail(),
                     new String(event.rawBody(), StandardCharsets.UTF_8), event.headers(),
-                    exchange.getProperty(ConvexDeliveryRoute.ATTEMPTS_PROPERTY, 1, Integer.class), now, now));
+                    exchange.getProperty(ConvexDeliveryRoute.ATTEMPTS_PROPERTY, 1, Integer.class), now, now,
+                    trace == null ? null : trace.traceId(), trace == null ? null : trace.spanId()));
             exchange.setProperty(Outcome.PROPERTY, Outcome.DEAD_LETTERED);
+            WebhookTrace.deadLettered(exchange, id, failure.resultClass());
             metrics.deadLetterAdded(event.type());
             LOG.warn("Dead-lettered svix_id={} type={} as #{}: {}", event.svixId(), event.type(), id, failure.getMessage());
         } catch (RuntimeException e) {

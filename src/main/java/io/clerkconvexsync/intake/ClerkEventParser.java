@@ -94,16 +94,49 @@ public final class ClerkEventParser implements Processor {
     }
 
     /**
-     * The ids the product's Convex functions key on, for the event families the runtime delivers itself (an extension
-     * route's types are its own business): a user, an organization, or a membership with its organization and user.
+     * What {@code data.id} is, by the object an event type is about (the part before the dot), for the event families
+     * the runtime delivers itself (an extension route's types are its own business): the key of the id in the
+     * per-webhook log line, and with {@code missing_} before it the rejection code of an event without one.
+     */
+    private static final Map<String, String> ID_KEYS = Map.of(
+            "user", "user_id",
+            "organization", "organization_id",
+            "organizationMembership", "membership_id",
+            "role", "role_id",
+            "subscription", "subscription_id",
+            "subscriptionItem", "subscription_item_id",
+            "organizationInvitation", "invitation_id");
+    /** Of the permission events only the deletion is delivered (roles carry their permissions whole). */
+    private static final String PERMISSION_DELETED = "permission.deleted";
+    /** The log key of {@code data.id} for any other type. */
+    public static final String OTHER_ID_KEY = "object_id";
+
+    /**
+     * The name of {@code data.id} for events of this type, e.g. {@code role_id}; {@link #OTHER_ID_KEY} for a type the
+     * runtime does not deliver itself.
+     */
+    public static String idKey(String type) {
+        String key = familyIdKey(type);
+        return key == null ? OTHER_ID_KEY : key;
+    }
+
+    private static String familyIdKey(String type) {
+        int dot = type == null ? -1 : type.indexOf('.');
+        String key = dot < 0 ? null : ID_KEYS.get(type.substring(0, dot));
+        return key == null && PERMISSION_DELETED.equals(type) ? "permission_id" : key;
+    }
+
+    /**
+     * The ids the product's Convex functions key on: {@code data.id} for every family, and for a membership its
+     * organization and user too.
      */
     private static void checkIds(String type, Envelope envelope) {
-        if (type.startsWith("user.")) {
-            require(type, envelope.dataId, "missing_user_id", "data.id");
-        } else if (type.startsWith("organization.")) {
-            require(type, envelope.dataId, "missing_organization_id", "data.id");
-        } else if (type.startsWith("organizationMembership.")) {
-            require(type, envelope.dataId, "missing_membership_id", "data.id");
+        String key = familyIdKey(type);
+        if (key == null) {
+            return;
+        }
+        require(type, envelope.dataId, "missing_" + key, "data.id");
+        if (type.startsWith("organizationMembership.")) {
             require(type, envelope.organizationId, "missing_organization_id", "data.organization.id");
             require(type, envelope.memberUserId, "missing_user_id", "data.public_user_data.user_id");
         }

@@ -11,6 +11,8 @@ import org.apache.camel.builder.RouteBuilder;
  * Errors at any step are answered by {@link io.clerkconvexsync.ErrorHandling}.
  */
 public final class WebhookIntakeRoute extends RouteBuilder {
+    /** Verification and the duplicate check: a step of its own, so that a trace shows it as one span. */
+    static final String VERIFY_ENDPOINT = "direct:webhook-verify";
 
     @BeanInject("svixSignatureVerifier")
     SvixSignatureVerifier verifier;
@@ -30,13 +32,17 @@ public final class WebhookIntakeRoute extends RouteBuilder {
                     .process(idempotentReceiver::remember)
                     .process(outcomeRecorder)
                 .end()
-                .process(new ContentTypeFilter())
-                .process(verifier)
-                .process(new ClerkEventParser())
-                .process(idempotentReceiver::detectDuplicate)
+                .to(VERIFY_ENDPOINT)
                 .filter(exchange -> !IdempotentReceiver.isDuplicate(exchange))
                     .to(EventTypeRouter.ENDPOINT)
                 .end()
                 .process(reply);
+
+        // No error handler of its own: a rejection goes back to the webhook route above, which answers it.
+        from(VERIFY_ENDPOINT).routeId("webhook-verify").errorHandler(noErrorHandler())
+                .process(new ContentTypeFilter())
+                .process(verifier)
+                .process(new ClerkEventParser())
+                .process(idempotentReceiver::detectDuplicate);
     }
 }

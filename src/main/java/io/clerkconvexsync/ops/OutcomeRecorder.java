@@ -2,15 +2,17 @@ package io.clerkconvexsync.ops;
 
 import io.clerkconvexsync.Outcome;
 import io.clerkconvexsync.intake.ClerkEvent;
+import io.clerkconvexsync.intake.ClerkEventParser;
 import io.clerkconvexsync.intake.SvixSignatureVerifier;
 import io.clerkconvexsync.intake.WebhookRejectedException;
+import io.clerkconvexsync.tracing.WebhookTrace;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Once per webhook, whatever path it took: one log line (svix-id, type, Clerk user id, outcome, latency; no names,
+ * Once per webhook, whatever path it took: one log line (svix-id, type, the Clerk object's id, outcome, latency; no names,
  * emails, secrets or signatures) and the webhook counters.
  */
 public final class OutcomeRecorder implements Processor {
@@ -33,6 +35,16 @@ public final class OutcomeRecorder implements Processor {
         WebhookRejectedException rejected = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, WebhookRejectedException.class);
         if (outcome == Outcome.REJECTED && rejected != null) {
             metrics.rejection(rejected.code());
+        }
+        // the line carries the webhook's trace_id and span_id (in the MDC, which the JSON format prints) when traced
+        try (WebhookTrace.LogContext ids = WebhookTrace.logContext(exchange)) {
+            log(exchange, outcome, event, rejected, elapsedMs);
+        }
+    }
+
+    private static void log(Exchange exchange, Outcome outcome, ClerkEvent event, WebhookRejectedException rejected,
+                            long elapsedMs) {
+        if (outcome == Outcome.REJECTED && rejected != null) {
             // the svix-id as sent, unverified: it is what the sender's own log shows (bounded, and escaped by the
             // plain format like every value)
             LOG.info("webhook svix_id={} outcome={} reason={} status={} latency_ms={}", claimedSvixId(exchange, event),
@@ -40,8 +52,10 @@ public final class OutcomeRecorder implements Processor {
         } else if (event == null) {
             LOG.info("webhook outcome={} status={} latency_ms={}", outcome.label(), outcome.httpStatus(), elapsedMs);
         } else {
-            LOG.info("webhook svix_id={} type={} user_id={} outcome={} status={} latency_ms={}", event.svixId(), event.type(),
-                    event.subjectId(), outcome.label(), outcome.httpStatus(), elapsedMs);
+            // data.id under the name of what it is (user_id, organization_id, role_id, ...; object_id for other types)
+            LOG.info("webhook svix_id={} type={} {}={} outcome={} status={} latency_ms={}", event.svixId(), event.type(),
+                    ClerkEventParser.idKey(event.type()), event.subjectId(), outcome.label(), outcome.httpStatus(),
+                    elapsedMs);
         }
     }
 

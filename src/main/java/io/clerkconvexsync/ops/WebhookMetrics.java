@@ -66,7 +66,8 @@ public final class WebhookMetrics {
     private static final Set<String> REJECTION_REASONS = Set.of("missing_headers", "invalid_id", "invalid_timestamp",
             "timestamp_too_old", "timestamp_too_new", "empty_body", "invalid_body", "invalid_signature",
             "duplicate_headers", "unsupported_media_type", "malformed_json", "malformed_event", "missing_type",
-            "missing_user_id", "missing_organization_id", "missing_membership_id");
+            "missing_user_id", "missing_organization_id", "missing_membership_id", "missing_role_id",
+            "missing_permission_id", "missing_subscription_id", "missing_subscription_item_id", "missing_invitation_id");
     private final Map<String, Counter> rejectionCounters = new ConcurrentHashMap<>();
 
     /** One webhook rejected (answered 4xx), by reason. */

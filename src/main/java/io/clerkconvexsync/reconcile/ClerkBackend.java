@@ -39,7 +39,7 @@ final class ClerkBackend {
     /** The kind's objects from {@code offset} on, in creation order; fewer than a page size means the listing ends here. */
     List<ClerkObject> page(ReconciledKind kind, int offset) {
         ClerkAnswer answer = get(new ClerkRequest(kind.listingPath(), "limit=" + settings.clerkPageSize() + "&offset="
-                + offset + "&order_by=%2Bcreated_at" + kind.listingQuery()), false);
+                + offset + kind.listingQuery()), false);
         try {
             return ClerkObject.page(answer.body());
         } catch (IOException e) {
@@ -48,9 +48,12 @@ final class ClerkBackend {
         }
     }
 
-    /** The user or organization as Clerk has it now, or empty when Clerk answers 404 (it was deleted). */
-    Optional<ClerkObject> one(ReconciledKind kind, String id) {
-        ClerkAnswer answer = get(new ClerkRequest(kind.lookupPath() + urlPathSegment(id), null), true);
+    /**
+     * One object of a kind as Clerk has it now ({@code GET /v1/users/{id}}, {@code /v1/organization_roles/{id}}, …),
+     * or empty when Clerk answers 404 (it was deleted).
+     */
+    Optional<ClerkObject> one(ReconciledKind kind, String path) {
+        ClerkAnswer answer = get(new ClerkRequest(path, null), true);
         if (answer.status() == 404) {
             return Optional.empty();
         }
@@ -58,6 +61,22 @@ final class ClerkBackend {
             return Optional.of(ClerkObject.one(answer.body()));
         } catch (IOException e) {
             throw new ReconcileException("Clerk's answer for one of its " + kind.name() + " could not be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The items of a payer's subscription ({@code GET /v1/users/{id}/billing/subscription} or the organization's), or
+     * empty when Clerk answers 404 (the payer is gone, or has no subscription).
+     */
+    Optional<List<ClerkObject>> subscriptionItems(String subscriptionPath) {
+        ClerkAnswer answer = get(new ClerkRequest(subscriptionPath, null), true);
+        if (answer.status() == 404) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ClerkObject.arrayOf(answer.body(), "subscription_items"));
+        } catch (IOException e) {
+            throw new ReconcileException("Clerk's answer for one payer's subscription could not be read: " + e.getMessage());
         }
     }
 
@@ -160,7 +179,7 @@ final class ClerkBackend {
     }
 
     /** Clerk ids are [A-Za-z0-9_]; anything else is percent-encoded rather than trusted into a path or query. */
-    private static String urlPathSegment(String id) {
+    static String urlPathSegment(String id) {
         return java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

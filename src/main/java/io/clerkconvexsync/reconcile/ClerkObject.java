@@ -26,26 +26,45 @@ public record ClerkObject(String id, RawJson json) {
     static List<ClerkObject> page(byte[] body) throws IOException {
         try (JsonParser json = ClerkEventParser.JSON.getFactory().createParser(body)) {
             JsonToken first = json.nextToken();
-            if (first == JsonToken.START_OBJECT && !toDataArray(json)) {
+            if (first == JsonToken.START_OBJECT && !toArray(json, "data")) {
                 throw new IOException("Clerk's listing has no data array");
             } else if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
                 throw new IOException("Clerk's listing is not a JSON array or {\"data\":[…]}");
             }
-            List<ClerkObject> objects = new ArrayList<>();
-            while (json.nextToken() == JsonToken.START_OBJECT) {
-                objects.add(read(json, body));
-            }
-            if (json.currentToken() != JsonToken.END_ARRAY) {
-                throw new IOException("Clerk's listing holds something other than objects");
-            }
-            return objects;
+            return objects(json, body);
         }
     }
 
-    /** Moves to the start of the {@code data} array of a listing object; false when it has none. */
-    private static boolean toDataArray(JsonParser json) throws IOException {
+    /**
+     * The objects of one array field of a Clerk object, each kept as its bytes: the {@code subscription_items} of
+     * {@code GET /v1/users/{id}/billing/subscription}.
+     *
+     * @throws IOException when the answer is not an object with that array, or an item has no id
+     */
+    static List<ClerkObject> arrayOf(byte[] body, String field) throws IOException {
+        try (JsonParser json = ClerkEventParser.JSON.getFactory().createParser(body)) {
+            if (json.nextToken() != JsonToken.START_OBJECT || !toArray(json, field)) {
+                throw new IOException("Clerk's answer has no " + field + " array");
+            }
+            return objects(json, body);
+        }
+    }
+
+    private static List<ClerkObject> objects(JsonParser json, byte[] body) throws IOException {
+        List<ClerkObject> objects = new ArrayList<>();
+        while (json.nextToken() == JsonToken.START_OBJECT) {
+            objects.add(read(json, body));
+        }
+        if (json.currentToken() != JsonToken.END_ARRAY) {
+            throw new IOException("Clerk's listing holds something other than objects");
+        }
+        return objects;
+    }
+
+    /** Moves to the start of the array {@code field} of an object; false when it has none. */
+    private static boolean toArray(JsonParser json, String field) throws IOException {
         while (json.nextToken() == JsonToken.FIELD_NAME) {
-            boolean isData = "data".equals(json.currentName());
+            boolean isData = field.equals(json.currentName());
             if (json.nextToken() == JsonToken.START_ARRAY && isData) {
                 return true;
             }

@@ -1,8 +1,11 @@
 package io.clerkconvexsync.reconcile;
 
+import io.clerkconvexsync.cli.Cli;
 import io.clerkconvexsync.cli.HeadlessRuntime;
 import io.clerkconvexsync.config.InvalidSettingException;
 import io.clerkconvexsync.config.ReconcileKind;
+import io.clerkconvexsync.config.StorageSettings;
+import io.clerkconvexsync.store.StoreDatabase;
 import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -12,6 +15,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -44,7 +48,8 @@ public final class ReconcileCommand implements Callable<Integer> {
     boolean allowMassDelete;
 
     @Option(names = "--kinds", paramLabel = "KIND[,KIND...]",
-            description = "What this pass makes equal to Clerk: users, organizations, memberships, comma-separated "
+            description = "What this pass makes equal to Clerk: roles, organizations, users, memberships, invitations, "
+                    + "plans, subscriptionItems, comma-separated "
                     + "(default: reconcile.kinds, RECONCILE_KINDS).")
     String kinds;
 
@@ -53,7 +58,7 @@ public final class ReconcileCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Set<ReconcileKind> chosen = kinds();
-        Main main = HeadlessRuntime.start(false);
+        Main main = HeadlessRuntime.start(false, dryRun ? noNewState() : Map.of());
         try {
             Reconciler reconciler = main.getCamelContext().getRegistry().lookupByNameAndType(Reconciler.BEAN, Reconciler.class);
             ReconcilePass pass = reconciler.run(new ReconcileOptions(dryRun, noDelete, allowMassDelete,
@@ -74,6 +79,18 @@ public final class ReconcileCommand implements Callable<Integer> {
             err.flush();
             main.stop();
         }
+    }
+
+    /**
+     * A dry run writes nothing, DATA_DIR included. Where the embedded database does not exist yet, no runtime ever ran
+     * there, so no other pass can hold its lock: the dry run takes its lock in a database in memory instead of
+     * creating one (and DATA_DIR with it). With an existing database, or PostgreSQL, it takes the shared lock.
+     */
+    private static Map<String, String> noNewState() throws Exception {
+        StorageSettings storage = Cli.withSettings(c -> StorageSettings.load(c.getPropertiesComponent()::resolveProperty));
+        return storage.embedded() && !StoreDatabase.existsIn(storage.dataDir())
+                ? Map.of(StorageSettings.JDBC_URL, "jdbc:h2:mem:reconcile-dry-run;DB_CLOSE_DELAY=-1")
+                : Map.of();
     }
 
     /** A bad {@code --kinds} is bad usage (64), told before anything starts, not a setting error (2). */

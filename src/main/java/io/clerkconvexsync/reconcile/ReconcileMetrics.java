@@ -21,10 +21,11 @@ public final class ReconcileMetrics {
     static final List<String> RESULTS = List.of("complete", "incomplete");
     /**
      * What happened to items: Convex's upsert answers (a tombstoned item is "tombstoned", one Convex refused for good
-     * "refused"), then the sweep's.
+     * "refused"), then the sweep's: deleted or kept on Clerk's word, archived (plans), re-read through the payer or
+     * left unresolved (subscription items).
      */
     static final List<String> ACTIONS = List.of("inserted", "updated", "unchanged", "stale", "tombstoned", "refused",
-            "deleted", "kept");
+            "deleted", "kept", "archived", "reread", "unresolved");
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -65,7 +66,7 @@ public final class ReconcileMetrics {
 
     private Counter itemCounter(ReconcileKind kind, String action) {
         return counters.computeIfAbsent("items\n" + kind + "\n" + action, k -> Counter.builder("reconcile.items")
-                .description("Users, organizations and memberships handled by reconcile passes, by what was done")
+                .description("Clerk objects handled by reconcile passes, by kind and what was done")
                 .tag("kind", kind.wireName()).tag("action", action).register(registry));
     }
 }

@@ -5,6 +5,9 @@ import io.clerkconvexsync.config.ReconcileKind;
 import io.clerkconvexsync.config.ReconcileSettings;
 import io.clerkconvexsync.intake.ClerkEventParser;
 import io.clerkconvexsync.reconcile.ReconciledKind.StoredItem;
+import io.clerkconvexsync.tracing.WorkSpans;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,9 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,23 +28,29 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * One reconcile pass over the chosen kinds, in {@link ReconcileKind}'s order (organizations, users, memberships),
+ * One reconcile pass over the chosen kinds, in {@link ReconcileKind}'s order (roles, organizations, users, memberships, …),
  * each the same step ({@link ReconciledKind} says where its data lives): list every Clerk object of the kind and
  * upsert them into Convex in batches (the Convex calls overlap the listing), then, only when that listing completed
- * without error, sweep Convex for items Clerk did not list. A candidate is deleted only when Clerk confirms it gone in
- * this pass (404 for a user or an organization; for a membership, its organization's 404 or its absence from the
- * organization's memberships of that user); one that Clerk still has (offset paging skips objects when others are
- * deleted during the listing) is kept and upserted. Too many candidates mean the wrong Clerk instance, not
- * deletions: then nothing of that kind is deleted at all, and the pass stops.
+ * without error, sweep Convex for items Clerk did not list. Each candidate is settled by its kind's confirm step
+ * ({@link Confirmation}): deleted only when Clerk confirms it gone in this pass (a lookup's 404; for a membership, its
+ * organization's 404 or its absence from the organization's memberships of that user), archived (plans: reversible,
+ * so not weighed), or re-read through its payer (subscription items, never deleted); one that Clerk still has (offset paging skips objects when others are
+ * deleted during the listing, and misses those created meanwhile) is kept and upserted. Too many confirmed gone,
+ * with what their deletion removes in cascade, mean the wrong Clerk instance, not deletions: then nothing of that
+ * kind is deleted at all, and the pass stops. A membership whose organization or user this pass deleted is left to
+ * Convex's cascade, and weighed with them.
  *
  * <p>A batch Convex refuses for good is split until the refused items are alone; they are reported and skipped, and
- * the pass goes on (they were listed, so the sweep never deletes them). More than {@code reconcile.max-refused} of
- * them stop the pass: that is the function, not the items.
+ * the pass goes on (they were listed, so the sweep never deletes them). A deletion Convex refuses (the app's hook
+ * threw) is reported the same way, and the sweep goes on to the next. More than {@code reconcile.max-refused}
+ * refusals stop the pass: that is the function or the hook, not the items.
  *
  * <p>Memory: two pages of Clerk objects (the one being handed over, the next being read), the batches in flight,
- * and the set of ids seen of the kind being reconciled.
+ * the set of ids seen of the kind being reconciled, and the items Clerk confirmed gone (at most
+ * {@code reconcile.max-deletes} + 1 of them, but for a pass with {@code --allow-mass-delete}).
  */
 public final class ReconcilePass {
     private static final Logger LOG = LoggerFactory.getLogger(ReconcilePass.class);
@@ -61,8 +68,18 @@ public final class ReconcilePass {
     private final AtomicLong refused = new AtomicLong();
     private volatile ClerkBackend clerk;
     private volatile ConvexSide convex;
+    private final WorkSpans spans;
+    /** Where the cascades of organizations' and users' deletions remove from: memberships. */
+    private volatile ReconciledKind memberships;
+    /** The organizations and users this pass deleted (in a dry run, would delete): their memberships go with them. */
+    private final List<Cascading> cascading = new ArrayList<>();
 
-    ReconcilePass(String id, ReconcileOptions options, ReconcileSettings settings, Clock clock) {
+    /** Ids of a kind whose deletion removes memberships, and the membership's field that names such an item. */
+    private record Cascading(Function<StoredItem, String> owner, Set<String> ids) {
+    }
+
+    ReconcilePass(String id, ReconcileOptions options, ReconcileSettings settings, Clock clock, WorkSpans spans) {
+        this.spans = spans;
         this.id = id;
         this.options = options;
         this.settings = settings;
@@ -93,32 +110,26 @@ public final class ReconcilePass {
     }
 
     /** Runs the pass in this thread; the summary tells how it ended once {@link #finish} is called. */
-    void run(List<ReconciledKind> kinds, ClerkBackend clerk, ConvexSide convex, ReconcileMetrics metrics,
-             Consumer<String> progress) {
+    void run(List<ReconciledKind> kinds, ReconciledKind memberships, ClerkBackend clerk, ConvexSide convex,
+             ReconcileMetrics metrics, Consumer<String> progress) {
         this.clerk = clerk;
         this.convex = convex;
+        this.memberships = memberships;
         ExecutorService workers = Executors.newFixedThreadPool(settings.concurrentBatches(),
                 r -> daemon(r, "reconcile-batch-" + id));
         Batches batches = new Batches(workers, metrics);
-        try {
+        // one trace per pass: a span per kind, and under it one per Clerk page and per Convex batch (ReconcileTrace)
+        Span passSpan = ReconcileTrace.pass(spans, id, options);
+        try (Scope passScope = WorkSpans.current(passSpan)) {
             for (ReconciledKind kind : kinds) {
                 KindTally tally = tallies.get(kind.kind());
                 tally.state = "listing";
-                Set<String> seen = list(kind, tally, batches);
-                batches.awaitAll();
-                goOn();
-                progress.accept("reconcile: " + kind.name() + ": " + tally.listed.get() + " listed by Clerk in "
-                        + tally.clerkPages.get() + " pages, " + tally.upsertedTotal() + " upserted, "
-                        + tally.refused.get() + " refused by Convex");
-                if (options.noDelete()) {
-                    progress.accept("reconcile: " + kind.name() + ": deletion sweep skipped (--no-delete)");
-                } else {
-                    tally.state = "sweeping";
-                    sweep(kind, tally, seen, batches, metrics, progress);
-                    batches.awaitAll();
-                    goOn();
+                Span kindSpan = spans.child("reconcile " + kind.name());
+                try (Scope kindScope = WorkSpans.current(kindSpan)) {
+                    reconcile(kind, tally, batches, metrics, progress);
+                } finally {
+                    ReconcileTrace.endKind(kindSpan, kind.kind().wireName(), tally);
                 }
-                tally.state = "done";
             }
             complete = true;
         } catch (ReconcileException e) {
@@ -133,7 +144,28 @@ public final class ReconcilePass {
                 reason = failure.get();
                 complete = false;
             }
+            ReconcileTrace.endPass(passSpan, complete, reason);
         }
+    }
+
+    /** One kind: Clerk's listing upserted, then (unless --no-delete) the deletion sweep. */
+    private void reconcile(ReconciledKind kind, KindTally tally, Batches batches, ReconcileMetrics metrics,
+                           Consumer<String> progress) {
+        Set<String> seen = list(kind, tally, batches);
+        batches.awaitAll();
+        goOn();
+        progress.accept("reconcile: " + kind.name() + ": " + tally.listed.get() + " listed by Clerk in "
+                + tally.clerkPages.get() + " pages, " + tally.upsertedTotal() + " upserted, "
+                + tally.refused.get() + " refused by Convex");
+        if (options.noDelete()) {
+            progress.accept("reconcile: " + kind.name() + ": deletion sweep skipped (--no-delete)");
+        } else {
+            tally.state = "sweeping";
+            sweep(kind, tally, seen, batches, metrics, progress);
+            batches.awaitAll();
+            goOn();
+        }
+        tally.state = "done";
     }
 
     /** Marks the pass ended, once its lock is released: until then it shows as running and no other may start. */
@@ -173,7 +205,8 @@ public final class ReconcilePass {
         List<ClerkObject> batch = new ArrayList<>(settings.batchSize());
         ExecutorService reader = Executors.newSingleThreadExecutor(r -> daemon(r, "reconcile-clerk-" + id));
         try {
-            Future<List<ClerkObject>> next = reader.submit(() -> clerk.page(kind, 0));
+            Future<List<ClerkObject>> next = reader.submit(ReconcileTrace.clerkPage(spans, kind, 0,
+                    () -> clerk.page(kind, 0)));
             for (int offset = 0; ; ) {
                 List<ClerkObject> page = await(next);
                 goOn();
@@ -181,7 +214,8 @@ public final class ReconcilePass {
                 int following = offset + page.size();
                 boolean last = page.size() < settings.clerkPageSize();
                 if (!last) {
-                    next = reader.submit(() -> clerk.page(kind, following));
+                    next = reader.submit(ReconcileTrace.clerkPage(spans, kind, following,
+                            () -> clerk.page(kind, following)));
                 }
                 for (ClerkObject object : page) {
                     if (seen.add(object.id())) { // offset paging repeats an object when others are created before it
@@ -222,71 +256,57 @@ public final class ReconcilePass {
         return t;
     }
 
-    /** Convex's items that Clerk did not list: deleted when Clerk confirms them gone, else kept and upserted. */
+    /**
+     * Convex's items that Clerk did not list, page by page: each is confirmed with Clerk at once; what Clerk still has
+     * is kept and upserted, what it confirms gone is deleted once the whole kind is weighed ({@link #weigh}).
+     */
     private void sweep(ReconciledKind kind, KindTally tally, Set<String> seen, Batches batches, ReconcileMetrics metrics,
                        Consumer<String> progress) {
-        List<StoredItem> missing = new ArrayList<>();
+        Sweep sweep = new Sweep(kind, tally, seen, batches, metrics);
         String cursor = null;
         ConvexSide.IdPage page;
         do {
             goOn();
             page = convex.page(kind, cursor);
+            List<StoredItem> notListed = new ArrayList<>();
             for (StoredItem item : page.items()) {
                 tally.inConvex.incrementAndGet();
-                // past max-deletes the pass will delete nothing: count the rest, but keep no more ids in memory
-                if (!seen.contains(item.id()) && tally.candidates.incrementAndGet() <= keepAtMost()) {
-                    missing.add(item);
+                if (seen.contains(item.id()) || !kind.confirm().concerns(item)) {
+                    continue;
+                }
+                if (kind.kind() == ReconcileKind.MEMBERSHIPS && removedByACascade(item)) {
+                    tally.cascaded.incrementAndGet();
+                } else {
+                    tally.candidates.incrementAndGet();
+                    notListed.add(item);
                 }
             }
+            kind.confirm().settle(notListed, clerk, kind, sweep);
             cursor = page.cursor();
         } while (!page.done());
-        progress.accept("reconcile: " + kind.name() + ": Convex has " + tally.inConvex.get() + ", "
-                + tally.candidates.get() + " not listed by Clerk");
-        refuseMassDeletion(kind, tally);
-
-        Sweep sweep = new Sweep(kind, tally, seen, batches, metrics);
-        if (kind.lookupPath() != null) {
-            for (StoredItem item : missing) {
-                goOn();
-                sweep.confirm(item, clerk.one(kind, item.id()).orElse(null));
-            }
-        } else {
-            confirmMemberships(missing, sweep);
-        }
         sweep.flush();
+        progress.accept("reconcile: " + kind.name() + ": Convex has " + tally.inConvex.get() + ", "
+                + tally.candidates.get() + " not listed by Clerk, " + sweep.gone.size() + " of them confirmed gone");
+        weigh(kind, tally, sweep.gone, true);
+        sweep.deleteGone();
+    }
+
+    /** A membership whose organization or user this pass deleted (or, in a dry run, would): Convex's cascade removes it. */
+    private boolean removedByACascade(StoredItem membership) {
+        return cascading.stream().anyMatch(c -> c.ids().contains(c.owner().apply(membership)));
     }
 
     /**
-     * Memberships, which Clerk cannot look up by id: per organization, the memberships of up to 100 of the candidates'
-     * users at once; a candidate is gone when its organization is gone or Clerk no longer lists it for its user.
+     * The keeps, deletions, archives and re-reads of one kind's sweep: what Clerk still has is upserted in batches at
+     * once, a plan archived at once; what Clerk confirms gone waits until the kind is weighed, then is deleted.
      */
-    private void confirmMemberships(List<StoredItem> missing, Sweep sweep) {
-        Map<String, List<StoredItem>> byOrganization = new LinkedHashMap<>();
-        missing.forEach(item -> byOrganization.computeIfAbsent(item.organizationId(), k -> new ArrayList<>()).add(item));
-        for (var organization : byOrganization.entrySet()) {
-            List<StoredItem> items = organization.getValue();
-            for (int from = 0; from < items.size(); from += ClerkBackend.MAX_USER_IDS) {
-                goOn();
-                List<StoredItem> chunk = items.subList(from, Math.min(items.size(), from + ClerkBackend.MAX_USER_IDS));
-                Map<String, ClerkObject> current = new HashMap<>();
-                clerk.memberships(organization.getKey(), chunk.stream().map(StoredItem::userId).distinct().toList())
-                        .ifPresent(listed -> listed.forEach(m -> current.put(m.id(), m)));
-                for (StoredItem item : chunk) {
-                    sweep.confirm(item, current.remove(item.id()));
-                }
-                // the same users' other memberships there (removed and added again: a new id) are Clerk's truth too
-                current.values().forEach(sweep::refresh);
-            }
-        }
-    }
-
-    /** The deletions and keeps of one kind's sweep; what Clerk still has is upserted in batches. */
-    private final class Sweep {
+    private final class Sweep implements Confirmation.Settlement {
         private final ReconciledKind kind;
         private final KindTally tally;
         private final Set<String> seen;
         private final Batches batches;
         private final ReconcileMetrics metrics;
+        private final List<StoredItem> gone = new ArrayList<>();
         private List<ClerkObject> stillInClerk = new ArrayList<>();
 
         Sweep(ReconciledKind kind, KindTally tally, Set<String> seen, Batches batches, ReconcileMetrics metrics) {
@@ -297,20 +317,52 @@ public final class ReconcilePass {
             this.metrics = metrics;
         }
 
-        /** {@code inClerk}: the item as Clerk has it now, or null when Clerk confirmed it gone. */
-        void confirm(StoredItem item, ClerkObject inClerk) {
+        @Override
+        public void goOn() {
+            ReconcilePass.this.goOn();
+        }
+
+        /**
+         * A plan to archive, at once: not weighed like a deletion, since an archive takes nothing away (the plan's
+         * next listing clears it) and pageExternalIds still gives the plans archived before, every pass. Counted
+         * when Convex archived it now, not when it already was.
+         */
+        @Override
+        public void archive(StoredItem item) {
+            if (options.dryRun()) {
+                return;
+            }
+            try {
+                if ("archived".equals(convex.delete(kind, item).asText())) {
+                    tally.archived.incrementAndGet();
+                    metrics.items(kind.kind(), "archived", 1);
+                }
+            } catch (ConvexSide.Refused refusal) {
+                refused(kind, tally, item.id(), refusal, metrics);
+            }
+        }
+
+        @Override
+        public void reread(StoredItem item, boolean answered) {
+            (answered ? tally.reread : tally.unresolved).incrementAndGet();
+            metrics.items(kind.kind(), answered ? "reread" : "unresolved", 1);
+        }
+
+        @Override
+        public void confirm(StoredItem item, ClerkObject inClerk) {
             if (inClerk != null) {
                 tally.kept.incrementAndGet();
                 metrics.items(kind.kind(), "kept", 1);
                 refresh(inClerk);
-            } else if (!options.dryRun()) {
-                convex.delete(kind, item);
-                tally.deleted.incrementAndGet();
-                metrics.items(kind.kind(), "deleted", 1);
+            } else {
+                gone.add(item);
+                // past max-deletes nothing of the kind is deleted: no need to look further (a wrong key stops here)
+                weigh(kind, tally, gone, false);
             }
         }
 
-        void refresh(ClerkObject inClerk) {
+        @Override
+        public void refresh(ClerkObject inClerk) {
             if (seen.add(inClerk.id())) {
                 stillInClerk.add(inClerk);
             }
@@ -323,37 +375,126 @@ public final class ReconcilePass {
             batches.upsert(kind, tally, stillInClerk);
             stillInClerk = new ArrayList<>();
         }
-    }
 
-    private long keepAtMost() {
-        return options.allowMassDelete() ? Long.MAX_VALUE : settings.maxDeletes() + 1L;
+        /** Deletes what Clerk confirmed gone, once weighed; a deletion Convex refuses is reported and skipped. */
+        void deleteGone() {
+            Set<String> removed = new HashSet<>();
+            if (kind.cascadeOwner() != null) {
+                cascading.add(new Cascading(kind.cascadeOwner(), removed));
+            }
+            for (StoredItem item : gone) {
+                goOn();
+                if (options.dryRun()) {
+                    removed.add(item.id()); // the verdict of the real pass, which deletes it
+                    continue;
+                }
+                try {
+                    convex.delete(kind, item);
+                    removed.add(item.id());
+                    tally.deleted.incrementAndGet();
+                    metrics.items(kind.kind(), "deleted", 1);
+                } catch (ConvexSide.Refused refusal) {
+                    refused(kind, tally, item.id(), refusal, metrics);
+                }
+            }
+        }
     }
 
     /**
-     * The wrong-key safety: a development key against a production deployment lists none of its data. The share is
-     * of what Convex holds once this pass's upserts are in (Clerk's listing and the candidates), the same figure for
-     * a dry run, which writes nothing, as for the real pass on the same data.
+     * One item Convex refused for good (an upsert's, a deletion's): reported with Convex's message, counted, and not
+     * sent again in this pass. More than {@code reconcile.max-refused} of them stop the pass: that is the function or
+     * the app's hook, not the items.
      */
-    private void refuseMassDeletion(ReconciledKind kind, KindTally tally) {
-        if (options.allowMassDelete()) {
+    private void refused(ReconciledKind kind, KindTally tally, String id, ConvexSide.Refused refusal,
+                         ReconcileMetrics metrics) {
+        tally.refuse(id, refusal.convexMessage(), refusal.hook());
+        metrics.items(kind.kind(), "refused", 1);
+        if (refused.incrementAndGet() > settings.maxRefused()) {
+            throw new ReconcileException("Convex refused more than reconcile.max-refused (" + settings.maxRefused()
+                    + ") items, the last " + kind.name() + " " + id + ": " + refusal.getMessage()
+                    + (refusal.hook() == null ? "" : ", where the app's " + refusal.hook() + " hook threw")
+                    + ". The summary's refusedItems hold Convex's messages");
+        }
+    }
+
+    /**
+     * The wrong-key safety, on what Clerk confirmed gone: a development key against a production deployment lists
+     * none of its data, and then every lookup confirms. The weight of a kind's deletions is the items and what
+     * Convex's cascade removes with them (an organization's or a user's memberships), against
+     * {@code reconcile.max-deletes}; the items' share of what Convex holds of their kind once this pass's upserts are
+     * in (Clerk's listing and the items it did not list), and the cascade's of the memberships Convex holds, against
+     * {@code reconcile.max-delete-fraction}. The same figures for a dry run, which writes nothing, as for the real
+     * pass on the same data. {@code whole}: the sweep is through, else only the count so far is weighed.
+     */
+    private void weigh(ReconciledKind kind, KindTally tally, List<StoredItem> gone, boolean whole) {
+        if (options.allowMassDelete() || gone.isEmpty()) {
             return;
         }
-        long count = tally.candidates.get();
-        long total = tally.listed.get() + count;
+        long count = gone.size();
+        if (!whole) {
+            if (count > settings.maxDeletes()) {
+                throw massDeletion(kind, count + " Convex " + kind.name() + " that Clerk confirms gone (it was asked"
+                        + " no further)", "reconcile.max-deletes (" + settings.maxDeletes() + ")");
+            }
+            return;
+        }
+        Cascade cascade = cascade(kind, gone);
+        long total = tally.listed.get() + tally.candidates.get();
         String limit = null;
-        if (count > settings.maxDeletes()) {
+        if (count + cascade.removed() > settings.maxDeletes()) {
             limit = "reconcile.max-deletes (" + settings.maxDeletes() + ")";
         } else if (count > settings.maxDeleteFraction() * total) {
             limit = "reconcile.max-delete-fraction (" + settings.maxDeleteFraction() + " of the " + total + " "
                     + kind.name() + " Convex holds with Clerk's " + tally.listed.get() + ")";
+        } else if (cascade.removed() > settings.maxDeleteFraction() * cascade.held()) {
+            limit = "reconcile.max-delete-fraction (" + settings.maxDeleteFraction() + " of the " + cascade.held()
+                    + " memberships Convex holds)";
         }
         if (limit != null) {
-            throw new ReconcileException(count + " Convex " + kind.name() + " are not in Clerk's listing, more than "
-                    + limit + ": nothing was deleted. Check that CLERK_SECRET_KEY is the key of the Clerk instance whose "
-                    + "data this Convex deployment holds (a development key lists none of production's). If these "
-                    + "deletions are meant, run this pass once with " + ReconcileOptions.OVERRIDE_FLAG
-                    + " (HTTP: POST /reconcile?allowMassDelete=true) or raise the limit.");
+            throw massDeletion(kind, count + " Convex " + kind.name() + " that Clerk confirms gone"
+                    + (cascade.removed() > 0 ? ", with the " + cascade.removed() + " memberships their deletion removes," : ""),
+                    limit);
         }
+    }
+
+    private ReconcileException massDeletion(ReconciledKind kind, String what, String limit) {
+        return new ReconcileException(what + " are more than " + limit + ": nothing of the " + kind.name()
+                + " was deleted. Check that CLERK_SECRET_KEY is the key of the Clerk instance whose data this Convex "
+                + "deployment holds (a development key lists none of production's, and Clerk then confirms every one "
+                + "gone). If these deletions are meant, run this pass once with " + ReconcileOptions.OVERRIDE_FLAG
+                + " (HTTP: POST /reconcile?allowMassDelete=true) or raise the limit.");
+    }
+
+    /** What Convex's cascade removes with these items: their memberships, of how many Convex holds. */
+    private record Cascade(long removed, long held) {
+    }
+
+    private Cascade cascade(ReconciledKind kind, List<StoredItem> gone) {
+        Function<StoredItem, String> owner = kind.cascadeOwner();
+        if (owner == null || memberships == null) {
+            return new Cascade(0, 0);
+        }
+        Set<String> ids = new HashSet<>();
+        gone.forEach(item -> ids.add(item.id()));
+        long removed = 0;
+        long held = 0;
+        String cursor = null;
+        ConvexSide.IdPage page;
+        do {
+            goOn();
+            page = convex.pageIfDeployed(memberships, cursor);
+            if (page == null) { // an app without memberships (the function is not deployed): nothing to cascade to
+                return new Cascade(0, 0);
+            }
+            for (StoredItem membership : page.items()) {
+                held++;
+                if (ids.contains(owner.apply(membership))) {
+                    removed++;
+                }
+            }
+            cursor = page.cursor();
+        } while (!page.done());
+        return new Cascade(removed, held);
     }
 
     /** Throws when a batch failed or the lease was lost: nothing more may be written. */
@@ -383,44 +524,56 @@ public final class ReconcilePass {
                 return;
             }
             slots.acquireUninterruptibly();
-            workers.execute(() -> {
+            workers.execute(ReconcileTrace.convexBatch(spans, kind, batch.size(), () -> {
                 try {
                     if (failure.get() == null) {
-                        send(kind, tally, batch);
+                        send(kind, tally, batch, 1);
                     }
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e.getMessage());
                 } finally {
                     slots.release();
                 }
-            });
+            }));
         }
 
         /**
          * One batch; when Convex refuses it for good, its halves, until each refused item is alone (a mutation is
-         * one transaction: a refused batch wrote nothing, so each half is simply sent again).
+         * one transaction: a refused batch wrote nothing, so each half is simply sent again). When Convex leaves it
+         * unanswered ({@code attempt} of {@code reconcile.convex-attempts}), its halves again, after a pause: smaller
+         * and later, which a Convex slowed by the batches in flight answers in time.
          */
-        private void send(ReconciledKind kind, KindTally tally, List<ClerkObject> batch) {
+        private void send(ReconciledKind kind, KindTally tally, List<ClerkObject> batch, int attempt) {
             try {
                 long[] counts = tally.upserted.add(convex.upsert(kind, batch));
                 for (int i = 0; i < counts.length; i++) {
                     String action = UpsertCounts.ACTIONS.get(i);
                     metrics.items(kind.kind(), "deleted".equals(action) ? "tombstoned" : action, counts[i]);
                 }
+            } catch (ConvexSide.Unavailable unavailable) {
+                if (attempt >= settings.convexAttempts()) {
+                    throw convex.gaveUp(kind.upsertFunction(), attempt, unavailable);
+                }
+                if (attempt == 1) { // its halves, if sent again, are these same items
+                    tally.resent.addAndGet(batch.size());
+                }
+                convex.pauseBefore(attempt + 1);
+                goOn();
+                halves(kind, tally, batch, attempt + 1);
             } catch (ConvexSide.Refused refusal) {
                 if (batch.size() > 1) {
-                    int half = batch.size() / 2;
-                    send(kind, tally, batch.subList(0, half));
-                    send(kind, tally, batch.subList(half, batch.size()));
+                    halves(kind, tally, batch, attempt);
                     return;
                 }
-                tally.refuse(batch.get(0).id(), refusal.convexMessage());
-                metrics.items(kind.kind(), "refused", 1);
-                if (refused.incrementAndGet() > settings.maxRefused()) {
-                    throw new ReconcileException(refusal.getMessage() + " for more than reconcile.max-refused ("
-                            + settings.maxRefused() + ") items: check that the Convex functions of this version are "
-                            + "deployed, and read the summary's refusedItems for Convex's messages");
-                }
+                refused(kind, tally, batch.get(0).id(), refusal, metrics);
+            }
+        }
+
+        private void halves(ReconciledKind kind, KindTally tally, List<ClerkObject> batch, int attempt) {
+            int half = Math.max(1, batch.size() / 2);
+            send(kind, tally, batch.subList(0, half), attempt);
+            if (half < batch.size()) {
+                send(kind, tally, batch.subList(half, batch.size()), attempt);
             }
         }
 

@@ -4,6 +4,7 @@ import io.clerkconvexsync.config.ReconcileKind;
 import io.clerkconvexsync.config.ReconcileSettings;
 import io.clerkconvexsync.config.SyncSettings;
 import io.clerkconvexsync.store.LeaseStore;
+import io.clerkconvexsync.tracing.WorkSpans;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.service.ServiceSupport;
@@ -103,7 +104,7 @@ public final class Reconciler extends ServiceSupport {
                     .orElse("another instance");
             throw new Busy("another reconcile pass holds the lock (" + holder + "); try again when it has finished", null);
         }
-        ReconcilePass pass = new ReconcilePass(id, options, settings, clock);
+        ReconcilePass pass = new ReconcilePass(id, options, settings, clock, WorkSpans.of(context));
         latest = pass;
         return pass;
     }
@@ -129,7 +130,8 @@ public final class Reconciler extends ServiceSupport {
         ScheduledFuture<?> heartbeat = threads.scheduleAtFixedRate(() -> progress.accept(pass.progressLine()),
                 interval, interval, TimeUnit.MILLISECONDS);
         try {
-            pass.run(ReconciledKind.of(pass.options().kinds(), settings, sync), new ClerkBackend(template, settings),
+            pass.run(ReconciledKind.of(pass.options().kinds(), settings, sync),
+                    ReconciledKind.of(ReconcileKind.MEMBERSHIPS, settings, sync), new ClerkBackend(template, settings),
                     new ConvexSide(template, settings), metrics, progress);
         } finally {
             heartbeat.cancel(false);

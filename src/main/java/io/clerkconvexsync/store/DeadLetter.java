@@ -19,8 +19,18 @@ import java.util.Map;
  * @param attempts      how many times Convex was called for it
  * @param firstFailedAt when it first failed for good
  * @param lastFailedAt  when it last failed
+ * @param traceId       the trace of the webhook that made it (W3C, hex), or null when it was not traced
+ * @param spanId        that webhook's request span in it, or null
  */
 public record DeadLetter(long id, String svixId, String eventType, String function, String errorKind, int httpStatus,
                          String error, String errorDetail, String body, Map<String, String> headers, int attempts,
-                         Instant firstFailedAt, Instant lastFailedAt) {
+                         Instant firstFailedAt, Instant lastFailedAt, String traceId, String spanId) {
+
+    /** A dead letter of a webhook that was not traced. */
+    public DeadLetter(long id, String svixId, String eventType, String function, String errorKind, int httpStatus,
+                      String error, String errorDetail, String body, Map<String, String> headers, int attempts,
+                      Instant firstFailedAt, Instant lastFailedAt) {
+        this(id, svixId, eventType, function, errorKind, httpStatus, error, errorDetail, body, headers, attempts,
+                firstFailedAt, lastFailedAt, null, null);
+    }
 }

@@ -34,11 +34,12 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
             VALUES (?, ?, ?, ?, ?, ?, ?)""";
     private static final String UPDATE = """
             UPDATE clerk_dead_letter SET attempts = attempts + ?, error_kind = ?, http_status = ?, error = ?,
-              error_detail = ?, convex_function = ?, last_failed_at = ? WHERE svix_id = ?""";
+              error_detail = ?, convex_function = ?, last_failed_at = ?, trace_id = COALESCE(?, trace_id),
+              span_id = COALESCE(?, span_id) WHERE svix_id = ?""";
     private static final String INSERT = """
             INSERT INTO clerk_dead_letter (svix_id, event_type, convex_function, error_kind, http_status, error,
-              error_detail, body, headers, attempts, first_failed_at, last_failed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+              error_detail, body, headers, attempts, first_failed_at, last_failed_at, trace_id, span_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     /** The columns of a summary: everything but the large ones (error_detail, body, headers). */
     private static final String SUMMARY_COLUMNS = "id, svix_id, event_type, convex_function, error_kind, http_status, error,"
@@ -419,7 +420,8 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
                 rs.getString("convex_function"), rs.getString("error_kind"), rs.getInt("http_status"), rs.getString("error"),
                 full ? rs.getString("error_detail") : null, full ? rs.getString("body") : null,
                 full ? headers(rs.getString("headers")) : Map.of(), rs.getInt("attempts"),
-                rs.getTimestamp("first_failed_at").toInstant(), rs.getTimestamp("last_failed_at").toInstant());
+                rs.getTimestamp("first_failed_at").toInstant(), rs.getTimestamp("last_failed_at").toInstant(),
+                full ? rs.getString("trace_id") : null, full ? rs.getString("span_id") : null);
     }
 
     private static int update(Connection c, DeadLetter d) throws SQLException {
@@ -431,7 +433,9 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
             ps.setString(5, d.errorDetail());
             ps.setString(6, d.function());
             ps.setTimestamp(7, Timestamp.from(d.lastFailedAt()));
-            ps.setString(8, d.svixId());
+            ps.setString(8, d.traceId());
+            ps.setString(9, d.spanId());
+            ps.setString(10, d.svixId());
             return ps.executeUpdate();
         }
     }
@@ -460,6 +464,8 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         ps.setInt(10, d.attempts());
         ps.setTimestamp(11, Timestamp.from(d.firstFailedAt()));
         ps.setTimestamp(12, Timestamp.from(d.lastFailedAt()));
+        ps.setString(13, d.traceId());
+        ps.setString(14, d.spanId());
     }
 
     private static long idOf(Connection c, String svixId) throws SQLException {

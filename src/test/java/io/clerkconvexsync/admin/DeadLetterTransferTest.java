@@ -41,7 +41,8 @@ class DeadLetterTransferTest {
         JdbcDeadLetterStore source = new JdbcDeadLetterStore(h2.open());
         long first = source.record(new DeadLetter(0, "msg_1", "user.created", "users:upsertFromClerk", "function_error",
                 200, "refused", "ArgumentValidationError: \"first_name\"\nline two", "{\"name\":\"Zoë\"}",
-                Map.of("svix-id", "msg_1", "svix-timestamp", "1767323045"), 4, T0, T0));
+                Map.of("svix-id", "msg_1", "svix-timestamp", "1767323045"), 4, T0, T0,
+                "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7")); // traced (issue 26); msg_2 was not
         source.noteFailedReplay(first, new DeadLetterFailure(T0.plusSeconds(60), "replay", "transient_error", 503, "down", 2));
         source.record(new DeadLetter(0, "msg_2", "user.deleted", "users:deleteFromClerk", "rejected", 400, "bad",
                 null, "{}", Map.of(), 1, T0.plusSeconds(5), T0.plusSeconds(5)));
@@ -50,6 +51,8 @@ class DeadLetterTransferTest {
         assertEquals(2, new DeadLetterTransfer(source).exportTo(new PrintWriter(exported, true, StandardCharsets.UTF_8)));
         String lines = exported.toString(StandardCharsets.UTF_8);
         assertEquals(2, lines.lines().count(), "one line per dead letter");
+        assertTrue(lines.contains("\"traceId\":\"4bf92f3577b34da6a3ce929d0e0e4736\""), lines);
+        assertEquals(1, lines.lines().filter(l -> l.contains("traceId")).count(), "an untraced one has no traceId: " + lines);
 
         target = TestDatabase.create(TestDatabase.Engine.POSTGRESQL);
         JdbcDeadLetterStore into = new JdbcDeadLetterStore(target.open());
@@ -61,10 +64,11 @@ class DeadLetterTransferTest {
             DeadLetter is = into.list().stream().filter(d -> d.svixId().equals(was.svixId())).findFirst().orElseThrow();
             assertEquals(List.of(was.eventType(), was.function(), was.errorKind(), was.httpStatus(), was.error(),
                             String.valueOf(was.errorDetail()), was.body(), was.headers(), was.attempts(), was.firstFailedAt(),
-                            was.lastFailedAt()),
+                            was.lastFailedAt(), String.valueOf(was.traceId()), String.valueOf(was.spanId())),
                     List.of(is.eventType(), is.function(), is.errorKind(), is.httpStatus(), is.error(),
                             String.valueOf(is.errorDetail()), is.body(), is.headers(), is.attempts(), is.firstFailedAt(),
-                            is.lastFailedAt()), "dead letter " + was.svixId() + " arrives as it left");
+                            is.lastFailedAt(), String.valueOf(is.traceId()), String.valueOf(is.spanId())),
+                    "dead letter " + was.svixId() + " arrives as it left");
             assertEquals(source.history(was.id()), into.history(is.id()), "with its history");
         }
     }
@@ -107,6 +111,8 @@ class DeadLetterTransferTest {
                 new Case("history", "line 6: failedAt is out of range (0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z)",
                         o -> { ((com.fasterxml.jackson.databind.node.ObjectNode) o.get("history").get(0))
                                 .put("failedAt", "-0001-01-01T00:00:00Z"); return o; }),
+                new Case("traceId", "line 6: traceId is not 32 lower-case hex digits",
+                        o -> o.put("traceId", "4BF92F3577B34DA6A3CE929D0E0E4736")),
                 new Case("NUL", "line 6: body holds a NUL character, which PostgreSQL cannot store",
                         o -> o.put("body", "{\"a\":\"\u0000\"}")));
         for (Case c : cases) {

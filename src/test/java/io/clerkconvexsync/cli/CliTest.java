@@ -106,8 +106,8 @@ class CliTest {
     @Test
     void aBadReconcileKindsIsBadUsageBeforeAnythingStarts() {
         assertEquals(64, run("reconcile", "--kinds", "users,teams"));
-        assertTrue(err.toString().startsWith("--kinds 'users,teams' is not a comma-separated list of organizations,users,"
-                + "memberships"), err.toString());
+        assertTrue(err.toString().startsWith("--kinds 'users,teams' is not a comma-separated list of roles,organizations,users,"
+                + "memberships,invitations,plans,subscriptionItems"), err.toString());
         assertEquals(64, run("reconcile", "--kinds"), "a missing value");
     }
 }

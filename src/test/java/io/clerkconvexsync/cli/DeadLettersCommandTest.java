@@ -7,6 +7,8 @@ import io.clerkconvexsync.store.JdbcDeadLetterStore;
 import io.clerkconvexsync.support.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -176,14 +178,19 @@ class DeadLettersCommandTest {
         assertTrue(out().contains("Zo\u00eb"), "other characters print as they are: " + out());
     }
 
-    @Test
-    void listFiltersByType() throws Exception {
+    /** Every family's types, those of roles, billing and invitations included. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"organization.created,organizations:upsertFromClerk", "role.deleted,roles:deleteFromClerk",
+            "permission.deleted,roles:removePermissionFromClerk", "subscription.pastDue,subscriptions:upsertFromClerk",
+            "subscriptionItem.freeTrialEnding,subscriptionItems:upsertFromClerk",
+            "organizationInvitation.revoked,invitations:upsertFromClerk"})
+    void listFiltersByType(String type, String function) throws Exception {
         storeOne("msg_created");
         Instant at = Instant.parse("2026-01-02T03:04:05Z");
-        store.record(new DeadLetter(0, "msg_org", "organization.created", "organizations:upsertFromClerk", "function_error",
-                200, "refused", null, "{}", Map.of(), 1, at, at));
-        assertEquals(0, run("dead-letters", "list", "--type", "organization.created"), err.toString());
-        assertTrue(out().contains("msg_org") && !out().contains("msg_created"), out());
+        store.record(new DeadLetter(0, "msg_family", type, function, "function_missing",
+                200, "Convex has no function " + function, null, "{}", Map.of(), 1, at, at));
+        assertEquals(0, run("dead-letters", "list", "--type", type), err.toString());
+        assertTrue(out().contains("msg_family") && !out().contains("msg_created"), out());
         assertTrue(out().contains("1 dead letter(s)"), out());
     }
 

@@ -33,6 +33,7 @@ class ReconcileSettingsTest {
         assertTrue(s.clerkRequestsPer10s() <= 100, "the default must be safe on a development instance (100 per 10 s)");
         assertEquals(100, s.batchSize());
         assertEquals(0.1, s.maxDeleteFraction());
+        assertEquals(java.time.Duration.ofSeconds(30), s.convexTimeout(), "a pass waits longer than a webhook for Convex");
         assertTrue(assertThrows(InvalidSettingException.class, s::secretKey).getMessage().contains("CLERK_SECRET_KEY is not set"),
                 "a pass without a key names the variable");
     }
@@ -44,11 +45,15 @@ class ReconcileSettingsTest {
         p.put("reconcile.kinds", " memberships, users ,organizations");
         assertEquals("organizations,users,memberships", ReconcileKind.names(load(p).kinds()),
                 "white space ignored; the pass order is fixed, whatever the order written");
+        p.put("reconcile.kinds", "subscriptionItems,plans,invitations,memberships,users,organizations,roles");
+        assertEquals("roles,organizations,users,memberships,invitations,plans,subscriptionItems",
+                ReconcileKind.names(load(p).kinds()), "every kind, roles first, subscription items last");
         p.put("reconcile.kinds", " ");
         assertTrue(refusal(p).contains("RECONCILE_KINDS is not set"), "an empty list is refused, not read as none");
-        for (String bad : new String[] {"users,teams", "users,", "Users"}) {
+        for (String bad : new String[] {"users,teams", "users,", "Users", "subscription_items"}) {
             p.put("reconcile.kinds", bad);
-            assertTrue(refusal(p).contains("RECONCILE_KINDS must be a comma-separated list of organizations,users,memberships"),
+            assertTrue(refusal(p).contains("RECONCILE_KINDS must be a comma-separated list of "
+                            + "roles,organizations,users,memberships,invitations,plans,subscriptionItems"),
                     "'" + bad + "' is refused, naming the variable");
         }
     }
@@ -72,6 +77,9 @@ class ReconcileSettingsTest {
         p = shipped();
         p.put("reconcile.clerk-page-size", "501");
         assertTrue(refusal(p).contains("reconcile.clerk-page-size must be at most 500"));
+        p = shipped();
+        p.put("reconcile.convex-timeout-ms", "0");
+        assertTrue(refusal(p).contains("reconcile.convex-timeout-ms"), refusal(p));
         p = shipped();
         p.put("reconcile.max-delete-fraction", "1.5");
         assertTrue(refusal(p).contains("reconcile.max-delete-fraction must be between 0 and 1"));

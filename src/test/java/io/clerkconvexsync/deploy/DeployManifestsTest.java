@@ -176,17 +176,15 @@ class DeployManifestsTest {
     @Test
     void theImageRunsTheJarWithJvmOptionsAsANonRootUserAndExposesBothPorts() throws IOException {
         String dockerfile = Files.readString(Path.of("Dockerfile"));
-        assertTrue(Pattern.compile("(?m)^FROM \\S+:17\\S*-jre").matcher(dockerfile).find(), "a Java 17 JRE base");
+        assertTrue(Pattern.compile("(?m)^FROM \\S+:25\\S*-jre\\s*$").matcher(dockerfile).find(), "a Java 25 JRE base");
         assertTrue(Pattern.compile("(?m)^USER 10001").matcher(dockerfile).find(), "runs as the non-root user");
         assertEquals(deployment.at("/spec/template/spec/securityContext/runAsUser").asText(), "10001",
                 "the Deployment runs as the image's user");
-        assertTrue(dockerfile.contains("\"@jvm.options\"") && dockerfile.contains("jvm.options ./"),
-                "the jar runs with the repository's jvm.options");
-        Matcher archive = Pattern.compile("-XX:SharedArchiveFile=(\\S+)").matcher(Files.readString(Path.of("jvm.options")));
-        if (archive.find()) {
-            assertTrue(dockerfile.contains("-XX:ArchiveClassesAtExit=" + archive.group(1)),
-                    "the image makes the class-data-sharing archive that jvm.options names: " + archive.group(1));
-        }
+        assertTrue(dockerfile.contains("ENTRYPOINT [\"bin/clerk-convex-sync\"]") && dockerfile.contains("COPY jvm.options ./")
+                        && Pattern.compile("(?m)^COPY bin/clerk-convex-sync bin/find-java.sh bin/build-aot-cache bin/$").matcher(dockerfile).find(),
+                "the image starts the jar as the README does: bin/clerk-convex-sync with the repository's jvm.options");
+        assertTrue(Pattern.compile("(?m)^RUN AOT_TRAINING_CLASSPATH=\\S+ bin/build-aot-cache").matcher(dockerfile).find(),
+                "the image makes the AOT cache the launcher maps, in the image (it fits that JVM and jar only)");
         assertTrue(Pattern.compile("(?m)^EXPOSE " + port("webhook") + " " + port("management") + "$").matcher(dockerfile).find(),
                 "both ports are exposed");
     }

@@ -3,6 +3,8 @@ package io.clerkconvexsync.intake;
 import io.clerkconvexsync.support.SignedWebhooks;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -90,6 +92,31 @@ class ClerkEventParserTest {
         assertEquals("missing_user_id", rejection("{\"type\":\"organizationMembership.updated\",\"data\":{\"id\":\"m\","
                 + "\"organization\":{\"id\":\"org_1\",\"user_id\":\"user_1\"},\"public_user_data\":{\"id\":\"user_1\"}}}"));
         // types the runtime does not deliver itself are an extension route's business
-        assertNull(parse("{\"type\":\"organizationInvitation.accepted\",\"data\":{}}").subjectId());
+        assertNull(parse("{\"type\":\"paymentAttempt.updated\",\"data\":{}}").subjectId());
+        assertNull(parse("{\"type\":\"permission.created\",\"data\":{}}").subjectId());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"role.created,missing_role_id,role_id", "role.deleted,missing_role_id,role_id",
+            "permission.deleted,missing_permission_id,permission_id",
+            "subscription.pastDue,missing_subscription_id,subscription_id",
+            "subscriptionItem.freeTrialEnding,missing_subscription_item_id,subscription_item_id",
+            "subscriptionItem.created,missing_subscription_item_id,subscription_item_id",
+            "organizationInvitation.revoked,missing_invitation_id,invitation_id"})
+    void requiresTheIdOfEveryFamilysObjectAndNamesItForTheLog(String type, String reason, String key) {
+        assertEquals(reason, rejection("{\"type\":\"" + type + "\",\"data\":{\"status\":\"active\"}}"));
+        assertEquals(reason, rejection("{\"type\":\"" + type + "\",\"data\":{\"id\":7}}"));
+        assertEquals("x_1", parse("{\"type\":\"" + type + "\",\"data\":{\"id\":\"x_1\"}}").subjectId());
+        assertEquals(key, ClerkEventParser.idKey(type));
+    }
+
+    @Test
+    void namesTheIdsOfOtherTypesObjectId() {
+        assertEquals("user_id", ClerkEventParser.idKey("user.deleted"));
+        assertEquals("organization_id", ClerkEventParser.idKey("organization.created"));
+        assertEquals("membership_id", ClerkEventParser.idKey("organizationMembership.updated"));
+        assertEquals("object_id", ClerkEventParser.idKey("permission.created"));
+        assertEquals("object_id", ClerkEventParser.idKey("session.created"));
+        assertEquals("object_id", ClerkEventParser.idKey("nodot"));
     }
 }

@@ -66,16 +66,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "reconcile.clerk-attempts=3",
         "reconcile.clerk-max-retry-wait-seconds=2",
         "reconcile.max-delete-fraction=0.5",
+        "reconcile.max-deletes=6",
         "reconcile.lease-seconds=3",
         "reconcile.max-refused=3",
         // progress lines every 200 ms instead of 10 s, to see them while Clerk keeps the pass waiting
         "reconcile.progress-interval-ms=200",
-        "reconcile.clerk-max-answer-bytes=65536"})
+        "reconcile.clerk-max-answer-bytes=65536",
+        // a webhook's wait for Convex, and the pass's own, longer one
+        "convex.response-timeout-ms=" + ReconcileIT.WEBHOOK_CONVEX_TIMEOUT_MS,
+        "reconcile.convex-timeout-ms=" + ReconcileIT.RECONCILE_CONVEX_TIMEOUT_MS,
+        "reconcile.convex-retry-delay-ms=100"})
 class ReconcileIT {
     static final String TOKEN = "adm_0123456789abcdef0123456789";
     static final String CLERK_KEY = "sk_test_reconcileSecretKey0123456789";
     static final String DATABASE = "jdbc:h2:mem:reconcile-it;DB_CLOSE_DELAY=-1";
     static final int RATE = 6;
+    static final long WEBHOOK_CONVEX_TIMEOUT_MS = 1000;
+    static final long RECONCILE_CONVEX_TIMEOUT_MS = 3000;
     static final long WINDOW_MS = 1000;
     /** How late a request released by the throttle may reach Clerk on a loaded machine; unthrottled, 7 take ~50 ms. */
     static final long JITTER_MS = 400;
@@ -236,6 +243,98 @@ class ReconcileIT {
                 "refused users are counted");
     }
 
+    /** #21: Convex's real functions at 0.5-0.8 s a batch, 8 batches in flight: the webhook's 2.5 s ended the pass. */
+    @Test
+    void aConvexSlowerThanAWebhookMayWaitIsWaitedForUnderTheReconcileTimeout() throws Exception {
+        List<ObjectNode> users = CLERK.addUsers("user_slow", 5);
+        CONVEX.answerLate("users:upsertManyFromClerk", 2, (WEBHOOK_CONVEX_TIMEOUT_MS + RECONCILE_CONVEX_TIMEOUT_MS) / 2);
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.USERS), false);
+        assertTrue(summary.get("complete").asBoolean(), "a slow answer within reconcile.convex-timeout-ms: " + summary);
+        assertEquals(5, summary.get("users").get("upserted").get("inserted").asInt(), summary.toString());
+        assertEquals(users.stream().map(u -> u.get("id").asText()).collect(java.util.stream.Collectors.toSet()),
+                Set.copyOf(table.ids()));
+        assertEquals(2, CONVEX.requests().stream().filter(r -> r.body().contains("upsertManyFromClerk")).count(),
+                "waited for, not sent again: " + CONVEX.requests().size());
+    }
+
+    /**
+     * #21: a batch answered after reconcile.convex-timeout-ms is sent again, smaller and later, and the pass goes on;
+     * what Convex did is counted once, from the answer the pass accepted (a resent batch was counted again).
+     */
+    @Test
+    void aBatchAnsweredTooLateIsSentAgainSmallerAndLaterAndCountedOnce() throws Exception {
+        CLERK.addUsers("user_late", 6);
+        CONVEX.answerLate("users:upsertManyFromClerk", 3, RECONCILE_CONVEX_TIMEOUT_MS + 500);
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.USERS), false);
+        assertTrue(summary.get("complete").asBoolean(), "a late batch does not end the pass: " + summary);
+        JsonNode upserted = summary.get("users").get("upserted");
+        long counted = UpsertCounts.ACTIONS.stream().mapToLong(a -> upserted.get(a).asLong()).sum();
+        assertEquals(6, counted, "each user counted once: " + summary);
+        assertEquals(6, table.ids().size(), "every user stored");
+        assertEquals(table.ids().size(), upserted.get("inserted").asInt() + upserted.get("updated").asInt()
+                + upserted.get("unchanged").asInt(), "the summary is what was stored: " + summary);
+        List<Integer> sizes = CONVEX.requests().stream().filter(r -> r.body().contains("upsertManyFromClerk"))
+                .map(r -> readTree(r.body()).at("/args/users").size()).toList();
+        assertTrue(sizes.stream().anyMatch(n -> n < 3), "sent again in smaller batches: " + sizes);
+    }
+
+    /**
+     * #21: memberships showed "unchanged 600" where 200 were stored, against a slow Convex. A batch Convex carried out
+     * but answered too late is sent again; the summary and the metrics count each item once, from the answer the pass
+     * accepted, and say which items were sent again (Convex calls those unchanged when the late attempt wrote them).
+     */
+    @Test
+    void aBatchSentAgainAfterConvexAnsweredTooLateIsCountedOnceAndNamedResent() throws Exception {
+        CLERK.addUsers("user_once", 6);
+        CONVEX.answerLate("users:upsertManyFromClerk", 1, RECONCILE_CONVEX_TIMEOUT_MS + 500);
+        double[] before = new double[UpsertCounts.ACTIONS.size()];
+        for (int i = 0; i < before.length; i++) {
+            before[i] = usersMetric(UpsertCounts.ACTIONS.get(i));
+        }
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.USERS), false);
+        assertTrue(summary.get("complete").asBoolean(), summary.toString());
+        JsonNode users = summary.get("users");
+        JsonNode upserted = users.get("upserted");
+        assertEquals(6, table.ids().size(), "every user stored, each by this pass");
+        assertEquals(3, users.path("resent").asInt(-1), "the batch answered too late was sent again: " + summary);
+        assertEquals(3, upserted.get("inserted").asInt(), "the batch answered in time: " + summary);
+        assertEquals(3, upserted.get("unchanged").asInt(), "the late attempt wrote them before the second: " + summary);
+        assertEquals(table.ids().size(), upserted.get("inserted").asInt() + users.get("resent").asInt(),
+                "the users this pass stored: inserted, and those resent after a late write: " + summary);
+        for (int i = 0; i < before.length; i++) {
+            String action = UpsertCounts.ACTIONS.get(i);
+            assertEquals(upserted.get(action).asDouble(), usersMetric(action) - before[i],
+                    "reconcile_items_total counts what the summary counts: " + action);
+        }
+    }
+
+    private double usersMetric(String action) throws Exception {
+        return metric("reconcile_items_total", "kind=\"users\"",
+                "action=\"" + ("deleted".equals(action) ? "tombstoned" : action) + "\"");
+    }
+
+    @Test
+    void aConvexThatStaysUnavailableEndsThePassAfterTheBoundNamingIt() throws Exception {
+        CLERK.addUsers("user_down", 2);
+        table.put(ClerkStandIn.user("user_gone", "Gone", 5));
+        CONVEX.fallback(ConvexStandIn.Answer.failure(503, "overloaded"));
+        for (int i = 0; i < 20; i++) {
+            CONVEX.script(ConvexStandIn.Answer.failure(503, "overloaded"));
+        }
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.USERS), false);
+        assertFalse(summary.get("complete").asBoolean(), summary.toString());
+        String reason = summary.get("reason").asText();
+        assertTrue(reason.contains("Convex is unavailable (HTTP 503 overloaded), for users:upsertManyFromClerk after 4 "
+                + "attempt(s) (reconcile.convex-attempts)") && reason.contains("reconcile.convex-timeout-ms"), reason);
+        long calls = CONVEX.requests().stream().filter(r -> r.body().contains("upsertManyFromClerk")).count();
+        assertTrue(calls >= 4 && calls <= 7, "the batch of 2, then its halves, 4 attempts each item: " + calls);
+        assertNotNull(table.get("user_gone"), "no sweep");
+    }
+
     @Test
     void stopsWhenConvexRefusesMoreThanMaxRefused() throws Exception {
         CLERK.addUsers("user_q", 5).forEach(u -> table.refuse(u.get("id").asText(), "Uncaught Error: no"));
@@ -342,6 +441,138 @@ class ReconcileIT {
                 > asked.indexOf("/v1/organizations/org_gone?null"), "organizations first, then memberships: " + asked);
     }
 
+    /** #21: an app's organization.deleted hook threw for one organization, and the whole pass stopped there. */
+    @Test
+    void aDeletionConvexRefusesIsReportedAndThePassGoesOnToTheOtherDeletionsAndTheLaterKinds() throws Exception {
+        ConvexTable organizations = CONVEX.organizations();
+        ConvexTable memberships = CONVEX.memberships();
+        CLERK.addOrganizations("org_h", 3).forEach(organizations::put);
+        CLERK.addUsers("user_h", 2).forEach(table::put);
+        for (int i = 0; i < 4; i++) {
+            memberships.put(CLERK.addMembership("orgmem_h" + i, "org_h" + (i % 3), "user_h" + (i % 2), "org:member"));
+        }
+        ObjectNode hooked = ClerkStandIn.organization("org_hooked", "Hooked", 5);
+        organizations.put(hooked);
+        organizations.put(ClerkStandIn.organization("org_gone", "Gone", 5));
+        organizations.refuseDeletion("org_hooked", "organization.deleted", "billing account still open");
+        table.put(ClerkStandIn.user("user_gone", "Gone", 5));
+        memberships.put(ClerkStandIn.membership("orgmem_hooked", hooked, "user_h1", "org:member", 5));
+        memberships.put(ClerkStandIn.membership("orgmem_left", CLERK.organization("org_h1"), "user_h0", "org:member", 5));
+        double refusedBefore = metric("reconcile_items_total", "kind=\"organizations\"", "action=\"refused\"");
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        JsonNode summary;
+        try {
+            summary = pass(EnumSet.allOf(ReconcileKind.class), false);
+        } finally {
+            root.detachAppender(logs);
+        }
+
+        assertTrue(summary.get("complete").asBoolean(), "the pass goes on past a refused deletion: " + summary);
+        JsonNode o = summary.get("organizations");
+        assertEquals(1, o.get("refused").asInt(), summary.toString());
+        JsonNode refusal = o.get("refusedItems").get(0);
+        assertEquals("org_hooked", refusal.get("id").asText(), summary.toString());
+        assertEquals("organization.deleted", refusal.path("hook").asText(), "names the hook that threw: " + summary);
+        assertTrue(refusal.get("message").asText().contains("billing account still open"), "Convex's message: " + summary);
+        assertEquals(1, o.get("deleted").asInt(), "the other organization gone from Clerk is deleted: " + summary);
+        assertEquals(null, organizations.get("org_gone"));
+        assertNotNull(organizations.get("org_hooked"), "Convex refused it: it is still there");
+        assertEquals(1, CONVEX.requests().stream().filter(r -> r.body().contains("organizations:deleteFromClerk")
+                && r.body().contains("org_hooked")).count(), "a refused deletion is asked once, not again and again");
+        assertEquals("done", summary.get("users").get("state").asText(), summary.toString());
+        assertEquals(1, summary.get("users").get("deleted").asInt(), summary.toString());
+        assertEquals(null, table.get("user_gone"), "the later kinds run");
+        assertEquals("done", summary.get("memberships").get("state").asText(), summary.toString());
+        assertEquals(2, summary.get("memberships").get("deleted").asInt(), summary.toString());
+        assertEquals(Set.copyOf(CLERK.membershipIds()), Set.copyOf(memberships.ids()), "memberships equal Clerk's");
+        assertEquals(refusedBefore + 1, metric("reconcile_items_total", "kind=\"organizations\"", "action=\"refused\""),
+                "the refused deletion is counted");
+        for (ILoggingEvent event : logs.list) {
+            assertFalse(event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR)
+                            || event.getFormattedMessage().contains("Message History") || event.getThrowableProxy() != null,
+                    "no ERROR line or stack trace for a refusal: " + event.getLoggerName() + " " + event.getFormattedMessage());
+        }
+    }
+
+    /**
+     * #21: webhooks created memberships that the offset listing missed while others were really gone; together they
+     * went over the limit, and none of the gone ones was deleted. The safety weighs what Clerk confirms gone.
+     */
+    @Test
+    void membershipsAddedDuringTheListingAreKeptAndTheReallyGoneOnesDeleted() throws Exception {
+        CLERK.addOrganizations("org_w", 1);
+        ObjectNode organization = CLERK.organization("org_w0");
+        for (int i = 0; i < 8; i++) {
+            CONVEX.memberships().put(CLERK.addMembership("orgmem_w" + i, "org_w0", "user_w" + i, "org:member"));
+        }
+        for (int i = 0; i < 4; i++) { // left the organization; Convex missed the webhooks
+            CONVEX.memberships().put(ClerkStandIn.membership("orgmem_wgone" + i, organization, "user_wg" + i, "org:member", 5));
+        }
+        java.util.concurrent.atomic.AtomicBoolean added = new java.util.concurrent.atomic.AtomicBoolean();
+        CLERK.afterListing(offset -> { // while Clerk answers the last page, 5 members join, and their webhooks arrive
+            if (offset == 8 && added.compareAndSet(false, true)) {
+                for (int i = 0; i < 5; i++) {
+                    CONVEX.memberships().put(CLERK.addMembership("orgmem_wnew" + i, "org_w0", "user_wn" + i, "org:member"));
+                }
+            }
+        });
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.MEMBERSHIPS), false);
+        JsonNode m = summary.get("memberships");
+        assertTrue(added.get(), "the memberships were added during the listing");
+        assertTrue(summary.get("complete").asBoolean(), "9 not listed, but Clerk confirms only 4 gone, within "
+                + "reconcile.max-deletes (6): " + summary);
+        assertEquals(8, m.get("listed").asInt(), summary.toString());
+        assertEquals(9, m.get("candidates").asInt(), summary.toString());
+        assertEquals(5, m.get("kept").asInt(), "the new ones Clerk still has: " + summary);
+        assertEquals(4, m.get("deleted").asInt(), "the really gone ones: " + summary);
+        assertEquals(Set.copyOf(CLERK.membershipIds()), Set.copyOf(CONVEX.memberships().ids()), "Convex equals Clerk");
+    }
+
+    @Test
+    void theMembershipsAnOrganizationsDeletionRemovesWeighInTheSafety() throws Exception {
+        CLERK.addOrganizations("org_c", 1).forEach(CONVEX.organizations()::put);
+        ObjectNode gone = ClerkStandIn.organization("org_cgone", "Gone", 5);
+        CONVEX.organizations().put(gone);
+        for (int i = 0; i < 6; i++) {
+            CONVEX.memberships().put(ClerkStandIn.membership("orgmem_c" + i, gone, "user_c" + i, "org:member", 5));
+        }
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.ORGANIZATIONS), false);
+        assertFalse(summary.get("complete").asBoolean(), summary.toString());
+        String reason = summary.get("reason").asText();
+        assertTrue(reason.contains("1 Convex organizations that Clerk confirms gone, with the 6 memberships their "
+                + "deletion removes, are more than reconcile.max-deletes (6)"), reason);
+        assertNotNull(CONVEX.organizations().get("org_cgone"), "nothing deleted");
+        assertEquals(6, CONVEX.memberships().ids().size(), "nothing deleted");
+    }
+
+    @Test
+    void membershipsAnOrganizationsDeletionRemovesAreNotCandidatesAgain() throws Exception {
+        CONVEX.cascadeLater(); // Convex's cascade removes them in steps, after the organization
+        CLERK.addOrganizations("org_d", 1).forEach(CONVEX.organizations()::put);
+        for (int i = 0; i < 4; i++) {
+            CONVEX.memberships().put(CLERK.addMembership("orgmem_d" + i, "org_d0", "user_d" + i, "org:member"));
+        }
+        ObjectNode gone = ClerkStandIn.organization("org_dgone", "Gone", 5);
+        CONVEX.organizations().put(gone);
+        for (int i = 0; i < 3; i++) {
+            CONVEX.memberships().put(ClerkStandIn.membership("orgmem_dgone" + i, gone, "user_dg" + i, "org:member", 5));
+        }
+
+        JsonNode summary = pass(EnumSet.of(ReconcileKind.ORGANIZATIONS, ReconcileKind.MEMBERSHIPS), false);
+        assertTrue(summary.get("complete").asBoolean(), summary.toString());
+        assertEquals(1, summary.get("organizations").get("deleted").asInt(), summary.toString());
+        assertEquals(0, summary.get("memberships").get("candidates").asInt(), "the cascade's, weighed with their "
+                + "organization, are not weighed again: " + summary);
+        assertEquals(3, summary.get("memberships").path("cascaded").asInt(), summary.toString());
+        assertTrue(CONVEX.requests().stream().noneMatch(r -> r.body().contains("memberships:deleteFromClerk")),
+                "the cascade removes them, not the sweep");
+    }
+
     @Test
     void deletesAMembershipWhoseOrganizationClerkAnswers404For() throws Exception {
         CLERK.addOrganizations("org_b", 1);
@@ -399,14 +630,14 @@ class ReconcileIT {
             JsonNode refused = pass(EnumSet.of(kind), false);
             assertFalse(refused.get("complete").asBoolean(), refused.toString());
             String reason = refused.get("reason").asText();
-            assertTrue(reason.contains("5 Convex " + kind.wireName() + " are not in Clerk's listing")
-                    && reason.contains("reconcile.max-delete-fraction") && reason.contains("--allow-mass-delete"),
+            // organizations: 5 gone and their 5 memberships weigh 10, over max-deletes; memberships: all of them
+            assertTrue(reason.contains("5 Convex " + kind.wireName() + " that Clerk confirms gone")
+                    && reason.contains("reconcile.max-delete") && reason.contains("--allow-mass-delete"),
                     "the reason names the kind, the limit and the override: " + reason);
         }
         assertEquals(5, CONVEX.organizations().ids().size(), "nothing deleted");
         assertEquals(5, CONVEX.memberships().ids().size(), "nothing deleted");
-        assertTrue(CLERK.requests().stream().noneMatch(r -> r.path().startsWith("/v1/organizations/")),
-                "no candidate is even looked up");
+        assertTrue(CONVEX.requests().stream().noneMatch(r -> r.body().contains("deleteFromClerk")), "nothing deleted");
     }
 
     @Test
@@ -422,13 +653,28 @@ class ReconcileIT {
         assertTrue(reason.contains("reconcile.max-delete-fraction") && reason.contains("--allow-mass-delete"),
                 "the reason names the limit and the override: " + reason);
         assertEquals(7, table.ids().size(), "nothing deleted");
-        assertTrue(CLERK.requests().stream().noneMatch(r -> r.path().startsWith("/v1/users/")),
-                "no candidate is even looked up");
+        assertEquals(5, CLERK.requests().stream().filter(r -> r.path().startsWith("/v1/users/")).count(),
+                "the other instance's users are confirmed gone (as every one is, with a wrong key), and weighed");
 
         JsonNode overridden = pass("?allowMassDelete=true");
         assertTrue(overridden.get("complete").asBoolean(), overridden.toString());
         assertEquals(5, overridden.get("users").get("deleted").asInt(), overridden.toString());
         assertEquals(Set.copyOf(CLERK.ids()), Set.copyOf(table.ids()));
+    }
+
+    @Test
+    void aWrongKeyStopsTheLookupsOnceMoreThanMaxDeletesAreConfirmedGone() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            table.put(ClerkStandIn.user("user_big" + i, "Prod", 5));
+        }
+
+        JsonNode refused = pass(EnumSet.of(ReconcileKind.USERS), false);
+        assertFalse(refused.get("complete").asBoolean(), refused.toString());
+        assertTrue(refused.get("reason").asText().startsWith("7 Convex users that Clerk confirms gone (it was asked no "
+                + "further) are more than reconcile.max-deletes (6)"), refused.toString());
+        assertEquals(7, CLERK.requests().stream().filter(r -> r.path().startsWith("/v1/users/")).count(),
+                "Clerk is asked no more than it takes to pass the limit");
+        assertEquals(20, table.ids().size(), "nothing deleted");
     }
 
     @Test
@@ -567,7 +813,7 @@ class ReconcileIT {
         for (String kinds : new String[] {"user", "users,teams", ""}) {
             HttpResponse<String> refused = post("/reconcile?kinds=" + URLEncoder.encode(kinds, StandardCharsets.UTF_8), TOKEN);
             assertEquals(400, refused.statusCode(), kinds + ": " + refused.body());
-            assertTrue(refused.body().contains("kinds must be a comma-separated list of organizations,users,memberships"),
+            assertTrue(refused.body().contains("kinds must be a comma-separated list of roles,organizations,users,memberships,invitations,plans,subscriptionItems"),
                     refused.body());
         }
         assertEquals(0, CLERK.requests().size(), "no pass ran");
@@ -626,6 +872,14 @@ class ReconcileIT {
     /** Runs a pass over these kinds through the Reconciler (the admin API's door takes only the configured kinds). */
     private JsonNode pass(Set<ReconcileKind> kinds, boolean dryRun) {
         return reconciler.run(new ReconcileOptions(dryRun, false, false, kinds), line -> { }).toJson();
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static ListAppender<ILoggingEvent> capture(Class<?> source) {

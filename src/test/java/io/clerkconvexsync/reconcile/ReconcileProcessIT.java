@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,7 +119,7 @@ class ReconcileProcessIT {
     @Test
     void exitsOneWhileAnotherPassHoldsTheLock() throws Exception {
         Map<String, String> env = env();
-        assertEquals(0, reconcile(env, "reconcile", "--dry-run").exitCode(), "a first run sets the database up");
+        assertEquals(0, reconcile(env, "reconcile", "--no-delete").exitCode(), "a first run sets the database up");
         // the runtime's database in DATA_DIR, reached like a second instance would (H2 AUTO_SERVER)
         Path dataDir = Path.of(env.get("DATA_DIR")).toAbsolutePath();
         String url = "jdbc:h2:file:" + dataDir.resolve("clerk-convex-sync") + ";AUTO_SERVER=TRUE";
@@ -135,6 +134,46 @@ class ReconcileProcessIT {
         Run run = reconcile(env, "reconcile");
         assertEquals(1, run.exitCode(), run.stderr());
         assertTrue(run.stderr().contains("another reconcile pass holds the lock (rec_elsewhere@host/1"), run.stderr());
+    }
+
+    /** #21: a deletion the app's hook refused ended the pass, and Camel's ERROR line and message history reached stderr. */
+    @Test
+    void aRefusedDeletionIsReportedAndNoLibraryErrorLineReachesTheOutput() throws Exception {
+        clerk.addUsers("user_hook", 12).forEach(table::put); // 1 gone of 13: within reconcile.max-delete-fraction
+        table.put(ClerkStandIn.user("user_gone", "Gone", 5));
+        table.refuseDeletion("user_gone", "user.deleted", "the account still owns a workspace");
+        Run run = reconcile(env(), "reconcile");
+        assertEquals(0, run.exitCode(), run.stdout() + run.stderr());
+        JsonNode refused = JSON.readTree(run.stdout()).get("users").get("refusedItems").get(0);
+        assertEquals("user_gone", refused.get("id").asText(), run.stdout());
+        assertEquals("user.deleted", refused.get("hook").asText(), run.stdout());
+        for (String line : run.stderr().lines().toList()) {
+            assertFalse(line.contains(" ERROR ") || line.contains("Message History") || line.contains("Stacktrace")
+                    || line.startsWith("\tat "), "no library error line or stack trace: " + run.stderr());
+        }
+        assertFalse(run.stderr().contains("the account still owns a workspace"), "Convex's message stays out of the log");
+    }
+
+    /** #21: a dry run writes nothing, yet it created ./data (DATA_DIR) and a database there. */
+    @Test
+    void aDryRunCreatesNoDataDirectory() throws Exception {
+        clerk.addUsers("user_dry", 2);
+        Map<String, String> env = env();
+        Path dataDir = Path.of(env.get("DATA_DIR"));
+        Run dry = reconcile(env, "reconcile", "--dry-run");
+        assertEquals(0, dry.exitCode(), dry.stderr());
+        assertEquals(2, JSON.readTree(dry.stdout()).get("users").get("wouldUpsert").asInt(), dry.stdout());
+        assertFalse(Files.exists(dataDir), "DATA_DIR " + dataDir + " created by a dry run");
+
+        env.remove("DATA_DIR"); // the default, ./data, in the directory the command runs in
+        Run here = reconcile(env, work, "reconcile", "--dry-run");
+        assertEquals(0, here.exitCode(), here.stderr());
+        assertFalse(Files.exists(work.resolve("data")), "./data created by a dry run");
+
+        assertEquals(0, reconcile(env(), "reconcile").exitCode(), "a real pass");
+        assertTrue(Files.exists(dataDir), "a real pass keeps its lock in DATA_DIR's database");
+        Run again = reconcile(env(), "reconcile", "--dry-run");
+        assertEquals(0, again.exitCode(), again.stderr());
     }
 
     @Test
@@ -262,14 +301,19 @@ class ReconcileProcessIT {
     }
 
     private Run reconcile(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
-        command.addAll(List.of(args));
+        return reconcile(env, null, args);
+    }
+
+    /** The command run in {@code directory} (null: this one), as the README starts it (bin/clerk-convex-sync): a plain
+     * java -jar on Java 25 adds Netty's Unsafe warning. */
+    private Run reconcile(Map<String, String> env, Path directory, String... args) throws Exception {
         Path out = Files.createTempFile(work, "stdout", ".txt");
         Path err = Files.createTempFile(work, "stderr", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(env);
+        ProcessBuilder builder = JarProcess.launcher(Path.of(System.getProperty("java.home")), env, List.of(), args)
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         Process process = builder.start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();

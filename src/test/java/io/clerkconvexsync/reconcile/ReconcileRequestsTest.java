@@ -43,7 +43,7 @@ class ReconcileRequestsTest {
     @EnumSource(ReconcileKind.class)
     void upsertManyFromClerkSendsAListingPageInTheContractsShape(ReconcileKind kind) throws Exception {
         ReconciledKind reconciled = shipped(kind);
-        List<ClerkObject> page = ClerkObject.page(listing(kind).getBytes(StandardCharsets.UTF_8));
+        List<ClerkObject> page = ClerkObject.page(listing(kind));
         byte[] body = ConvexRequestBuilder.requestBody(
                 ConvexSide.upsertCall(reconciled.upsertFunction(), reconciled.argument(), page));
         assertEquals(contract(kind, "upsertManyFromClerk"), JSON.readTree(body),
@@ -80,6 +80,48 @@ class ReconcileRequestsTest {
     }
 
     @Test
+    void theSweepDeletesARoleAndAnInvitationAndArchivesAPlanAsTheContractSays() throws Exception {
+        for (var kindAndId : List.of(List.of(ReconcileKind.ROLES, "deleteFromClerk", "roleId"),
+                List.of(ReconcileKind.INVITATIONS, "deleteFromClerk", "invitationId"),
+                List.of(ReconcileKind.PLANS, "archiveFromClerk", "planId"))) {
+            ReconcileKind kind = (ReconcileKind) kindAndId.get(0);
+            JsonNode expected = contract(kind, (String) kindAndId.get(1));
+            String id = expected.get("args").get((String) kindAndId.get(2)).asText();
+            JsonNode sweep = JSON.readTree(ConvexRequestBuilder.requestBody(
+                    shipped(kind).deleteCall(new StoredItem(id, "org_2g7np7Hrk0SN6kj5EDMLDaKNL0S", null))));
+            assertEquals(expected, sweep, kind.wireName() + " " + kindAndId.get(1));
+        }
+    }
+
+    @Test
+    void aSubscriptionItemReReadThroughItsPayerIsUpsertedFromThePayersSubscriptionAsTheContractSays() throws Exception {
+        JsonNode expected = contract(ReconcileKind.SUBSCRIPTION_ITEMS, "rereadThroughPayer");
+        ReconciledKind kind = shipped(ReconcileKind.SUBSCRIPTION_ITEMS);
+        List<ClerkObject> items = ClerkObject.arrayOf(backend(expected.path("listing").asText()), "subscription_items");
+        assertEquals(expected.get("request"), JSON.readTree(ConvexRequestBuilder.requestBody(
+                ConvexSide.upsertCall(kind.upsertFunction(), kind.argument(), items))));
+    }
+
+    @Test
+    void eachKindNamesHowAMissedItemIsConfirmed() {
+        Map<ReconcileKind, String> confirm = new java.util.EnumMap<>(ReconcileKind.class);
+        for (ReconcileKind kind : ReconcileKind.values()) {
+            confirm.put(kind, shipped(kind).confirm().name());
+        }
+        assertEquals(Map.of(ReconcileKind.ROLES, "lookup404", ReconcileKind.ORGANIZATIONS, "lookup404",
+                ReconcileKind.USERS, "lookup404", ReconcileKind.MEMBERSHIPS, "organizationMembershipList",
+                ReconcileKind.INVITATIONS, "lookup404", ReconcileKind.PLANS, "archiveOnly",
+                ReconcileKind.SUBSCRIPTION_ITEMS, "payerSubscription"), confirm);
+        Confirmation payer = shipped(ReconcileKind.SUBSCRIPTION_ITEMS).confirm();
+        for (String status : List.of("active", "past_due", "canceled")) {
+            assertEquals(true, payer.concerns(new StoredItem("csub_item_1", null, "user_1", status)), status);
+        }
+        for (String status : List.of("ended", "abandoned", "upcoming", "incomplete", "expired")) {
+            assertEquals(false, payer.concerns(new StoredItem("csub_item_1", null, "user_1", status)), status);
+        }
+    }
+
+    @Test
     void aClerkPageKeepsEachObjectByteForByteInEitherListingShape() throws Exception {
         String first = "{\"id\":\"user_1\",\"first_name\":\"Zoë\",\"n\":1.50}";
         String second = "{\"object\":\"user\",\"id\":\"user_2\",\"x\":{\"id\":\"nested\"}}";
@@ -98,8 +140,15 @@ class ReconcileRequestsTest {
                 SyncSettings.load(ShippedProperties.lookup(REQUIRED)));
     }
 
-    /** The example events' data as Clerk lists them: a bare array of users, or {"data":[…]} of the others. */
-    private static String listing(ReconcileKind kind) {
+    /**
+     * A listing page as Clerk answers it: the Backend API sample the contract's entry names, or the example events'
+     * data as a bare array of users or {"data":[…]} of the others.
+     */
+    private static byte[] listing(ReconcileKind kind) throws Exception {
+        JsonNode sample = contractEntry(kind, "upsertManyFromClerk").path("listing");
+        if (!sample.isMissingNode()) {
+            return backend(sample.asText());
+        }
         StringBuilder array = new StringBuilder("[");
         for (String payload : LISTED.get(kind)) {
             ClerkEvent event = new ClerkEventParser().parse("msg_contract",
@@ -107,13 +156,24 @@ class ReconcileRequestsTest {
             array.append(array.length() > 1 ? "," : "").append(event.data());
         }
         array.append(']');
-        return kind == ReconcileKind.USERS ? array.toString() : "{\"data\":" + array + ",\"total_count\":2}";
+        return (kind == ReconcileKind.USERS ? array.toString() : "{\"data\":" + array + ",\"total_count\":2}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A Backend API answer from src/test/resources/payloads/ ({@code backend/…json}). */
+    private static byte[] backend(String sample) throws Exception {
+        return Files.readAllBytes(Path.of("src/test/resources/payloads", sample));
     }
 
     private static JsonNode contract(ReconcileKind kind, String function) throws Exception {
+        JsonNode entry = contractEntry(kind, function);
+        return "rereadThroughPayer".equals(function) ? entry : entry.get("request");
+    }
+
+    private static JsonNode contractEntry(ReconcileKind kind, String function) throws Exception {
         for (JsonNode entry : entries()) {
             if (function.equals(entry.path("reconcile").asText()) && kind.wireName().equals(entry.path("kind").asText())) {
-                return entry.get("request");
+                return entry;
             }
         }
         assertNotNull(null, "contract/convex-requests.json has no entry for reconcile " + kind.wireName() + " " + function);

@@ -1,6 +1,7 @@
 package io.clerkconvexsync.support;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -26,12 +27,18 @@ import java.util.function.IntConsumer;
  * {@code {"data":[…],"total_count":n}}, {@code GET /v1/organizations/{id}} one organization or 404, and
  * {@code GET /v1/organizations/{id}/memberships?user_id=…} (repeatable) that organization's memberships of those users
  * (404 when the organization is gone); a wrong bearer key 401, and scripted 429 (with Retry-After) or 5xx answers.
+ * Roles ({@code /v1/organization_roles}, one by id), invitations ({@code /v1/organization_invitations} filtered by
+ * {@code status}, one through {@code /v1/organizations/{org}/invitations/{id}}), plans ({@code /v1/billing/plans}) and
+ * subscription items ({@code /v1/billing/subscription_items}, free-plan items only with {@code include_free=true};
+ * both billing listings newest first and without order_by) and a payer's subscription
+ * ({@code /v1/{users|organizations}/{id}/billing/subscription}) answer in the shapes of the samples in
+ * payloads/backend/. Any method other than GET is answered 405 and recorded like every request.
  */
 public final class ClerkStandIn implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One request as Clerk received it, and when (System.nanoTime()). */
-    public record Request(String path, String query, String authorization, long atNanos) {
+    /** One request as Clerk received it (every method, GET or not), and when (System.nanoTime()). */
+    public record Request(String method, String path, String query, String authorization, long atNanos) {
     }
 
     private final HttpServer server;
@@ -39,12 +46,18 @@ public final class ClerkStandIn implements AutoCloseable {
     private final LinkedHashMap<String, ObjectNode> users = new LinkedHashMap<>();
     private final LinkedHashMap<String, ObjectNode> organizations = new LinkedHashMap<>();
     private final LinkedHashMap<String, ObjectNode> memberships = new LinkedHashMap<>();
+    private final LinkedHashMap<String, ObjectNode> roles = new LinkedHashMap<>();
+    private final LinkedHashMap<String, ObjectNode> invitations = new LinkedHashMap<>();
+    private final LinkedHashMap<String, ObjectNode> plans = new LinkedHashMap<>();
+    private final LinkedHashMap<String, ObjectNode> subscriptionItems = new LinkedHashMap<>();
+    private final java.util.Set<String> unlisted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Integer> failures = new CopyOnWriteArrayList<>();
     private final AtomicInteger rateLimited = new AtomicInteger();
     private volatile int retryAfterSeconds = 1;
     private volatile int failListingFromOffset = -1;
     private volatile IntConsumer beforeListing = offset -> { };
+    private volatile IntConsumer afterListing = offset -> { };
     private int created;
 
     public ClerkStandIn(String secretKey) throws IOException {
@@ -198,6 +211,14 @@ public final class ClerkStandIn implements AutoCloseable {
         beforeListing = hook;
     }
 
+    /**
+     * Runs once a listing page is read, before it is sent, with its offset: objects created then (as webhooks come
+     * in) are missed by a listing whose last page this is.
+     */
+    public void afterListing(IntConsumer hook) {
+        afterListing = hook;
+    }
+
     public List<Request> requests() {
         return List.copyOf(requests);
     }
@@ -208,6 +229,11 @@ public final class ClerkStandIn implements AutoCloseable {
         users.clear();
         organizations.clear();
         memberships.clear();
+        roles.clear();
+        invitations.clear();
+        plans.clear();
+        subscriptionItems.clear();
+        unlisted.clear();
     }
 
     public void reset() {
@@ -216,13 +242,14 @@ public final class ClerkStandIn implements AutoCloseable {
         rateLimited.set(0);
         failListingFromOffset = -1;
         beforeListing = offset -> { };
+        afterListing = offset -> { };
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String query = exchange.getRequestURI().getRawQuery();
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        requests.add(new Request(path, query, auth, System.nanoTime()));
+        requests.add(new Request(exchange.getRequestMethod(), path, query, auth, System.nanoTime()));
         exchange.getRequestBody().readAllBytes();
         if (!("Bearer " + secretKey).equals(auth)) {
             error(exchange, 401, "authentication_invalid", "Invalid authentication");
@@ -239,6 +266,8 @@ public final class ClerkStandIn implements AutoCloseable {
         }
         if (!"GET".equals(exchange.getRequestMethod())) {
             error(exchange, 405, "method_not_allowed", "Method not allowed");
+        } else if (handledAsRoleInvitationOrBilling(exchange, path, query)) {
+            return;
         } else if ("/v1/users".equals(path)) {
             list(exchange, params(query), users, false);
         } else if ("/v1/organizations".equals(path)) {
@@ -258,10 +287,22 @@ public final class ClerkStandIn implements AutoCloseable {
 
     private void list(HttpExchange exchange, Map<String, String> params, Map<String, ObjectNode> objects,
                       boolean wrapped) throws IOException {
+        list(exchange, params, objects, wrapped, true, o -> true);
+    }
+
+    /**
+     * A listing page. {@code oldestFirst}: the listing takes order_by=+created_at (and the stand-in insists on it);
+     * otherwise it is a billing listing, which takes no order_by and lists newest first.
+     */
+    private void list(HttpExchange exchange, Map<String, String> params, Map<String, ObjectNode> objects,
+                      boolean wrapped, boolean oldestFirst, java.util.function.Predicate<ObjectNode> listed)
+            throws IOException {
         int limit = Integer.parseInt(params.getOrDefault("limit", "10"));
         int offset = Integer.parseInt(params.getOrDefault("offset", "0"));
-        if (limit < 1 || limit > 500 || !"+created_at".equals(params.get("order_by"))) {
-            error(exchange, 422, "form_param_value_invalid", "limit must be 1..500 and order_by +created_at here");
+        if (limit < 1 || limit > 500 || (oldestFirst ? !"+created_at".equals(params.get("order_by"))
+                : params.containsKey("order_by"))) {
+            error(exchange, 422, "form_param_value_invalid", oldestFirst
+                    ? "limit must be 1..500 and order_by +created_at here" : "limit must be 1..500; no order_by here");
             return;
         }
         beforeListing.accept(offset);
@@ -272,13 +313,18 @@ public final class ClerkStandIn implements AutoCloseable {
         StringBuilder page = new StringBuilder("[");
         int total;
         synchronized (this) {
-            List<ObjectNode> all = new ArrayList<>(objects.values());
+            List<ObjectNode> all = new ArrayList<>(objects.values().stream()
+                    .filter(o -> !unlisted.contains(o.path("id").asText())).filter(listed).toList());
+            if (!oldestFirst) {
+                java.util.Collections.reverse(all);
+            }
             total = all.size();
             for (int i = offset; i < Math.min(all.size(), offset + limit); i++) {
                 page.append(i > offset ? "," : "").append(all.get(i));
             }
         }
         page.append(']');
+        afterListing.accept(offset);
         send(exchange, 200, wrapped ? "{\"data\":" + page + ",\"total_count\":" + total + "}" : page.toString());
     }
 
@@ -319,6 +365,153 @@ public final class ClerkStandIn implements AutoCloseable {
             }
         }
         send(exchange, 200, "{\"data\":" + data.append(']') + ",\"total_count\":" + count + "}");
+    }
+
+    // --- roles, invitations and billing, in the Backend API's shapes (the samples in payloads/backend/)
+
+    /** A Role as {@code GET /v1/organization_roles} lists it: the sample's first role under another id and key. */
+    public static ObjectNode role(String id, String key, long updatedAt) {
+        ObjectNode role = sample("organization_roles.json").get("data").get(0).deepCopy();
+        role.put("id", id).put("key", key).put("name", key.substring(key.indexOf(':') + 1))
+                .put("created_at", 1_700_000_000_000L + updatedAt).put("updated_at", updatedAt);
+        return reparsed(role);
+    }
+
+    /** An invitation as {@code GET /v1/organization_invitations} lists it (with public_organization_data). */
+    public static ObjectNode invitation(String id, String organizationId, String status, long updatedAt) {
+        ObjectNode invitation = sample("organization_invitations.json").get("data").get(0).deepCopy();
+        invitation.put("id", id).put("organization_id", organizationId).put("status", status)
+                .put("email_address", id + "@example.com")
+                .put("created_at", 1_700_000_000_000L + updatedAt).put("updated_at", updatedAt);
+        ((ObjectNode) invitation.get("public_organization_data")).put("id", organizationId);
+        return reparsed(invitation);
+    }
+
+    /** A CommercePlan with its features, as {@code GET /v1/billing/plans} lists it. */
+    public static ObjectNode plan(String id, String slug) {
+        ObjectNode plan = sample("billing_plans.json").get("data").get(0).deepCopy();
+        plan.put("id", id).put("slug", slug).put("name", slug);
+        return reparsed(plan);
+    }
+
+    /**
+     * A CommerceSubscriptionItem as {@code GET /v1/billing/subscription_items} lists it, paid by a user or (when
+     * {@code organizationId} is not null) an organization.
+     */
+    public static ObjectNode subscriptionItem(String id, String userId, String organizationId, String status,
+                                              ObjectNode plan, long updatedAt) {
+        ObjectNode item = sample("billing_subscription_items.json").get("data").get(0).deepCopy();
+        item.put("id", id).put("status", status).put("plan_id", plan.get("id").asText()).set("plan", plan);
+        ObjectNode payer = (ObjectNode) item.get("payer");
+        payer.put("id", "cpayer_" + (organizationId != null ? organizationId : userId));
+        if (organizationId != null) {
+            payer.putNull("user_id").putNull("first_name").putNull("last_name").putNull("email")
+                    .put("organization_id", organizationId).put("organization_name", "Org " + organizationId);
+        } else {
+            payer.put("user_id", userId).putNull("organization_id").putNull("organization_name");
+        }
+        item.put("payer_id", payer.get("id").asText());
+        item.put("created_at", 1_700_000_000_000L + updatedAt).put("updated_at", updatedAt);
+        if ("ended".equals(status)) {
+            item.put("ended_at", updatedAt);
+        }
+        return reparsed(item);
+    }
+
+    /** Adds or replaces a role, invitation, plan or subscription item ({@code kind} as in {@link #ids(String)}). */
+    public synchronized void put(String kind, ObjectNode object) {
+        table(kind).put(object.get("id").asText(), object);
+    }
+
+    public synchronized ObjectNode get(String kind, String id) {
+        return table(kind).get(id);
+    }
+
+    /** Clerk's listings leave this object out (offset paging skipped it), though Clerk still has it. */
+    public void hideFromListing(String id) {
+        unlisted.add(id);
+    }
+
+    /** The ids Clerk has of {@code roles}, {@code invitations}, {@code plans} or {@code subscriptionItems}. */
+    public synchronized List<String> ids(String kind) {
+        return new ArrayList<>(table(kind).keySet());
+    }
+
+    private Map<String, ObjectNode> table(String kind) {
+        return switch (kind) {
+            case "roles" -> roles;
+            case "invitations" -> invitations;
+            case "plans" -> plans;
+            case "subscriptionItems" -> subscriptionItems;
+            default -> throw new IllegalArgumentException(kind);
+        };
+    }
+
+    /** The routes of roles, invitations and billing; false when the path is none of theirs. */
+    private boolean handledAsRoleInvitationOrBilling(HttpExchange exchange, String path, String query) throws IOException {
+        if ("/v1/organization_roles".equals(path)) {
+            list(exchange, params(query), roles, true);
+        } else if (path.matches("/v1/organization_roles/[^/]+")) {
+            one(exchange, get("roles", path.substring("/v1/organization_roles/".length())));
+        } else if ("/v1/organization_invitations".equals(path)) {
+            List<String> statuses = values(query, "status");
+            list(exchange, params(query), invitations, true, true,
+                    i -> statuses.isEmpty() || statuses.contains(i.path("status").asText()));
+        } else if (path.matches("/v1/organizations/[^/]+/invitations/[^/]+")) {
+            String[] parts = path.split("/");
+            ObjectNode invitation = get("invitations", parts[5]);
+            one(exchange, invitation != null && parts[3].equals(invitation.path("organization_id").asText()) ? invitation : null);
+        } else if ("/v1/billing/plans".equals(path)) {
+            list(exchange, params(query), plans, true, false, p -> true);
+        } else if ("/v1/billing/subscription_items".equals(path)) {
+            boolean includeFree = "true".equals(params(query).get("include_free"));
+            list(exchange, params(query), subscriptionItems, true, false,
+                    i -> includeFree || i.path("plan").path("fee").path("amount").asLong() > 0);
+        } else if (path.matches("/v1/(users|organizations)/[^/]+/billing/subscription")) {
+            String[] parts = path.split("/");
+            subscription(exchange, parts[2].equals("users") ? "user_id" : "organization_id", parts[3]);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code GET /v1/users/{id}/billing/subscription}: the payer's subscription with all its items, or 404. */
+    private void subscription(HttpExchange exchange, String payerField, String payerId) throws IOException {
+        ObjectNode subscription = sample("user_billing_subscription.json");
+        ArrayNode items = subscription.putArray("subscription_items");
+        synchronized (this) {
+            subscriptionItems.values().stream().filter(i -> payerId.equals(i.path("payer").path(payerField).asText()))
+                    .forEach(items::add);
+        }
+        if (items.isEmpty()) {
+            error(exchange, 404, "resource_not_found", "not found");
+            return;
+        }
+        subscription.put("id", "csub_" + payerId).put("payer_id", items.get(0).path("payer_id").asText());
+        send(exchange, 200, subscription.toString());
+    }
+
+    /** Every value of a repeated query key ({@code status=a&status=b}). */
+    private static List<String> values(String query, String key) {
+        List<String> values = new ArrayList<>();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                if (pair.startsWith(key + "=")) {
+                    values.add(URLDecoder.decode(pair.substring(key.length() + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return values;
+    }
+
+    /** A sample answer of the Backend API, from src/test/resources/payloads/backend/. */
+    private static ObjectNode sample(String name) {
+        try {
+            return (ObjectNode) JSON.readTree(java.nio.file.Path.of("src/test/resources/payloads/backend", name).toFile());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Map<String, String> params(String query) {

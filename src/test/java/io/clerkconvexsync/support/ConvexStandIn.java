@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real local HTTP server standing in for a Convex deployment. It answers {@code POST /api/mutation} with Convex's
  * real response shapes: by default {@code 200 {"status":"success","value":null}}, or whatever a test scripted next.
- * After {@link #keepUsers()}, the reconcile functions of users, organizations and memberships run against a
- * {@link ConvexTable} each instead (scripted answers still come first).
+ * After {@link #keepUsers()}, the reconcile functions of users, organizations, memberships, roles, invitations, plans
+ * and subscription items run against a {@link ConvexTable} each instead (scripted answers still come first).
  */
 public final class ConvexStandIn implements AutoCloseable {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -86,7 +86,13 @@ public final class ConvexStandIn implements AutoCloseable {
     private final ConvexTable users = ConvexTable.users();
     private final ConvexTable organizations = ConvexTable.organizations();
     private final ConvexTable memberships = ConvexTable.memberships();
+    private final Map<String, ConvexTable> kindTables = Map.of("roles", ConvexTable.roles(),
+            "invitations", ConvexTable.invitations(), "plans", ConvexTable.plans(),
+            "subscriptionItems", ConvexTable.subscriptionItems());
     private volatile boolean keepUsers;
+    private volatile boolean cascadeLater;
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> lateAnswers = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long lateAnswerMs;
 
     public ConvexStandIn() throws IOException {
         server = LocalHttpServer.start(this::handle);
@@ -127,8 +133,33 @@ public final class ConvexStandIn implements AutoCloseable {
         return memberships;
     }
 
+    /** The table of {@code roles}, {@code invitations}, {@code plans} or {@code subscriptionItems}. */
+    public ConvexTable table(String kind) {
+        return kindTables.get(kind);
+    }
+
+    /**
+     * The next {@code count} calls of {@code function} (a table's, {@code users:upsertManyFromClerk}) are carried out
+     * at once, then answered {@code delayMs} late: a slow Convex whose commit the caller may give up waiting for.
+     */
+    public void answerLate(String function, int count, long delayMs) {
+        lateAnswerMs = delayMs;
+        lateAnswers.put(function, new java.util.concurrent.atomic.AtomicInteger(count));
+    }
+
+    /**
+     * An organization's deletion leaves its memberships for now, as the package's cascade does past its first step
+     * (the rest is scheduled).
+     */
+    public void cascadeLater() {
+        cascadeLater = true;
+    }
+
     public void reset() {
+        kindTables.values().forEach(ConvexTable::clear);
         keepUsers = false;
+        cascadeLater = false;
+        lateAnswers.clear();
         users.clear();
         organizations.clear();
         memberships.clear();
@@ -149,6 +180,10 @@ public final class ConvexStandIn implements AutoCloseable {
         Answer answer = script.poll();
         if (answer == null && keepUsers) {
             answer = tableAnswer(body);
+            var late = answer == null ? null : lateAnswers.get(JSON.readTree(body).path("path").asText());
+            if (late != null && late.getAndDecrement() > 0) {
+                answer = new Answer(answer.status(), answer.body(), false, false, lateAnswerMs);
+            }
         }
         if (answer == null) {
             answer = fallback;
@@ -187,22 +222,27 @@ public final class ConvexStandIn implements AutoCloseable {
                 case "users" -> users;
                 case "organizations" -> organizations;
                 case "memberships" -> memberships;
-                default -> null;
+                default -> kindTables.get(path[0]);
             };
-            if (table == null || !List.of("upsertManyFromClerk", "pageExternalIds", "deleteFromClerk").contains(path[1])) {
+            if (table == null || !List.of("upsertManyFromClerk", "pageExternalIds", "deleteFromClerk", "archiveFromClerk")
+                    .contains(path[1])) {
                 return null;
             }
             var value = table.call(path[1], request.get("args"));
-            if (table == organizations && path[1].equals("deleteFromClerk")) {
+            if (table == organizations && path[1].equals("deleteFromClerk") && !cascadeLater) {
                 memberships.deleteOfOrganization(request.get("args").get("organizationId").asText());
             }
             var reply = JSON.createObjectNode().put("status", "success");
             reply.set("value", value);
             return new Answer(200, reply.toString(), false, false);
         } catch (ConvexTable.Refusal e) {
-            return new Answer(200, JSON.createObjectNode().put("status", "error")
-                    .put("errorMessage", "[Request ID: 7d1c] Server Error\nUncaught Error: " + e.getMessage()).toString(),
-                    false, false);
+            var reply = JSON.createObjectNode().put("status", "error")
+                    .put("errorMessage", "[Request ID: 7d1c] Server Error\nUncaught " + (e.data == null ? "Error: " : "")
+                            + e.getMessage());
+            if (e.data != null) {
+                reply.set("errorData", e.data); // a ConvexError's data, which Convex keeps even where it redacts the message
+            }
+            return new Answer(200, reply.toString(), false, false);
         } catch (IOException | RuntimeException e) {
             return new Answer(200, JSON.createObjectNode().put("status", "error")
                     .put("errorMessage", "stand-in: " + e).toString(), false, false);

@@ -12,10 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One table of the Convex stand-in ({@code users}, {@code organizations} or {@code memberships}) and the functions a
+ * One table of the Convex stand-in ({@code users}, {@code organizations}, {@code memberships}, {@code roles},
+ * {@code invitations}, {@code plans} or {@code subscriptionItems}) and the functions a
  * reconcile pass calls on it, answering as the Convex package's functions do: {@code <kind>:upsertManyFromClerk}
  * (ordering guard on updated_at, tombstones of deleted items) with its counts, {@code <kind>:pageExternalIds} with
- * Convex's pagination shape (memberships as {@code {id, organizationId, userId}}), and {@code <kind>:deleteFromClerk}.
+ * Convex's pagination shape (memberships as {@code {id, organizationId, userId}}, invitations as
+ * {@code {id, organizationId}}, subscription items as {@code {id, status, userId?, organizationId?}}), and
+ * {@code <kind>:deleteFromClerk} (plans: {@code plans:archiveFromClerk}; subscription items: neither).
  * {@link #refuse} makes it refuse every batch that holds an item, as a function error does.
  */
 public final class ConvexTable {
@@ -26,6 +29,7 @@ public final class ConvexTable {
     private final LinkedHashMap<String, JsonNode> rows = new LinkedHashMap<>();
     private final Map<String, Long> tombstones = new HashMap<>();
     private final Map<String, String> refusals = new HashMap<>();
+    private final Map<String, JsonNode> deletionRefusals = new HashMap<>();
 
     private ConvexTable(String kind, String deleteArgument) {
         this.kind = kind;
@@ -44,10 +48,38 @@ public final class ConvexTable {
         return new ConvexTable("memberships", "membership");
     }
 
-    /** Convex's error for a call refused, with the message a function would throw. */
+    static ConvexTable roles() {
+        return new ConvexTable("roles", "roleId");
+    }
+
+    static ConvexTable invitations() {
+        return new ConvexTable("invitations", "invitationId");
+    }
+
+    /**
+     * Plans: archiveFromClerk marks a plan archived ("archived", or "unchanged" when it was), an upsert from Clerk's
+     * listing clears it; pages still give archived plans, as the package's do.
+     */
+    static ConvexTable plans() {
+        return new ConvexTable("plans", "planId");
+    }
+
+    /** Subscription items: never deleted; pages give {id, status, userId?, organizationId?} from the item's payer. */
+    static ConvexTable subscriptionItems() {
+        return new ConvexTable("subscriptionItems", null);
+    }
+
+    /** Convex's error for a call refused, with the message a function would throw, and a ConvexError's data. */
     static final class Refusal extends RuntimeException {
+        final JsonNode data;
+
         Refusal(String message) {
+            this(message, null);
+        }
+
+        Refusal(String message, JsonNode data) {
             super(message);
+            this.data = data;
         }
     }
 
@@ -57,10 +89,25 @@ public final class ConvexTable {
             case "upsertManyFromClerk" -> upsertMany(args.get(kind));
             case "pageExternalIds" -> page(args.get("paginationOpts"));
             case "deleteFromClerk" -> {
+                if (deleteArgument == null || "plans".equals(kind)) {
+                    throw new IllegalArgumentException("no function " + kind + ":deleteFromClerk: never deleted");
+                }
                 JsonNode target = args.get(deleteArgument);
+                JsonNode refusal = deletionRefusals.get(target.isObject() ? target.get("id").asText() : target.asText());
+                if (refusal != null) { // the mutation is one transaction: nothing is deleted
+                    throw new Refusal("ConvexError: " + refusal, refusal);
+                }
                 boolean existed = rows.containsKey(target.isObject() ? target.get("id").asText() : target.asText());
                 delete(target.isObject() ? target.get("id").asText() : target.asText());
                 yield JSON.getNodeFactory().textNode(existed ? "deleted" : "absent");
+            }
+            case "archiveFromClerk" -> {
+                JsonNode row = rows.get(args.get(deleteArgument).asText());
+                boolean already = row != null && row.path("archived").asBoolean();
+                if (row != null) {
+                    ((ObjectNode) row).put("archived", true);
+                }
+                yield JSON.getNodeFactory().textNode(row == null ? "absent" : already ? "unchanged" : "archived");
             }
             default -> throw new IllegalArgumentException("no function " + kind + ":" + function);
         };
@@ -92,6 +139,16 @@ public final class ConvexTable {
         refusals.put(id, message);
     }
 
+    /**
+     * Its deletion is refused as the package refuses it when the app's hook throws: a ConvexError whose data is
+     * {@code {"code":"HookFailed","message":…,"hook":hook,"externalId":id}} (packages/convex-clerk-sync's engine).
+     */
+    public synchronized void refuseDeletion(String id, String hook, String message) {
+        deletionRefusals.put(id, JSON.createObjectNode().put("code", "HookFailed")
+                .put("message", "The app's hook " + hook + " failed for " + id + ": " + message)
+                .put("hook", hook).put("externalId", id));
+    }
+
     /** Removes the rows whose {@code organization.id} is this one (the package's cascade of an organization's deletion). */
     synchronized void deleteOfOrganization(String organizationId) {
         new ArrayList<>(rows.values()).stream()
@@ -103,6 +160,7 @@ public final class ConvexTable {
         rows.clear();
         tombstones.clear();
         refusals.clear();
+        deletionRefusals.clear();
     }
 
     private ObjectNode upsertMany(JsonNode items) {
@@ -150,7 +208,20 @@ public final class ConvexTable {
         ObjectNode value = JSON.createObjectNode();
         ArrayNode page = value.putArray("page");
         for (JsonNode row : all.subList(Math.min(from, all.size()), to)) {
-            if ("memberships".equals(kind)) {
+            if ("invitations".equals(kind)) {
+                page.addObject().put("id", row.get("id").asText())
+                        .put("organizationId", row.path("organization_id").asText());
+            } else if ("subscriptionItems".equals(kind)) {
+                ObjectNode entry = page.addObject().put("id", row.get("id").asText())
+                        .put("status", row.path("status").asText());
+                JsonNode payer = row.path("payer");
+                if (payer.path("user_id").isTextual()) {
+                    entry.put("userId", payer.get("user_id").asText());
+                }
+                if (payer.path("organization_id").isTextual()) {
+                    entry.put("organizationId", payer.get("organization_id").asText());
+                }
+            } else if ("memberships".equals(kind)) {
                 page.addObject().put("id", row.get("id").asText())
                         .put("organizationId", row.path("organization").path("id").asText())
                         .put("userId", row.path("public_user_data").path("user_id").asText());

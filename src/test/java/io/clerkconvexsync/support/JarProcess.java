@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged jar started as the README starts it ({@code java @jvm.options -jar target/clerk-convex-sync.jar}, from
- * the repository root), with an environment of the test's choosing and its output in a log file.
+ * The packaged jar started as the README starts it ({@code bin/clerk-convex-sync}, from the repository root: the options
+ * file for its Java and the start-up archive the build made), on the Java running the tests (JAVA_HOME, which the
+ * launcher honours) unless a test names another, with an environment of the test's choosing and its output in a log
+ * file.
  */
 public final class JarProcess implements AutoCloseable {
     public static final Path JAR = Path.of("target/clerk-convex-sync.jar");
@@ -28,22 +30,35 @@ public final class JarProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the jar with exactly {@code env} (plus PATH), extra JVM options first. */
+    /** Starts the jar with exactly {@code env} (plus PATH and JAVA_HOME), extra JVM options after the file's. */
     public static JarProcess start(Map<String, String> env, Path log, List<String> jvmOptions, String... args)
             throws IOException {
+        return start(Path.of(System.getProperty("java.home")), env, log, jvmOptions, args);
+    }
+
+    /** The same on the Java at {@code javaHome}. */
+    public static JarProcess start(Path javaHome, Map<String, String> env, Path log, List<String> jvmOptions,
+            String... args) throws IOException {
+        ProcessBuilder builder = launcher(javaHome, env, jvmOptions, args).redirectErrorStream(true).redirectOutput(log.toFile());
+        return new JarProcess(builder.start(), log);
+    }
+
+    /** The README's command for {@code args}, with exactly {@code env} (plus PATH and JAVA_HOME); not started. */
+    public static ProcessBuilder launcher(Path javaHome, Map<String, String> env, List<String> jvmOptions, String... args) {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException("run through 'mvnw verify' so that the jar is built first");
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@jvm.options"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(List.of(Path.of("bin/clerk-convex-sync").toAbsolutePath().toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().put("PATH", System.getenv("PATH"));
+        builder.environment().put("JAVA_HOME", javaHome.toString());
+        if (!jvmOptions.isEmpty()) {
+            builder.environment().put("CLERK_CONVEX_SYNC_JAVA_OPTS", String.join(" ", jvmOptions));
+        }
         builder.environment().putAll(env);
-        return new JarProcess(builder.start(), log);
+        return builder;
     }
 
     /** Waits for it to exit by itself; its exit code. */

@@ -1,0 +1,2 @@
+import { sync } from "./clerk";
+export const { upsertFromClerk, deleteFromClerk, continueCascade } = sync.memberships;

@@ -1,0 +1,2 @@
+import { sync } from "./sync";
+export const { upsertFromClerk, upsertManyFromClerk, pageExternalIds } = sync.subscriptionItems;
