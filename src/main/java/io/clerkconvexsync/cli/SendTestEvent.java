@@ -60,8 +60,8 @@ public final class SendTestEvent implements Callable<Integer> {
         return type.startsWith("subscription.") ? "subscription.created" : type;
     }
 
-    /** Clerk's ids in the samples (user_, org_, orgmem_, role_, …): a lower-case prefix, an underscore and base62. */
-    private static final Pattern CLERK_ID = Pattern.compile("\\b([a-z]{2,12})_[A-Za-z0-9]{20,}\\b");
+    /** Clerk's ids in the samples (user_, org_, orgmem_, role_, csub_item_, …): a prefix, an underscore and base62. */
+    private static final Pattern CLERK_ID = Pattern.compile("\\b([a-z]+(?:_[a-z]+)?)_[A-Za-z0-9]{20,}\\b");
     private static final Pattern DATA_ID = Pattern.compile("\"data\"\\s*:\\s*\\{[^{}]*?\"id\"\\s*:\\s*\"([^\"]+)\"");
 
     @Parameters(arity = "0..1", paramLabel = "<type>", defaultValue = "user.created",
