@@ -167,6 +167,44 @@ class AdminApiIT {
         assertEquals(0, CONVEX.requests().size() - 1, "only the webhook's own call reached Convex");
     }
 
+    /**
+     * Finding 4 of issue 21: a parameter given twice is refused by name on every admin endpoint (the last one used to
+     * win: {@code dryRun=true&dryRun=false} started a real pass), and so is a value outside what the README lists.
+     */
+    @Test
+    void aRepeatedParameterOrAnUnlistedValueIsRefusedByNameOnEveryEndpoint() throws Exception {
+        long id = deadLetter(SignedWebhooks.payload("user.created.json"));
+        String[][] refused = {
+                {"POST", "/reconcile?dryRun=true&dryRun=false", "dryRun"},
+                {"POST", "/reconcile?kinds=users&kinds=organizations", "kinds"},
+                {"POST", "/reconcile?dryRun&allowMassDelete=true&allowMassDelete=false", "allowMassDelete"},
+                {"POST", "/reconcile?dryRun&noDelete=TRUE", "noDelete"},
+                {"POST", "/reconcile?dryRun=yes", "dryRun"},
+                {"GET", "/reconcile?x=1&x=2", "x"},
+                {"GET", "/dead-letters?limit=1&limit=1000", "limit"},
+                {"GET", "/dead-letters?id=" + id + "&id=999", "id"},
+                {"GET", "/dead-letters?type=user.created&type=user.deleted", "type"},
+                {"GET", "/dead-letters?errorKind=nope", "errorKind"},
+                {"GET", "/dead-letters?errorKind=function_error&errorKind=rejected", "errorKind"},
+                {"POST", "/dead-letters/replay?errorKind=nope", "errorKind"},
+                {"POST", "/dead-letters/replay?id=" + id + "&id=999", "id"},
+                {"GET", "/dead-letters/replay?id=1&id=2", "id"},
+                {"GET", "/dead-letters/" + id + "?a=1&a=2", "a"},
+                {"DELETE", "/dead-letters/" + id + "?a=1&a=2", "a"},
+                {"POST", "/dead-letters/" + id + "/replay?a=1&a=2", "a"},
+        };
+        for (String[] request : refused) {
+            HttpResponse<String> r = call(request[0], request[1], TOKEN);
+            assertEquals(400, r.statusCode(), request[0] + " " + request[1] + ": " + r.body());
+            assertTrue(r.body().contains(request[2]), request[0] + " " + request[1] + " names " + request[2] + ": " + r.body());
+        }
+        assertEquals(1, JSON.readTree(call("GET", "/dead-letters?errorKind=function_error", TOKEN).body()).get("count").asInt(),
+                "a listed error kind still filters");
+        assertEquals(404, call("GET", "/reconcile", TOKEN).statusCode(), "no reconcile pass was started");
+        assertEquals(1, CONVEX.requests().size(), "nothing was replayed: only the webhook's own call reached Convex");
+        assertEquals(200, call("GET", "/dead-letters/" + id, TOKEN).statusCode(), "nothing was deleted");
+    }
+
     /** Finding 2 of issue 18: a listing is paged by a limit and an opaque cursor, and never answers the whole store. */
     @Test
     void listsInPagesWithACursor() throws Exception {
@@ -233,6 +271,45 @@ class AdminApiIT {
         String id = job.get("id").asText();
         assertEquals(List.of("Dead-letter replay " + id + " started: 6 dead letter(s) match",
                 "Dead-letter replay " + id + " complete: 6 of 6 done {delivered=6}"), lines, "its start and end are logged");
+    }
+
+    /**
+     * Finding 7 of issue 21: a replay job covers what matched when it started. Dead letters added while it runs are
+     * not picked up, and {@code done} never exceeds {@code matched}.
+     */
+    @Test
+    void aReplayJobCoversWhatMatchedWhenItStartedNotWhatWasAddedMeanwhile() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            deadLetter(SignedWebhooks.payload("user.created.json"));
+        }
+        CONVEX.reset();
+        CONVEX.fallback(Answer.functionError(200)); // refuses everything but the job's first replay
+        CONVEX.script(Answer.slowSuccess(2000));
+        HttpResponse<String> accepted = call("POST", "/dead-letters/replay", TOKEN);
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        JsonNode job = JSON.readTree(accepted.body());
+        assertEquals(3, job.get("matched").asInt(), job.toString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (CONVEX.requests().isEmpty() && System.nanoTime() < deadline) {
+            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(10); // polling interval for the first replay to be in flight
+        }
+        assertEquals(1, CONVEX.requests().size(), "the job's first replay is at Convex");
+        List<String> added = new ArrayList<>();
+        for (int i = 0; i < 2; i++) { // while it is held there, webhooks add two more dead letters
+            String svixId = SignedWebhooks.newId();
+            assertTrue(clerk.send(svixId, SignedWebhooks.payload("user.created.json")).body().contains("dead_lettered"));
+            added.add(svixId);
+        }
+        JsonNode done = awaitJob(job.get("id").asText());
+        assertEquals("complete", done.get("state").asText(), done.toString());
+        assertEquals(3, done.get("done").asInt(), "only what matched at its start: " + done);
+        assertEquals(1, done.get("delivered").asInt(), done.toString());
+        assertEquals(5, CONVEX.requests().size(), "3 replays and the 2 new webhooks, no replay of those");
+        JsonNode left = JSON.readTree(call("GET", "/dead-letters", TOKEN).body());
+        for (String svixId : added) {
+            assertTrue(left.toString().contains(svixId), "the one added meanwhile is still stored: " + left);
+        }
+        assertEquals(4, left.get("count").asInt(), left.toString());
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------

@@ -90,6 +90,12 @@ class JarProcessIT {
         assertTrue(result.output().contains("CLERK_WEBHOOK_SECRET is malformed"), result.output());
         assertFalse(result.output().contains("THISISNOTAWEBHOOKSECRET"), "the value must not be printed");
 
+        env.put("CLERK_WEBHOOK_SECRET", "whsec_..."); // the README's placeholder, pasted as it is
+        result = runToExit(env);
+        assertEquals(2, result.exitCode(), result.output());
+        assertTrue(result.output().contains("CLERK_WEBHOOK_SECRET is malformed"), result.output());
+        assertFalse(result.output().contains("SIGTERM"), "nothing sent a SIGTERM (issue 21, finding 12): " + result.output());
+
         env = env(Path.of("unused"), 0, 0);
         env.put("CONVEX_URL", "happy-otter-123.convex.cloud/api");
         result = runToExit(env);
@@ -110,6 +116,39 @@ class JarProcessIT {
                 result.output());
         assertFalse(result.output().contains("\tat "), "no stack trace: " + result.output());
         assertFalse(result.output().contains("db-password-never-printed"), "the password must not be printed");
+    }
+
+    /**
+     * Started from a directory with neither application.properties nor routes/ (a systemd unit, a cron job, a home
+     * directory): the defaults in the jar apply and extension routes are simply absent. A routes folder that is
+     * configured but missing is refused at startup in one line naming the setting.
+     */
+    @Test
+    void startsFromAnyDirectoryAndRefusesAMissingConfiguredRoutesFolder() throws Exception {
+        Path elsewhere = Files.createDirectories(work.resolve("elsewhere"));
+        int port = AvailablePortFinder.getNextAvailable();
+        int management = AvailablePortFinder.getNextAvailable();
+        Map<String, String> env = env(work.resolve("elsewhere-data"), port, management);
+        Process runtime = start(env, elsewhere, "elsewhere-runtime");
+        try {
+            awaitHealthy(management);
+            convex.reset();
+            HttpResponse<String> sent = new SignedWebhooks("http://127.0.0.1:" + port + "/clerk-webhook", SECRET)
+                    .send(SignedWebhooks.newId(), SignedWebhooks.payload("user.updated.json"));
+            assertEquals(200, sent.statusCode(), sent.body());
+        } finally {
+            runtime.destroy();
+            assertTrue(runtime.waitFor(30, TimeUnit.SECONDS), "SIGTERM should stop the runtime");
+        }
+        assertEquals(0, runtime.exitValue(), Files.readString(work.resolve("elsewhere-runtime.log")));
+
+        env.put("ROUTES_DIR", elsewhere.resolve("no-such-folder").toString());
+        Process refused = start(env, elsewhere, "elsewhere-refused");
+        assertTrue(refused.waitFor(60, TimeUnit.SECONDS), "the process should exit by itself");
+        String output = Files.readString(work.resolve("elsewhere-refused.log"));
+        assertEquals(2, refused.exitValue(), "a missing configured routes folder is a setting error: " + output);
+        assertTrue(output.contains("ROUTES_DIR"), "the line names the setting: " + output);
+        assertFalse(output.contains("\tat "), "no stack trace: " + output);
     }
 
     /** Everything answered 2xx before a kill -9 is still known after a restart: delivered ids and dead letters. */
@@ -172,6 +211,8 @@ class JarProcessIT {
         int port = AvailablePortFinder.getNextAvailable();
         int management = AvailablePortFinder.getNextAvailable();
         Map<String, String> env = env(work.resolve("cli-data"), port, management);
+        env.put("BIND_ADDRESS", "127.0.0.1");
+        env.put("MANAGEMENT_BIND_ADDRESS", "127.0.0.1");
         Process runtime = start(env, "cli-runtime");
         try {
             awaitHealthy(management);
@@ -181,10 +222,26 @@ class JarProcessIT {
             assertTrue(result.output().contains("HTTP 200"), result.output());
             assertEquals(1, convex.requests().size(), "the sample should reach Convex");
             assertTrue(convex.requests().get(0).body().contains("\"users:upsertFromClerk\""));
+
+            // issue 21, finding 12: each run is about a user of its own, so a deleted sample never shadows a later one
+            assertEquals(0, runToExit(env, "send-test-event", "user.deleted").exitCode());
+            Result again = runToExit(env, "send-test-event", "user.created");
+            assertEquals(0, again.exitCode(), again.output());
+            List<String> userIds = new ArrayList<>();
+            for (ConvexStandIn.Request request : convex.requests()) {
+                JsonNode args = JSON.readTree(request.body()).get("args");
+                userIds.add(args.has("user") ? args.get("user").get("id").asText() : args.get("userId").asText());
+            }
+            assertEquals(3, new java.util.HashSet<>(userIds).size(), "three runs, three users: " + userIds);
+            assertFalse(userIds.contains("user_2g7np7Hrk0SN6kj5EDMLDaKNL0S"), "not the sample's own id: " + userIds);
+            assertTrue(again.output().contains("sent user.created of " + userIds.get(2)), "names the user: " + again.output());
         } finally {
             runtime.destroy();
             assertTrue(runtime.waitFor(30, TimeUnit.SECONDS), "SIGTERM should stop the runtime");
         }
+        String log = Files.readString(work.resolve("cli-runtime.log"));
+        assertFalse(log.contains("0.0.0.0"), "bound to 127.0.0.1, so no 0.0.0.0 in the endpoint summary: " + log);
+        assertTrue(log.contains("http://127.0.0.1:" + port + "/clerk-webhook"), "the real address is shown: " + log);
     }
 
     @Test
@@ -273,6 +330,60 @@ class JarProcessIT {
 
         Result missing = runToExit(env, "dead-letters", "show", "42");
         assertEquals(1, missing.exitCode(), missing.output());
+    }
+
+    /**
+     * Issue 21, finding 12: SIGTERM to {@code dead-letters replay} finishes the dead letter in flight, stops, and prints
+     * what it did; nothing is left claimed, so the next replay delivers the rest at once (it took 95 s and printed
+     * nothing, and the one in flight stayed claimed for 5 minutes).
+     */
+    @Test
+    void sigtermStopsACliReplayAfterTheOneInFlightAndPrintsWhatItDid() throws Exception {
+        Path data = work.resolve("replay-sigterm-data");
+        io.clerkconvexsync.support.EmbeddedStore.prepare(data, pool -> { });
+        Map<String, String> env = env(data, AvailablePortFinder.getNextAvailable(), AvailablePortFinder.getNextAvailable());
+        Path backup = work.resolve("replay-sigterm.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            var line = JSON.createObjectNode().put("svixId", "msg_sigterm_replay_" + i).put("type", "user.updated")
+                    .put("function", "users:upsertFromClerk").put("errorKind", "function_error").put("httpStatus", 200)
+                    .put("error", "refused").put("body", "{\"type\":\"user.updated\",\"object\":\"event\",\"data\":{\"id\":\"user_sig_" + i + "\"}}")
+                    .put("attempts", 1).put("firstFailedAt", "2026-01-02T03:04:05Z").put("lastFailedAt", "2026-01-02T03:04:05Z");
+            line.putObject("headers").put("svix-id", "msg_sigterm_replay_" + i);
+            lines.add(line.toString());
+        }
+        Files.write(backup, lines);
+        Result imported = runToExit(env, "dead-letters", "import", backup.toString());
+        assertEquals(0, imported.exitCode(), imported.output());
+
+        convex.reset();
+        convex.fallback(Answer.slowSuccess(1500));
+        Process replay = start(env, "replay-sigterm", "dead-letters", "replay");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (convex.requests().isEmpty() && replay.isAlive() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20); // polling interval for the first replay to be at Convex
+        }
+        assertEquals(1, convex.requests().size(), "the first replay is in flight: "
+                + Files.readString(work.resolve("replay-sigterm.log")));
+        long terminatedAt = System.nanoTime();
+        replay.destroy(); // SIGTERM
+        assertTrue(replay.waitFor(30, TimeUnit.SECONDS), "SIGTERM ends the replay promptly");
+        long tookMs = (System.nanoTime() - terminatedAt) / 1_000_000;
+        String output = Files.readString(work.resolve("replay-sigterm.log"));
+        assertTrue(tookMs < 15_000, "stopped " + tookMs + " ms after SIGTERM: " + output);
+        assertEquals(1, replay.exitValue(), "not all replayed: " + output);
+        JsonNode result = json(output.substring(output.indexOf('{')));
+        assertTrue(result.path("stopped").asBoolean(), output);
+        int done = result.get("count").asInt();
+        assertTrue(done >= 1 && done < 3, "the one in flight finished, the rest left: " + output);
+        assertEquals(done, result.get("delivered").asInt(), output);
+        assertEquals(done, convex.requests().size(), "each one sent was finished and is counted");
+
+        convex.reset();
+        Result rest = runToExit(env, "dead-letters", "replay");
+        assertEquals(0, rest.exitCode(), "nothing left claimed: " + rest.output());
+        assertEquals(3 - done, json(rest.output().substring(rest.output().indexOf('{'))).get("delivered").asInt(),
+                rest.output());
     }
 
     /**
@@ -386,10 +497,15 @@ class JarProcessIT {
 
     /** The README's command (bin/clerk-convex-sync, on the Java running the tests) with exactly {@code env}. */
     Process start(Map<String, String> env, String name, String... args) throws Exception {
+        return start(env, Path.of("").toAbsolutePath(), name, args);
+    }
+
+    /** The jar started with {@code directory} as its working directory. */
+    Process start(Map<String, String> env, Path directory, String name, String... args) throws Exception {
         Path log = work.resolve(name + ".log");
         logs.add(log);
         return JarProcess.launcher(Path.of(System.getProperty("java.home")), env, List.of(), args)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .directory(directory.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     Result runToExit(Map<String, String> env, String... args) throws Exception {

@@ -29,8 +29,20 @@ public final class AdminHttp {
         answer(exchange, 200, admin.list(DeadLetterAdmin.filter(query), page));
     }
 
+    /**
+     * An endpoint that takes no parameters refuses any, as the others refuse unknown ones.
+     *
+     * @throws IllegalArgumentException (answered 400) naming the first parameter
+     */
+    public static void noParameters(Exchange exchange) {
+        query(exchange).keySet().stream().findFirst().ifPresent(name -> {
+            throw new IllegalArgumentException("unknown parameter " + name + " (this endpoint takes none)");
+        });
+    }
+
     /** {@code GET /dead-letters/{id}} and {@code DELETE /dead-letters/{id}} */
     public void one(Exchange exchange) {
+        noParameters(exchange);
         long id = DeadLetterAdmin.id(exchange.getMessage().getHeader("id", String.class));
         if ("DELETE".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
             ObjectNode purged = admin.purge(DeadLetterFilter.byId(id));
@@ -47,6 +59,7 @@ public final class AdminHttp {
      */
     public void replayMatching(Exchange exchange) {
         if (!"POST".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
+            noParameters(exchange);
             Optional<ObjectNode> job = replays.latest();
             answer(exchange, job.isPresent() ? 200 : 404, job.isPresent() ? job.get()
                     : error("no dead-letter replay has run on this instance since it started"));
@@ -62,6 +75,7 @@ public final class AdminHttp {
 
     /** {@code POST /dead-letters/{id}/replay} */
     public void replayOne(Exchange exchange) {
+        noParameters(exchange);
         long id = DeadLetterAdmin.id(exchange.getMessage().getHeader("id", String.class));
         ObjectNode result = admin.replay(DeadLetterFilter.byId(id));
         boolean missing = "not_found".equals(result.get("items").get(0).get("result").asText());
@@ -80,7 +94,12 @@ public final class AdminHttp {
         message.setBody(body.toString());
     }
 
-    /** The raw query string, decoded here rather than read from headers, where a parameter could shadow a header. */
+    /**
+     * The raw query string, decoded here rather than read from headers, where a parameter could shadow a header.
+     *
+     * @throws IllegalArgumentException (answered 400) for a parameter given twice: taking either value would be a guess
+     *                                  ({@code dryRun=true&dryRun=false} once started a real pass)
+     */
     public static Map<String, String> query(Exchange exchange) {
         String raw = exchange.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class);
         if (raw == null) {
@@ -94,8 +113,8 @@ public final class AdminHttp {
             int eq = pair.indexOf('=');
             String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
             String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            if (!name.isEmpty()) {
-                values.put(name, value);
+            if (!name.isEmpty() && values.put(name, value) != null) {
+                throw new IllegalArgumentException("parameter " + name + " is given more than once");
             }
         }
         return values;

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +29,8 @@ import java.util.function.Consumer;
 public final class DeadLetterAdmin {
     /** Filter names, as query parameters and (as {@code --error-kind} etc.) CLI options. */
     public static final Set<String> FILTERS = Set.of("id", "type", "errorKind", "since", "until");
+    /** The error kinds a dead letter can have (ConvexFailure's permanent ones); the README lists them. */
+    public static final List<String> ERROR_KINDS = List.of("function_error", "function_missing", "rejected");
     /** Dead letters per page of {@code GET /dead-letters} when {@code limit} is not given, and at most. */
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
@@ -148,10 +151,15 @@ public final class DeadLetterAdmin {
 
     /** Replays what the filter matches: {@code {"count", "delivered", "items": [{id, svixId, result}]}}. */
     public ObjectNode replay(DeadLetterFilter filter) {
+        return replay(filter, () -> true);
+    }
+
+    /** The same, asking {@code goOn} before each one: false ends the replay there, with what it did so far. */
+    public ObjectNode replay(DeadLetterFilter filter, BooleanSupplier goOn) {
         ObjectNode answer = JSON.createObjectNode();
         ArrayNode items = answer.putArray("items");
         long[] delivered = {0};
-        replay(filter, r -> {
+        replay(filter, goOn, r -> {
             items.addObject().put("id", r.id()).put("svixId", r.svixId()).put("result", r.result());
             delivered[0] += r.delivered() ? 1 : 0;
         });
@@ -162,13 +170,18 @@ public final class DeadLetterAdmin {
 
     /** Replays what the filter matches, handing each result to {@code each} as it comes. */
     public void replay(DeadLetterFilter filter, Consumer<ReplayResult> each) {
+        replay(filter, () -> true, each);
+    }
+
+    /** The same, asking {@code goOn} before each one: false ends the replay there. */
+    public void replay(DeadLetterFilter filter, BooleanSupplier goOn, Consumer<ReplayResult> each) {
         if (replayer == null) {
             throw new IllegalStateException("replay needs the delivery step; this door was built without it");
         }
         if (filter.matchesOnlyId()) {
             each.accept(replayer.replay(filter.id().get())); // reported even when it is gone
         } else {
-            replayer.replay(filter, each);
+            replayer.replay(filter, goOn, each);
         }
     }
 
@@ -177,20 +190,41 @@ public final class DeadLetterAdmin {
         return store.count(filter);
     }
 
+    /** What the filter matches now, with the highest id, to fix a replay job's scope at its start. */
+    public DeadLetterStore.Matching matching(DeadLetterFilter filter) {
+        return store.matching(filter);
+    }
+
     /** Deletes what the filter matches, for good: {@code {"count", "items": [{id, svixId}]}}. */
     public ObjectNode purge(DeadLetterFilter filter) {
+        return purge(filter, true);
+    }
+
+    /**
+     * Deletes what the filter matched when it started, for good: {@code {"count"}}, a page at a time in one transaction
+     * each. With {@code listItems} also {@code "items": [{id, svixId}]} (megabytes for 100,000), deleted one by one so
+     * that exactly those this purge removed are listed.
+     */
+    public ObjectNode purge(DeadLetterFilter filter, boolean listItems) {
         ObjectNode answer = JSON.createObjectNode();
-        ArrayNode items = answer.putArray("items");
+        ArrayNode items = listItems ? answer.putArray("items") : null;
+        DeadLetterFilter scope = filter.upTo(store.matching(filter).highestId());
+        long count = 0;
         long after = 0;
-        for (List<DeadLetter> batch; !(batch = store.summaries(filter, after, BATCH)).isEmpty(); ) {
-            for (DeadLetter d : batch) {
-                if (store.delete(d.id())) {
-                    items.addObject().put("id", d.id()).put("svixId", d.svixId());
+        for (List<DeadLetter> batch; !(batch = store.summaries(scope, after, BATCH)).isEmpty(); ) {
+            if (items == null) {
+                count += store.deleteRange(scope, batch.get(0).id(), batch.get(batch.size() - 1).id());
+            } else {
+                for (DeadLetter d : batch) {
+                    if (store.delete(d.id())) {
+                        items.addObject().put("id", d.id()).put("svixId", d.svixId());
+                        count++;
+                    }
                 }
             }
             after = batch.get(batch.size() - 1).id();
         }
-        answer.put("count", items.size());
+        answer.put("count", count);
         return answer;
     }
 
@@ -206,7 +240,7 @@ public final class DeadLetterAdmin {
             }
         }
         return new DeadLetterFilter(text(values, "id").map(DeadLetterAdmin::id), text(values, "type"),
-                text(values, "errorKind"), text(values, "since").map(v -> instant("since", v)),
+                text(values, "errorKind").map(DeadLetterAdmin::errorKind), text(values, "since").map(v -> instant("since", v)),
                 text(values, "until").map(v -> instant("until", v)));
     }
 
@@ -217,6 +251,14 @@ public final class DeadLetterAdmin {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + raw + "' is not a dead-letter id (a number, as 'list' shows)");
         }
+    }
+
+    /** A filter on a kind no dead letter can have is a typo, refused rather than answered with an empty page. */
+    private static String errorKind(String raw) {
+        if (!ERROR_KINDS.contains(raw)) {
+            throw new IllegalArgumentException("errorKind must be one of " + String.join(", ", ERROR_KINDS));
+        }
+        return raw;
     }
 
     static ObjectNode summary(DeadLetter d) {

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -75,9 +76,17 @@ public final class DeadLetterReplayer {
      * (each replay reads its own body), so any number of them fits the heap.
      */
     public void replay(DeadLetterFilter filter, Consumer<ReplayResult> each) {
+        replay(filter, () -> true, each);
+    }
+
+    /** The same, asking {@code goOn} before each one: false ends the replay there (a job's bound, a stop request). */
+    public void replay(DeadLetterFilter filter, BooleanSupplier goOn, Consumer<ReplayResult> each) {
         long after = 0;
         for (List<DeadLetter> batch; !(batch = store.summaries(filter, after, DeadLetterAdmin.BATCH)).isEmpty(); ) {
             for (DeadLetter d : batch) {
+                if (!goOn.getAsBoolean()) {
+                    return;
+                }
                 each.accept(replay(d.id()));
             }
             after = batch.get(batch.size() - 1).id();

@@ -3,6 +3,7 @@ package io.clerkconvexsync.admin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clerkconvexsync.store.DeadLetterFilter;
+import io.clerkconvexsync.store.DeadLetterStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -60,10 +61,13 @@ public final class ReplayJobs extends ServiceSupport {
         if (running != null && running.finishedAt == null) {
             throw new Busy(running.id);
         }
+        // The job covers what matches now and nothing stored later (webhooks go on dead-lettering meanwhile): up to
+        // the highest id now, and never more than counted now (see the README on rows that commit late).
+        DeadLetterStore.Matching matching = admin.matching(filter);
         Job job = new Job("rpl_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16),
-                admin.count(filter), clock.instant());
+                matching.count(), clock.instant());
         latest = job;
-        thread.execute(() -> run(job, filter));
+        thread.execute(() -> run(job, filter.upTo(matching.highestId())));
         return job.toJson();
     }
 
@@ -77,7 +81,7 @@ public final class ReplayJobs extends ServiceSupport {
         LOG.info("Dead-letter replay {} started: {} dead letter(s) match", job.id, job.matched);
         Instant[] lastReport = {clock.instant()};
         try {
-            admin.replay(filter, result -> {
+            admin.replay(filter, job::covers, result -> {
                 job.add(result);
                 Instant now = clock.instant();
                 if (Duration.between(lastReport[0], now).compareTo(PROGRESS_EVERY) >= 0) {
@@ -120,6 +124,11 @@ public final class ReplayJobs extends ServiceSupport {
             this.startedAt = startedAt;
         }
 
+        /** Whether another one may be replayed: {@code done} never passes {@code matched}. */
+        synchronized boolean covers() {
+            return done < matched;
+        }
+
         synchronized void add(ReplayResult r) {
             done++;
             results.merge(r.result(), 1L, Long::sum);
@@ -142,7 +151,7 @@ public final class ReplayJobs extends ServiceSupport {
             node.put("id", id);
             node.put("state", finishedAt == null ? "running" : error == null ? "complete" : "failed");
             node.put("status", "GET /dead-letters/replay");
-            node.put("matched", matched); // when it started; webhooks may add more meanwhile
+            node.put("matched", matched); // when it started: the job covers these, none added meanwhile
             node.put("done", done);
             node.put("delivered", results.getOrDefault("delivered", 0L));
             ObjectNode counts = node.putObject("results");

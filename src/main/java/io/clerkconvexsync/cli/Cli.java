@@ -25,7 +25,9 @@ import java.util.function.Function;
  * or malformed (the message names it), 64 bad usage (EX_USAGE from sysexits.h).
  */
 @Command(name = "clerk-convex-sync",
-        description = "Receives Clerk webhooks (signed by Svix) and keeps Convex users in step.",
+        description = "Receives Clerk webhooks (signed by Svix) and keeps Convex in step with Clerk: users,"
+                + " organizations, memberships, roles, billing and invitations; reconciles them from Clerk's Backend API"
+                + " and keeps what Convex refused as dead letters.",
         subcommands = {RunCommand.class, SendTestEvent.class, DeadLettersCommand.class, ReconcileCommand.class},
         footer = {"", "With no command, 'run' is meant. Settings come from the environment and application.properties;"
                 + " see the README."},
@@ -71,6 +73,7 @@ public final class Cli implements Callable<Integer> {
     /** The command line around {@code command}, with the runtime's exit codes and error messages. */
     static CommandLine commandLine(Object command) {
         CommandLine cli = new CommandLine(command);
+        HelpText.keepIdentifiersWhole(cli);
         cli.setParameterExceptionHandler(Cli::badUsage);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             InvalidSettingException invalid = cause(e, InvalidSettingException.class);

@@ -30,6 +30,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -42,6 +43,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code dead-letters list|show|replay|purge|export|import}: the dead-letter store of DATA_DIR (or STORAGE_JDBC_URL),
@@ -176,7 +178,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
         String id;
         @Option(names = "--type", paramLabel = "<type>", description = "Clerk event type, e.g. user.created.")
         String type;
-        @Option(names = "--error-kind", paramLabel = "<kind>", description = "Error kind, e.g. function_error.")
+        @Option(names = "--error-kind", paramLabel = "<kind>", description = "Error kind: function_error, function_missing or rejected.")
         String errorKind;
         @Option(names = "--since", paramLabel = "<instant>",
                 description = "Last failure at or after this ISO-8601 instant, e.g. 2026-01-02T03:04:05Z.")
@@ -268,20 +270,38 @@ public final class DeadLettersCommand implements Callable<Integer> {
     }
 
     @Command(name = "replay", description = "Send through the delivery step again: the id, what the filters match, or"
-            + " all without a filter. Exit 1 unless every one was delivered.")
+            + " all without a filter. Exit 1 unless every one was delivered. SIGTERM or Ctrl-C stops it after the one"
+            + " in flight, with what it did printed (\"stopped\": true).")
     static final class ReplayCommand implements Callable<Integer> {
         @ParentCommand
         DeadLettersCommand parent;
         @Mixin
         Filters filters;
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             DeadLetterFilter filter = filters.filter();
-            return parent.withRuntime((admin, store, out, err) -> {
-                ObjectNode result = admin.replay(filter);
+            // SIGTERM or Ctrl-C: the dead letter in flight is finished (delivered and removed, or released), then it
+            // stops and prints what it did. Left to the JVM, Camel stopped under the replay, the claim of the one in
+            // flight stayed for 5 minutes and nothing was printed.
+            AtomicBoolean stop = new AtomicBoolean();
+            PrintWriter err = spec.commandLine().getErr();
+            for (String name : new String[] {"TERM", "INT"}) {
+                Signal.handle(new Signal(name), signal -> {
+                    if (stop.compareAndSet(false, true)) {
+                        err.println("dead-letters replay: SIG" + name + "; finishing the dead letter in flight, then stopping");
+                    }
+                });
+            }
+            return parent.withRuntime((admin, store, out, e) -> {
+                ObjectNode result = admin.replay(filter, () -> !stop.get());
+                if (stop.get()) {
+                    result.put("stopped", true);
+                }
                 out.println(JSON.writeValueAsString(result));
-                return result.get("delivered").asLong() == result.get("count").asLong() ? 0 : 1;
+                return !stop.get() && result.get("delivered").asLong() == result.get("count").asLong() ? 0 : 1;
             });
         }
     }
@@ -295,6 +315,9 @@ public final class DeadLettersCommand implements Callable<Integer> {
         Filters filters;
         @Option(names = "--all", description = "Every dead letter (needed when no id or filter is given).")
         boolean all;
+        @Option(names = "--items", description = "Also list each one purged (id, svix-id); slower, deleted one by one."
+                + " Without it a summary is printed and they are deleted a page at a time.")
+        boolean items;
         @Spec
         CommandSpec spec;
 
@@ -305,7 +328,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "purge needs an id, a filter or --all");
             }
             return parent.withStore((admin, store, out, err) -> {
-                ObjectNode result = admin.purge(filter);
+                ObjectNode result = admin.purge(filter, items || filter.matchesOnlyId());
                 out.println(JSON.writeValueAsString(result));
                 return filter.matchesOnlyId() && result.get("count").asInt() == 0 ? 1 : 0;
             });

@@ -1,6 +1,7 @@
 package io.clerkconvexsync.cli;
 
 import io.clerkconvexsync.Application;
+import io.clerkconvexsync.config.ExtensionRouteSettings;
 import org.apache.camel.main.Main;
 
 import java.util.Map;
@@ -21,7 +22,7 @@ public final class HeadlessRuntime {
     }
 
     /**
-     * As {@link #start()}; without {@code extensionRoutes} the YAML routes of ./routes are not loaded (a reconcile
+     * As {@link #start()}; without {@code extensionRoutes} the extension routes (YAML) are not loaded (a reconcile
      * pass calls Convex directly, and loading the YAML DSL is most of a second of CPU at startup).
      */
     public static Main start(boolean extensionRoutes) throws Exception {
@@ -37,8 +38,7 @@ public final class HeadlessRuntime {
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "clerk-webhook,admin-*,storage-retention,reconcile-schedule");
         if (!extensionRoutes) {
-            // Camel refuses an empty pattern: one that matches no file
-            main.addOverrideProperty("camel.main.routes-include-pattern", "classpath:io/clerkconvexsync/no-routes/*.yaml");
+            main.addOverrideProperty(ExtensionRouteSettings.ENABLED, "false");
         }
         main.start();
         return main;

@@ -17,6 +17,13 @@ public final class RunCommand implements Callable<Integer> {
         Main main = new Main(Application.class);
         main.setPropertyPlaceholderLocations(Application.PROPERTY_LOCATIONS);
         GracefulShutdown.onSigterm(main);
-        return main.run(new String[0]);
+        try {
+            return main.run(new String[0]);
+        } catch (Exception refused) {
+            // Marked done, Camel's JVM shutdown hook stays quiet when the exit follows: it would log "JVM shutdown hook
+            // triggered by SIGTERM" after the line naming a refused setting, though no signal was sent
+            main.completed();
+            throw refused;
+        }
     }
 }

@@ -21,9 +21,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static io.clerkconvexsync.intake.ClerkEventParser.JSON;
@@ -55,6 +59,10 @@ public final class SendTestEvent implements Callable<Integer> {
         }
         return type.startsWith("subscription.") ? "subscription.created" : type;
     }
+
+    /** Clerk's ids in the samples (user_, org_, orgmem_, role_, csub_item_, …): a prefix, an underscore and base62. */
+    private static final Pattern CLERK_ID = Pattern.compile("\\b([a-z]+(?:_[a-z]+)?)_[A-Za-z0-9]{20,}\\b");
+    private static final Pattern DATA_ID = Pattern.compile("\"data\"\\s*:\\s*\\{[^{}]*?\"id\"\\s*:\\s*\"([^\"]+)\"");
 
     @Parameters(arity = "0..1", paramLabel = "<type>", defaultValue = "user.created",
             completionCandidates = Types.class, description = "Event type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -101,8 +109,9 @@ public final class SendTestEvent implements Callable<Integer> {
                     + "http://localhost:8080/clerk-webhook");
             return 1;
         }
-        String body = sample(type);
-        String id = "msg_test_" + UUID.randomUUID().toString().replace("-", "");
+        String run = UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        String body = freshIds(sample(type), run);
+        String id = "msg_test_" + run;
         long timestamp = Instant.now().getEpochSecond();
         HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/json")
@@ -119,7 +128,7 @@ public final class SendTestEvent implements Callable<Integer> {
             err.println("send-test-event: no answer from " + url + " (" + describe(e) + "); is the runtime running there?");
             return 1;
         }
-        out.println("sent " + type + " svix-id " + id + " to " + url);
+        out.println("sent " + type + " of " + objectId(body) + " svix-id " + id + " to " + url);
         out.println("HTTP " + response.statusCode() + " " + response.body());
         return response.statusCode() / 100 == 2 ? 0 : 1;
     }
@@ -130,6 +139,23 @@ public final class SendTestEvent implements Callable<Integer> {
             message = e.getCause().getMessage();
         }
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    /**
+     * The sample with each Clerk id in it (user, organization, membership, role, email…) made new for this run: with the
+     * samples' own ids, Convex keeps a deleted sample's tombstone, and every later created or updated event of that id
+     * is ignored as older, while the runtime still answers delivered. One id stays one id within the event.
+     */
+    static String freshIds(String sample, String run) {
+        Map<String, String> fresh = new HashMap<>();
+        return CLERK_ID.matcher(sample).replaceAll(m -> fresh.computeIfAbsent(m.group(),
+                id -> m.group(1) + "_test" + run + Integer.toString(fresh.size(), 36)));
+    }
+
+    /** The id of the event's object, for the output. */
+    private static String objectId(String body) {
+        Matcher m = DATA_ID.matcher(body);
+        return m.find() ? m.group(1) : "its object";
     }
 
     /** The signed body for a type: its sample, or the one it borrows with its own type put in (see {@link #sampleOf}). */

@@ -42,6 +42,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import javax.sql.DataSource;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -108,6 +109,11 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         registry.bind("webhookReply", new WebhookReply());
         registry.bind(EventTypeRouter.FAMILIES, EventFamilyTranslator.families(settings, familyFunctions));
         registry.bind("extensionRoutes", new ExtensionRoutes());
+        Optional<Path> extensions = ExtensionRouteSettings.load(context.getPropertiesComponent()::resolveProperty)
+                .directory();
+        if (extensions.isPresent()) {
+            ExtensionRoutes.load(context, extensions.get());
+        }
         ConvexContact contact = new ConvexContact(clock);
         registry.bind("convexCallPreparer", new ConvexCallPreparer(settings, metrics, contact));
         JdbcDeadLetterStore deadLetters = new JdbcDeadLetterStore(dataSource);

@@ -18,6 +18,7 @@ import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * What keeps unauthenticated traffic from taking the instance down, on both HTTP ports: a memory budget for request
@@ -67,6 +69,8 @@ public final class ListenerGuard {
     static final long LINGER_MS = 1_000;
     /** Runs before every route Camel adds to a port's router. */
     private static final int FIRST = Integer.MIN_VALUE;
+    /** Marks a routing context the gate has seen (and paired with its connection's next charge). */
+    private static final String GATED = "listenerGuard.gated";
     private static final Logger LOG = LoggerFactory.getLogger(ListenerGuard.class);
     /** Its name in the registry. */
     public static final String NAME = "listenerGuard";
@@ -78,7 +82,9 @@ public final class ListenerGuard {
         SHUTTING_DOWN(503, "retried", "this instance is shutting down"),
         TOO_MANY_CONNECTIONS(0, null, "more than listener.max-connections open connections on the port"),
         HEADER_TIMEOUT(0, null, "request headers not received within listener.header-timeout"),
-        BODY_TIMEOUT(0, null, "request body not received within listener.body-timeout");
+        BODY_TIMEOUT(0, null, "request body not received within listener.body-timeout"),
+        BAD_REQUEST(400, "rejected", "a request Vert.x refuses before any route (HTTP/1.1 without Host, an empty target)"),
+        TARGET_NOT_A_PATH(404, "rejected", "a request target that is not a path (OPTIONS *, CONNECT host:port, no leading /)");
 
         final int status;
         final String outcome;
@@ -150,7 +156,17 @@ public final class ListenerGuard {
                 vertx.close(); // after the HTTP servers: services stop in the reverse order of their adding
             }
         }, true, true);
-        context.addStartupListener((camel, alreadyStarted) -> guard.guardRouters());
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext camel, boolean alreadyStarted) {
+                guard.guardRouters();
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext camel, boolean alreadyStarted) {
+                guard.logEndpoints();
+            }
+        });
     }
 
     /**
@@ -199,6 +215,26 @@ public final class ListenerGuard {
         });
     }
 
+    /**
+     * Each listener's URLs with the address it is bound to (Camel's own summary writes 0.0.0.0 whatever the bind
+     * address, so logback.xml quiets it): one line per port, once every route is on its router.
+     */
+    private void logEndpoints() {
+        for (VertxPlatformHttpRouter router : context.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
+            if (router.getServer() == null || router.getServer().getServer() == null) {
+                continue;
+            }
+            String host = router.isManagementServer() ? settings.managementHost() : settings.webhookHost();
+            String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                    + router.getServer().getServer().actualPort();
+            String urls = router.getRoutes().stream().filter(route -> route.getPath() != null)
+                    .map(route -> base + route.getPath() + (route.methods() == null || route.methods().isEmpty() ? ""
+                            : " " + route.methods().stream().map(HttpMethod::name).sorted().toList()))
+                    .distinct().sorted().collect(Collectors.joining(", "));
+            LOG.info("{} listener: {}", router.isManagementServer() ? "Management" : "Webhook", urls);
+        }
+    }
+
     /** Verifies both listeners are up and puts the request gate first on their routers. */
     private void guardRouters() {
         for (VertxPlatformHttpRouter router : context.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
@@ -209,8 +245,31 @@ public final class ListenerGuard {
                         + " could not be bound; is another instance running?");
             }
             boolean webhook = !router.isManagementServer();
-            router.route().order(FIRST).handler(rc -> gate(rc, webhook)).failureHandler(ListenerGuard::closedUnanswered);
+            router.route().order(FIRST).handler(rc -> gate(rc, webhook)).failureHandler(this::failed);
         }
+    }
+
+    /**
+     * A failure of a request the gate has seen goes on as {@link #closedUnanswered}; one it has not seen was refused by
+     * Vert.x's router as it arrived, before any route (no Host: 400; a target that is not a path: 404). Such a request
+     * still had its head and body bytes metered, so it takes its connection's next charge here, as the gate would:
+     * left there, its bytes stayed held until the connection's next request, which then got this one's charge.
+     */
+    private void failed(RoutingContext rc) {
+        if (rc.get(GATED) != null) {
+            closedUnanswered(rc);
+            return;
+        }
+        rc.put(GATED, Boolean.TRUE);
+        ConnectionMeter meter = connections.get(rc.request().connection());
+        ConnectionMeter.Charge charge = null;
+        if (meter != null) {
+            meter.cancelTimers(vertx);
+            charge = meter.next();
+        }
+        Reason reason = rc.statusCode() == 404 ? Reason.TARGET_NOT_A_PATH : Reason.BAD_REQUEST;
+        answer(rc, charge, reason, reason == Reason.TARGET_NOT_A_PATH ? "the request target is not a path"
+                : "malformed request (HTTP/1.1 needs a Host header)");
     }
 
     /**
@@ -228,6 +287,7 @@ public final class ListenerGuard {
     }
 
     private void gate(RoutingContext rc, boolean webhookPort) {
+        rc.put(GATED, Boolean.TRUE);
         HttpServerRequest request = rc.request();
         HttpConnection connection = request.connection();
         ConnectionMeter meter = connections.get(connection);

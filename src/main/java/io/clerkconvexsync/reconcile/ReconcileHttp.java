@@ -29,6 +29,7 @@ public final class ReconcileHttp {
         if ("POST".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
             start(exchange);
         } else {
+            AdminHttp.noParameters(exchange);
             show(exchange);
         }
     }
@@ -105,12 +106,13 @@ public final class ReconcileHttp {
         if (value == null) {
             return false;
         }
-        if (value.isEmpty() || "true".equalsIgnoreCase(value)) {
+        // as the README writes them: TRUE or yes would be a guess
+        if (value.isEmpty() || "true".equals(value)) {
             return true;
         }
-        if ("false".equalsIgnoreCase(value)) {
+        if ("false".equals(value)) {
             return false;
         }
-        throw new IllegalArgumentException(name + " must be true or false");
+        throw new IllegalArgumentException(name + " must be true or false (or the name alone, meaning true)");
     }
 }

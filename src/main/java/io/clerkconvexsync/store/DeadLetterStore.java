@@ -26,6 +26,13 @@ public interface DeadLetterStore {
     /** How many dead letters the filter matches. */
     long count(DeadLetterFilter filter);
 
+    /** How many dead letters the filter matches now, and the highest id among them (0 for none). */
+    record Matching(long count, long highestId) {
+    }
+
+    /** What the filter matches now: a replay job's scope ({@link DeadLetterFilter#upTo}). */
+    Matching matching(DeadLetterFilter filter);
+
     /** Every stored dead letter, oldest first, all in memory: for a few (tests, one id); else {@link #forEach}. */
     default List<DeadLetter> list() {
         return list(DeadLetterFilter.ALL);
@@ -93,4 +100,13 @@ public interface DeadLetterStore {
 
     /** Removes the dead letter and its history; false when it was not stored. */
     boolean delete(long id);
+
+    /**
+     * Deletes the dead letters the filter matches with ids from {@code fromId} to {@code toId}, and their error
+     * histories, in one transaction of two set-based statements (a purge of many goes a page of ids at a time, not a
+     * transaction per item).
+     *
+     * @return how many were deleted
+     */
+    int deleteRange(DeadLetterFilter filter, long fromId, long toId);
 }

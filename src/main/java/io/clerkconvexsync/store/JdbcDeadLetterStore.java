@@ -104,12 +104,18 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
 
     @Override
     public long count(DeadLetterFilter filter) {
+        return matching(filter).count();
+    }
+
+    /** Count and highest id in one statement, so that both see the same rows. */
+    @Override
+    public Matching matching(DeadLetterFilter filter) {
         List<Object> values = new ArrayList<>();
-        String sql = "SELECT COUNT(*) FROM clerk_dead_letter" + where(filter, values);
+        String sql = "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM clerk_dead_letter" + where(filter, values);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, values);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return rs.getLong(1);
+            return new Matching(rs.getLong(1), rs.getLong(2));
         } catch (SQLException e) {
             throw new StoreException("could not count dead letters", e);
         }
@@ -286,26 +292,53 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         }
     }
 
+    /** One transaction: the histories of exactly the rows the second statement deletes, by the same conditions. */
+    @Override
+    public int deleteRange(DeadLetterFilter filter, long fromId, long toId) {
+        List<Object> values = new ArrayList<>();
+        String where = where(filter, values) + " AND id BETWEEN ? AND ?";
+        values.add(fromId);
+        values.add(toId);
+        return inTransaction("could not delete dead letters #" + fromId + " to #" + toId, c -> {
+            try (PreparedStatement history = prepare(c, "DELETE FROM clerk_dead_letter_failure WHERE svix_id IN"
+                         + " (SELECT svix_id FROM clerk_dead_letter" + where + ")", values);
+                 PreparedStatement rows = prepare(c, "DELETE FROM clerk_dead_letter" + where, values)) {
+                history.executeUpdate();
+                return rows.executeUpdate();
+            }
+        });
+    }
+
     /** The history goes first: a crash between the two statements leaves the dead letter, never an orphan event. */
     @Override
     public boolean delete(long id) {
+        return inTransaction("could not delete dead letter #" + id, c -> {
+            String svixId = svixIdOf(c, id);
+            if (svixId == null) {
+                return false;
+            }
+            try (PreparedStatement history = c.prepareStatement("DELETE FROM clerk_dead_letter_failure WHERE svix_id = ?");
+                 PreparedStatement row = c.prepareStatement("DELETE FROM clerk_dead_letter WHERE id = ?")) {
+                history.setString(1, svixId);
+                history.executeUpdate();
+                row.setLong(1, id);
+                return row.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Work on one connection that commits together or not at all. */
+    private interface Transaction<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(String failure, Transaction<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                String svixId = svixIdOf(c, id);
-                if (svixId == null) {
-                    c.rollback();
-                    return false;
-                }
-                try (PreparedStatement history = c.prepareStatement("DELETE FROM clerk_dead_letter_failure WHERE svix_id = ?");
-                     PreparedStatement row = c.prepareStatement("DELETE FROM clerk_dead_letter WHERE id = ?")) {
-                    history.setString(1, svixId);
-                    history.executeUpdate();
-                    row.setLong(1, id);
-                    boolean deleted = row.executeUpdate() == 1;
-                    c.commit();
-                    return deleted;
-                }
+                T result = work.run(c);
+                c.commit();
+                return result;
             } catch (SQLException e) {
                 c.rollback();
                 throw e;
@@ -313,7 +346,7 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StoreException("could not delete dead letter #" + id, e);
+            throw new StoreException(failure, e);
         }
     }
 
@@ -370,6 +403,7 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
         filter.errorKind().ifPresent(v -> where(sql, values, " AND error_kind = ?", v));
         filter.since().ifPresent(v -> where(sql, values, " AND last_failed_at >= ?", Timestamp.from(v)));
         filter.until().ifPresent(v -> where(sql, values, " AND last_failed_at < ?", Timestamp.from(v)));
+        filter.upToId().ifPresent(v -> where(sql, values, " AND id <= ?", v));
         return sql.toString();
     }
 

@@ -31,6 +31,41 @@ class CliTest {
         assertFalse(help.contains("-properties"), "Camel Main's runner options are not ours: " + help);
     }
 
+    /** Issue 21, finding 10: the description names what it syncs, and no identifier is broken at a dot. */
+    @Test
+    void helpSaysWhatItSyncsAndNeverBreaksAnIdentifierAtADot() {
+        assertEquals(0, run("--help"));
+        String top = out.toString();
+        assertFalse(top.contains("keeps Convex users in step"), "users are not all it syncs: " + top);
+        for (String kind : new String[] {"users", "organizations", "memberships", "roles", "billing", "invitations"}) {
+            assertTrue(top.contains(kind), kind + " is named: " + top);
+        }
+        for (String[] args : helpOfEveryCommand(Cli.commandLine(new Cli()), new java.util.ArrayList<>())) {
+            out.getBuffer().setLength(0);
+            assertEquals(0, run(args), String.join(" ", args));
+            java.util.List<String> lines = out.toString().lines().toList();
+            // a continuation line (indented) going on in lower case after a line ending in "word."
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                assertFalse(lines.get(i).matches(".*\\w\\.$") && lines.get(i + 1).matches(" {3,}[a-z].*"),
+                        String.join(" ", args) + " breaks an identifier at a dot:\n" + lines.get(i) + "\n" + lines.get(i + 1));
+            }
+        }
+    }
+
+    /** {@code --help} after every command's path, the top one included. */
+    private static java.util.List<String[]> helpOfEveryCommand(CommandLine command, java.util.List<String> path) {
+        java.util.List<String[]> all = new java.util.ArrayList<>();
+        java.util.List<String> args = new java.util.ArrayList<>(path);
+        args.add("--help");
+        all.add(args.toArray(String[]::new));
+        command.getSubcommands().forEach((name, sub) -> {
+            java.util.List<String> deeper = new java.util.ArrayList<>(path);
+            deeper.add(name);
+            all.addAll(helpOfEveryCommand(sub, deeper));
+        });
+        return all;
+    }
+
     @Test
     void subcommandHelpListsItsCommands() {
         assertEquals(0, run("dead-letters", "--help"));

@@ -101,6 +101,49 @@ class DeadLettersCommandTest {
         assertEquals(0, store.count());
     }
 
+    /** Issue 21, finding 8: purge --all prints a summary, deletes page by page, and lists items only when asked. */
+    @Test
+    void purgeAllOfManyPrintsASummaryAndItemsOnlyWhenAsked() throws Exception {
+        int many = 20_000;
+        try (java.sql.Connection c = database.open().getConnection();
+             java.sql.PreparedStatement row = c.prepareStatement("INSERT INTO clerk_dead_letter (svix_id, event_type,"
+                     + " convex_function, error_kind, http_status, error, body, headers, attempts, first_failed_at,"
+                     + " last_failed_at) VALUES (?, 'user.created', 'users:upsertFromClerk', 'function_error', 200, 'x', ?,"
+                     + " '{}', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+             java.sql.PreparedStatement history = c.prepareStatement("INSERT INTO clerk_dead_letter_failure (svix_id,"
+                     + " failed_at, source, error_kind, http_status, error, attempts) VALUES (?, CURRENT_TIMESTAMP,"
+                     + " 'webhook', 'function_error', 200, 'x', 1)")) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < many; i++) {
+                row.setString(1, "msg_many_" + i);
+                row.setString(2, BODY);
+                row.addBatch();
+                history.setString(1, "msg_many_" + i);
+                history.addBatch();
+            }
+            row.executeBatch();
+            history.executeBatch();
+            c.commit();
+        }
+        long started = System.nanoTime();
+        assertEquals(0, run("dead-letters", "purge", "--all"), err.toString());
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        System.out.printf("purge --all of %d: %d ms%n", many, tookMs);
+        assertEquals(many, new ObjectMapper().readTree(out()).get("count").asInt(), out());
+        assertFalse(out().contains("msg_many_"), "a summary, not every item: " + out().length() + " characters");
+        assertEquals(0, store.count());
+        try (java.sql.Connection c = database.open().getConnection();
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM clerk_dead_letter_failure")) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "their histories are gone too");
+        }
+
+        storeOne("msg_listed");
+        out.reset();
+        assertEquals(0, run("dead-letters", "purge", "--all", "--items"), err.toString());
+        assertTrue(out().contains("\"svixId\" : \"msg_listed\"") || out().contains("\"svixId\":\"msg_listed\""), out());
+    }
+
     @Test
     void showsTheErrorHistory() throws Exception {
         long id = storeOne("msg_history");
