@@ -7,9 +7,6 @@ import io.clerkconvexsync.cli.Cli;
  */
 public final class Application {
 
-    /** Defaults packed in the jar, overridden by ./application.properties where the jar is started. */
-    public static final String PROPERTY_LOCATIONS =
-            "classpath:application.properties;optional=true,file:application.properties;optional=true";
 
     private Application() {
     }

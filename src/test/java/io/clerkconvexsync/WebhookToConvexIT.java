@@ -1,12 +1,12 @@
 package io.clerkconvexsync;
 
+import io.clerkconvexsync.event.ClerkEventParser;
+import io.clerkconvexsync.support.ConvexStandIn.Answer;
+import io.clerkconvexsync.support.ConvexStandIn;
+import io.clerkconvexsync.support.SignedWebhooks;
+import io.clerkconvexsync.support.TestRuntime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clerkconvexsync.intake.ClerkEventParser;
-import io.clerkconvexsync.support.ConvexStandIn;
-import io.clerkconvexsync.support.TestRuntime;
-import io.clerkconvexsync.support.ConvexStandIn.Answer;
-import io.clerkconvexsync.support.SignedWebhooks;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;

@@ -1,10 +1,10 @@
 package io.clerkconvexsync.admin;
 
-import io.clerkconvexsync.Outcome;
 import io.clerkconvexsync.delivery.ConvexDeliveryRoute;
 import io.clerkconvexsync.delivery.ConvexFailure;
-import io.clerkconvexsync.intake.ClerkEvent;
-import io.clerkconvexsync.intake.ClerkEventParser;
+import io.clerkconvexsync.event.ClerkEvent;
+import io.clerkconvexsync.event.ClerkEventParser;
+import io.clerkconvexsync.event.Outcome;
 import io.clerkconvexsync.ops.WebhookMetrics;
 import io.clerkconvexsync.routing.EventTypeRouter;
 import io.clerkconvexsync.store.DeadLetter;

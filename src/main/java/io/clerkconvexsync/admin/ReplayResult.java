@@ -1,6 +1,6 @@
 package io.clerkconvexsync.admin;
 
-import io.clerkconvexsync.Outcome;
+import io.clerkconvexsync.event.Outcome;
 
 /**
  * What came of replaying one dead letter.

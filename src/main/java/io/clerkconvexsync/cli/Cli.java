@@ -1,10 +1,9 @@
 package io.clerkconvexsync.cli;
 
-import io.clerkconvexsync.Application;
 import io.clerkconvexsync.config.InvalidSettingException;
-import io.clerkconvexsync.store.StoreException;
 import io.clerkconvexsync.ops.LogFormat;
-import io.clerkconvexsync.reconcile.ReconcileCommand;
+import io.clerkconvexsync.runtime.RuntimeMain;
+import io.clerkconvexsync.store.StoreException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import picocli.CommandLine;
@@ -124,7 +123,7 @@ public final class Cli implements Callable<Integer> {
      */
     public static <T> T withSettings(Function<CamelContext, T> read) throws Exception {
         try (CamelContext context = new DefaultCamelContext()) {
-            context.getPropertiesComponent().setLocation(Application.PROPERTY_LOCATIONS);
+            context.getPropertiesComponent().setLocation(RuntimeMain.PROPERTY_LOCATIONS);
             return read.apply(context);
         }
     }

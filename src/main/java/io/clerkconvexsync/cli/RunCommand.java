@@ -1,7 +1,7 @@
 package io.clerkconvexsync.cli;
 
-import io.clerkconvexsync.Application;
 import io.clerkconvexsync.ops.GracefulShutdown;
+import io.clerkconvexsync.runtime.RuntimeMain;
 import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
 
@@ -14,8 +14,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Main main = new Main(Application.class);
-        main.setPropertyPlaceholderLocations(Application.PROPERTY_LOCATIONS);
+        Main main = RuntimeMain.create();
         GracefulShutdown.onSigterm(main);
         try {
             return main.run(new String[0]);

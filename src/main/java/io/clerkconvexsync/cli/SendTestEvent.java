@@ -1,9 +1,9 @@
 package io.clerkconvexsync.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.svix.Webhook;
 import io.clerkconvexsync.config.SyncSettings;
 import io.clerkconvexsync.routing.EventFamilyTranslator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.svix.Webhook;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,7 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import static io.clerkconvexsync.intake.ClerkEventParser.JSON;
+import static io.clerkconvexsync.event.ClerkEventParser.JSON;
 
 /**
  * {@code send-test-event}: what Clerk's "Send test webhook" button does, from this machine: signs a sample Clerk event

@@ -1,6 +1,6 @@
 package io.clerkconvexsync.delivery;
 
-import io.clerkconvexsync.RawJson;
+import io.clerkconvexsync.event.RawJson;
 
 /**
  * One Convex function to run: the function path ({@code users:upsertFromClerk}) and its arguments object, a mutation

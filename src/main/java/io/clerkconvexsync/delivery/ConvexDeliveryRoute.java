@@ -1,9 +1,8 @@
 package io.clerkconvexsync.delivery;
 
-import io.clerkconvexsync.ErrorHandling;
-import io.clerkconvexsync.Outcome;
 import io.clerkconvexsync.config.ReconcileSettings;
 import io.clerkconvexsync.config.SyncSettings;
+import io.clerkconvexsync.event.Outcome;
 import org.apache.camel.BeanInject;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -15,6 +14,10 @@ import org.apache.camel.builder.RouteBuilder;
  * decides how to try again, and the reply body is Convex's answer.
  */
 public final class ConvexDeliveryRoute extends RouteBuilder {
+    /** The route configuration (error handler and redelivery) of the webhook delivery step. */
+    public static final String DELIVERY_POLICY = "convex-delivery-policy";
+    /** The route configuration of Convex calls made outside a webhook: failures go to the caller, which retries them. */
+    public static final String REQUEST_POLICY = "convex-request-policy";
 
     public static final String ENDPOINT = "direct:convex-delivery";
     public static final String REQUEST_ENDPOINT = "direct:convex-request";
@@ -35,13 +38,13 @@ public final class ConvexDeliveryRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(ENDPOINT).routeId("convex-delivery").routeConfigurationId(ErrorHandling.CONVEX_DELIVERY)
+        from(ENDPOINT).routeId("convex-delivery").routeConfigurationId(DELIVERY_POLICY)
                 .process(new ConvexRequestBuilder())
                 // A unit of redelivery: each retry runs the whole call again, from the request bytes.
                 .to(CALL_ENDPOINT)
                 .setProperty(Outcome.PROPERTY, constant(Outcome.DELIVERED));
 
-        from(REQUEST_ENDPOINT).routeId("convex-request").routeConfigurationId(ErrorHandling.CONVEX_REQUEST)
+        from(REQUEST_ENDPOINT).routeId("convex-request").routeConfigurationId(REQUEST_POLICY)
                 .process(new ConvexRequestBuilder())
                 .to(REQUEST_CALL_ENDPOINT);
 

@@ -83,4 +83,12 @@ public abstract sealed class ConvexFailure extends RuntimeException {
             return "auth_error";
         }
     }
+
+    /**
+     * A failure as one line, exception class and message only: HTTP client messages name the host, never the key or
+     * the body. Used for Convex's failures and, in reconcile, for Clerk's.
+     */
+    public static String describe(Throwable e) {
+        return e == null ? "" : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
 }

@@ -1,9 +1,9 @@
 package io.clerkconvexsync.delivery;
 
+import io.clerkconvexsync.event.ClerkEventParser;
+import io.clerkconvexsync.event.RawJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.clerkconvexsync.RawJson;
-import io.clerkconvexsync.intake.ClerkEventParser;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;

@@ -1,7 +1,7 @@
 package io.clerkconvexsync.delivery;
 
+import io.clerkconvexsync.event.ClerkEventParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.clerkconvexsync.intake.ClerkEventParser;
 
 import java.nio.charset.StandardCharsets;
 

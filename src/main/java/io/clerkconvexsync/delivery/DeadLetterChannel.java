@@ -1,12 +1,11 @@
 package io.clerkconvexsync.delivery;
 
-import io.clerkconvexsync.Outcome;
-import io.clerkconvexsync.intake.ClerkEvent;
+import io.clerkconvexsync.event.ClerkEvent;
+import io.clerkconvexsync.event.Outcome;
 import io.clerkconvexsync.ops.WebhookMetrics;
 import io.clerkconvexsync.store.DeadLetter;
 import io.clerkconvexsync.store.DeadLetterStore;
-import io.clerkconvexsync.tracing.TraceContext;
-import io.clerkconvexsync.tracing.WebhookTrace;
+import io.clerkconvexsync.store.TraceContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -38,7 +37,7 @@ public final class DeadLetterChannel implements Processor {
         ConvexFailure failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ConvexFailure.class);
         ClerkEvent event = exchange.getProperty(ClerkEvent.PROPERTY, ClerkEvent.class);
         Instant now = clock.instant();
-        TraceContext trace = WebhookTrace.context(exchange);
+        TraceContext trace = exchange.getProperty(TraceContext.PROPERTY, TraceContext.class);
         try {
             long id = store.record(new DeadLetter(0, event.svixId(), event.type(),
                     exchange.getProperty(ConvexDeliveryRoute.FUNCTION_PROPERTY, String.class), failure.resultClass(),
@@ -47,7 +46,7 @@ public final class DeadLetterChannel implements Processor {
                     exchange.getProperty(ConvexDeliveryRoute.ATTEMPTS_PROPERTY, 1, Integer.class), now, now,
                     trace == null ? null : trace.traceId(), trace == null ? null : trace.spanId()));
             exchange.setProperty(Outcome.PROPERTY, Outcome.DEAD_LETTERED);
-            WebhookTrace.deadLettered(exchange, id, failure.resultClass());
+            exchange.setProperty(DeadLetter.ID_PROPERTY, id);
             metrics.deadLetterAdded(event.type());
             LOG.warn("Dead-lettered svix_id={} type={} as #{}: {}", event.svixId(), event.type(), id, failure.getMessage());
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.clerkconvexsync.intake;
 
+import io.clerkconvexsync.event.WebhookRejectedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

@@ -1,5 +1,6 @@
 package io.clerkconvexsync.intake;
 
+import io.clerkconvexsync.event.WebhookRejectedException;
 import com.svix.Webhook;
 import com.svix.exceptions.WebhookSigningException;
 import org.apache.camel.Exchange;

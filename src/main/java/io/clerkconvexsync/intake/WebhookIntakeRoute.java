@@ -1,6 +1,6 @@
 package io.clerkconvexsync.intake;
 
-import io.clerkconvexsync.ops.OutcomeRecorder;
+import io.clerkconvexsync.event.ClerkEventParser;
 import io.clerkconvexsync.routing.EventTypeRouter;
 import io.clerkconvexsync.store.IdempotentReceiver;
 import org.apache.camel.BeanInject;

@@ -1,7 +1,10 @@
 package io.clerkconvexsync.intake;
 
+import io.clerkconvexsync.event.ClerkEvent;
+import io.clerkconvexsync.event.ClerkEventParser;
+import io.clerkconvexsync.event.Outcome;
+import io.clerkconvexsync.event.WebhookRejectedException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clerkconvexsync.Outcome;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;

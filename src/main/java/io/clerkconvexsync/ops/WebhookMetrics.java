@@ -1,6 +1,6 @@
 package io.clerkconvexsync.ops;
 
-import io.clerkconvexsync.Outcome;
+import io.clerkconvexsync.event.Outcome;
 import io.clerkconvexsync.store.DeadLetterStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,10 +1,10 @@
 package io.clerkconvexsync.reconcile;
 
-import io.clerkconvexsync.ErrorHandling;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.clerkconvexsync.config.ReconcileSettings;
-import io.clerkconvexsync.intake.ClerkEventParser;
+import io.clerkconvexsync.delivery.ConvexFailure;
+import io.clerkconvexsync.event.ClerkEventParser;
 import io.clerkconvexsync.reconcile.ClerkApiRoute.ClerkRequest;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 
@@ -139,7 +139,7 @@ final class ClerkBackend {
                     throw notWorthRetrying; // an answer over reconcile.clerk-max-answer-bytes: the same again
                 }
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                problem = ErrorHandling.describe(cause);
+                problem = ConvexFailure.describe(cause);
             }
             if (attempt >= settings.clerkAttempts()) {
                 throw new ReconcileException("Clerk still failing after " + attempt + " attempt(s) for " + request.path()

@@ -1,9 +1,9 @@
 package io.clerkconvexsync.reconcile;
 
+import io.clerkconvexsync.event.ClerkEventParser;
+import io.clerkconvexsync.event.RawJson;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.clerkconvexsync.RawJson;
-import io.clerkconvexsync.intake.ClerkEventParser;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,15 +1,14 @@
 package io.clerkconvexsync.reconcile;
 
-import io.clerkconvexsync.ErrorHandling;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.clerkconvexsync.RawJson;
 import io.clerkconvexsync.config.ReconcileSettings;
 import io.clerkconvexsync.delivery.ConvexCall;
 import io.clerkconvexsync.delivery.ConvexDeliveryRoute;
 import io.clerkconvexsync.delivery.ConvexFailure;
 import io.clerkconvexsync.delivery.ConvexResponseClassifier;
-import io.clerkconvexsync.intake.ClerkEventParser;
+import io.clerkconvexsync.event.ClerkEventParser;
+import io.clerkconvexsync.event.RawJson;
 import io.clerkconvexsync.reconcile.ReconciledKind.StoredItem;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 
@@ -232,9 +231,9 @@ final class ConvexSide {
                 throw new ReconcileException(failure.getMessage());
             }
             if (cause instanceof IOException) { // no answer in time, or the connection failed
-                throw new Unavailable("Convex did not answer " + call.function() + ": " + ErrorHandling.describe(cause));
+                throw new Unavailable("Convex did not answer " + call.function() + ": " + ConvexFailure.describe(cause));
             }
-            throw new ReconcileException("Convex call " + call.function() + " failed: " + ErrorHandling.describe(cause));
+            throw new ReconcileException("Convex call " + call.function() + " failed: " + ConvexFailure.describe(cause));
         }
         try {
             return ClerkEventParser.JSON.readTree(reply).path("value");

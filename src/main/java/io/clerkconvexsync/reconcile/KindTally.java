@@ -1,8 +1,8 @@
 package io.clerkconvexsync.reconcile;
 
+import io.clerkconvexsync.event.ClerkEventParser;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clerkconvexsync.intake.ClerkEventParser;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.clerkconvexsync.reconcile;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clerkconvexsync.admin.AdminHttp;
 import io.clerkconvexsync.config.InvalidSettingException;
 import io.clerkconvexsync.config.ReconcileKind;
-import io.clerkconvexsync.intake.ClerkEventParser;
+import io.clerkconvexsync.event.ClerkEventParser;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 
 import java.util.EnumSet;

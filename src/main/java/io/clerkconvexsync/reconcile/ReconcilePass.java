@@ -1,11 +1,11 @@
 package io.clerkconvexsync.reconcile;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clerkconvexsync.config.ReconcileKind;
 import io.clerkconvexsync.config.ReconcileSettings;
-import io.clerkconvexsync.intake.ClerkEventParser;
+import io.clerkconvexsync.event.ClerkEventParser;
 import io.clerkconvexsync.reconcile.ReconciledKind.StoredItem;
 import io.clerkconvexsync.tracing.WorkSpans;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import org.slf4j.Logger;

@@ -1,11 +1,11 @@
 package io.clerkconvexsync.reconcile;
 
-import io.clerkconvexsync.RawJson;
 import io.clerkconvexsync.config.ReconcileKind;
 import io.clerkconvexsync.config.ReconcileKindFunctions;
 import io.clerkconvexsync.config.ReconcileSettings;
 import io.clerkconvexsync.config.SyncSettings;
 import io.clerkconvexsync.delivery.ConvexCall;
+import io.clerkconvexsync.event.RawJson;
 
 import java.io.ByteArrayOutputStream;
 import java.util.List;

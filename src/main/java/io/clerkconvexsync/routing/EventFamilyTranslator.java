@@ -1,10 +1,10 @@
 package io.clerkconvexsync.routing;
 
-import io.clerkconvexsync.RawJson;
 import io.clerkconvexsync.config.FamilyFunctionSettings;
 import io.clerkconvexsync.config.SyncSettings;
 import io.clerkconvexsync.delivery.ConvexCall;
-import io.clerkconvexsync.intake.ClerkEvent;
+import io.clerkconvexsync.event.ClerkEvent;
+import io.clerkconvexsync.event.RawJson;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

@@ -1,8 +1,8 @@
 package io.clerkconvexsync.routing;
 
-import io.clerkconvexsync.Outcome;
 import io.clerkconvexsync.delivery.ConvexDeliveryRoute;
-import io.clerkconvexsync.intake.ClerkEvent;
+import io.clerkconvexsync.event.ClerkEvent;
+import io.clerkconvexsync.event.Outcome;
 import org.apache.camel.BeanInject;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.ChoiceDefinition;

@@ -1,7 +1,7 @@
 package io.clerkconvexsync.routing;
 
-import io.clerkconvexsync.Outcome;
-import io.clerkconvexsync.intake.ClerkEvent;
+import io.clerkconvexsync.event.ClerkEvent;
+import io.clerkconvexsync.event.Outcome;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;

@@ -25,6 +25,9 @@ import java.util.Map;
 public record DeadLetter(long id, String svixId, String eventType, String function, String errorKind, int httpStatus,
                          String error, String errorDetail, String body, Map<String, String> headers, int attempts,
                          Instant firstFailedAt, Instant lastFailedAt, String traceId, String spanId) {
+    /** The exchange property that holds the id of the dead letter a webhook became (traces mark it on its span). */
+    public static final String ID_PROPERTY = "clerkSyncDeadLetterId";
+
 
     /** A dead letter of a webhook that was not traced. */
     public DeadLetter(long id, String svixId, String eventType, String function, String errorKind, int httpStatus,

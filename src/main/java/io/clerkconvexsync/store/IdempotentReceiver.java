@@ -1,7 +1,7 @@
 package io.clerkconvexsync.store;
 
-import io.clerkconvexsync.Outcome;
-import io.clerkconvexsync.intake.ClerkEvent;
+import io.clerkconvexsync.event.ClerkEvent;
+import io.clerkconvexsync.event.Outcome;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 

@@ -1,5 +1,6 @@
 package io.clerkconvexsync.tracing;
 
+import io.clerkconvexsync.store.TraceContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.telemetry.Span;
@@ -24,6 +25,7 @@ public class WebhookSpanDecorator extends PlatformHttpSpanDecorator {
         super.afterTracingEvent(span, exchange);
         WebhookTrace.tagEvent(span, exchange);
         WebhookTrace.tagOutcome(span, exchange);
+        WebhookTrace.markDeadLetter(span, exchange);
     }
 
     /**
@@ -36,7 +38,7 @@ public class WebhookSpanDecorator extends PlatformHttpSpanDecorator {
             if ("traceparent".equals(key)) {
                 TraceContext context = TraceContext.fromTraceparent(value);
                 if (context != null) {
-                    exchange.setProperty(WebhookTrace.CONTEXT_PROPERTY, context);
+                    exchange.setProperty(TraceContext.PROPERTY, context);
                 }
             }
         };

@@ -1,9 +1,12 @@
 package io.clerkconvexsync.tracing;
 
-import io.clerkconvexsync.Outcome;
 import io.clerkconvexsync.delivery.ConvexDeliveryRoute;
-import io.clerkconvexsync.intake.ClerkEvent;
-import io.clerkconvexsync.intake.WebhookRejectedException;
+import io.clerkconvexsync.delivery.ConvexFailure;
+import io.clerkconvexsync.event.ClerkEvent;
+import io.clerkconvexsync.event.Outcome;
+import io.clerkconvexsync.event.WebhookRejectedException;
+import io.clerkconvexsync.store.DeadLetter;
+import io.clerkconvexsync.store.TraceContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.telemetry.Span;
 import org.apache.camel.telemetry.SpanContextPropagationExtractor;
@@ -35,8 +38,6 @@ public final class WebhookTrace {
 
     /** The webhook request's own (server) span: the Camel span, for events from any thread. */
     static final String SPAN_PROPERTY = "clerkSyncWebhookSpan";
-    /** Its {@link TraceContext}. */
-    static final String CONTEXT_PROPERTY = "clerkSyncTraceContext";
     static final String MDC_TRACE_ID = "trace_id";
     static final String MDC_SPAN_ID = "span_id";
 
@@ -51,13 +52,18 @@ public final class WebhookTrace {
 
     /** The trace context of the webhook this exchange carries, or null when tracing is off. */
     public static TraceContext context(Exchange exchange) {
-        return exchange.getProperty(CONTEXT_PROPERTY, TraceContext.class);
+        return exchange.getProperty(TraceContext.PROPERTY, TraceContext.class);
     }
 
-    /** Marks the dead letter on the webhook's span, when the webhook is traced. */
-    public static void deadLettered(Exchange exchange, long id, String resultClass) {
-        Span span = exchange.getProperty(SPAN_PROPERTY, Span.class);
-        if (span != null) {
+    /**
+     * The dead letter the webhook became, as an event on its request span: the dead-letter channel leaves the id on the
+     * exchange (it knows nothing of traces), and the request span ends after it.
+     */
+    static void markDeadLetter(Span span, Exchange exchange) {
+        Long id = exchange.getProperty(DeadLetter.ID_PROPERTY, Long.class);
+        if (id != null) {
+            ConvexFailure failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ConvexFailure.class);
+            String resultClass = failure == null ? null : failure.resultClass();
             span.log(Map.of("event", DEAD_LETTERED_EVENT, DEAD_LETTER_ID, Long.toString(id),
                     "clerk_convex_sync.result_class", resultClass == null ? "" : resultClass));
         }

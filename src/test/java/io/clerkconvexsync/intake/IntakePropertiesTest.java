@@ -1,8 +1,11 @@
 package io.clerkconvexsync.intake;
 
-import com.svix.Webhook;
 import io.clerkconvexsync.delivery.ConvexCall;
 import io.clerkconvexsync.delivery.ConvexRequestBuilder;
+import io.clerkconvexsync.event.ClerkEvent;
+import io.clerkconvexsync.event.ClerkEventParser;
+import io.clerkconvexsync.event.WebhookRejectedException;
+import com.svix.Webhook;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

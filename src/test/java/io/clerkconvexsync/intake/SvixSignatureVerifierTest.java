@@ -1,5 +1,6 @@
 package io.clerkconvexsync.intake;
 
+import io.clerkconvexsync.event.WebhookRejectedException;
 import io.clerkconvexsync.support.SignedWebhooks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

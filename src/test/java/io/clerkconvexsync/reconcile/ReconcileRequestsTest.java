@@ -1,16 +1,16 @@
 package io.clerkconvexsync.reconcile;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clerkconvexsync.config.ReconcileKind;
 import io.clerkconvexsync.config.ReconcileSettings;
 import io.clerkconvexsync.config.SyncSettings;
 import io.clerkconvexsync.delivery.ConvexRequestBuilder;
-import io.clerkconvexsync.intake.ClerkEvent;
-import io.clerkconvexsync.intake.ClerkEventParser;
+import io.clerkconvexsync.event.ClerkEvent;
+import io.clerkconvexsync.event.ClerkEventParser;
 import io.clerkconvexsync.reconcile.ReconciledKind.StoredItem;
 import io.clerkconvexsync.support.ShippedProperties;
 import io.clerkconvexsync.support.SignedWebhooks;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.clerkconvexsync.intake;
+package io.clerkconvexsync.event;
 
 /**
  * The sender did something wrong: the webhook is answered 4xx with {@link #code()} and the message, and nothing

@@ -1,6 +1,5 @@
-package io.clerkconvexsync.intake;
+package io.clerkconvexsync.event;
 
-import io.clerkconvexsync.RawJson;
 import org.apache.camel.Exchange;
 
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.clerkconvexsync;
+package io.clerkconvexsync.event;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 

@@ -1,4 +1,4 @@
-package io.clerkconvexsync.intake;
+package io.clerkconvexsync.event;
 
 import io.clerkconvexsync.support.SignedWebhooks;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package io.clerkconvexsync;
+package io.clerkconvexsync.runtime;
 
 import io.clerkconvexsync.config.SyncSettings;
 import io.clerkconvexsync.delivery.ConvexCallPreparer;
@@ -6,8 +6,9 @@ import io.clerkconvexsync.delivery.ConvexDeliveryRoute;
 import io.clerkconvexsync.delivery.ConvexFailure;
 import io.clerkconvexsync.delivery.DeadLetterChannel;
 import io.clerkconvexsync.delivery.RedeliveryBudget;
-import io.clerkconvexsync.intake.ClerkEvent;
-import io.clerkconvexsync.intake.WebhookRejectedException;
+import io.clerkconvexsync.event.ClerkEvent;
+import io.clerkconvexsync.event.Outcome;
+import io.clerkconvexsync.event.WebhookRejectedException;
 import io.clerkconvexsync.intake.WebhookReply;
 import io.clerkconvexsync.ops.WebhookMetrics;
 import org.apache.camel.BeanInject;
@@ -33,10 +34,6 @@ import java.io.IOException;
  * </ul>
  */
 public final class ErrorHandling extends RouteConfigurationBuilder {
-    /** The route configuration of the Convex delivery step. */
-    public static final String CONVEX_DELIVERY = "convex-delivery-policy";
-    /** The route configuration of Convex calls made outside a webhook: failures to the caller, which retries them. */
-    public static final String CONVEX_REQUEST = "convex-request-policy";
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorHandling.class);
 
@@ -63,7 +60,7 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
         answerTheUnexpectedWith503(everyRoute);
 
         // The Convex delivery step alone: its redelivery policy and what happens once it gives up.
-        RouteConfigurationDefinition delivery = routeConfiguration(CONVEX_DELIVERY);
+        RouteConfigurationDefinition delivery = routeConfiguration(ConvexDeliveryRoute.DELIVERY_POLICY);
         delivery.onException(ConvexFailure.Permanent.class).handled(true)
                     .process(deadLetterChannel)
                     .process(reply)
@@ -82,7 +79,7 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
         // of it (its ERROR line, message history and stack trace reached the CLI's output). No redelivery either: the
         // pass sends a batch Convex left unanswered again smaller and later, which a redelivery policy cannot, and
         // waits longer for an answer than a webhook's time budget allows.
-        RouteConfigurationDefinition request = routeConfiguration(CONVEX_REQUEST);
+        RouteConfigurationDefinition request = routeConfiguration(ConvexDeliveryRoute.REQUEST_POLICY);
         request.errorHandler(defaultErrorHandler().logExhausted(false).logStackTrace(false)
                 .logExhaustedMessageHistory(false));
         request.onException(ConvexFailure.Transient.class, IOException.class)
@@ -115,7 +112,7 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
         LOG.warn("Convex call failed, redelivering (attempt {}) function={} svix_id={} type={}: {}",
                 exchange.getProperty(ConvexDeliveryRoute.ATTEMPTS_PROPERTY, 0, Integer.class) + 1,
                 exchange.getProperty(ConvexDeliveryRoute.FUNCTION_PROPERTY, String.class), svixId(exchange), type(exchange),
-                describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
+                ConvexFailure.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
     }
 
     private void exhausted(Exchange exchange) {
@@ -123,7 +120,7 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
         outcome(exchange, Outcome.RETRIED);
         LOG.warn("Convex still unavailable after {} attempt(s); answering 503 so Svix retries later svix_id={} type={}: {}",
                 exchange.getProperty(ConvexDeliveryRoute.ATTEMPTS_PROPERTY, 0, Integer.class), svixId(exchange), type(exchange),
-                describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
+                ConvexFailure.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
     }
 
     private void misconfigured(Exchange exchange) {
@@ -153,8 +150,4 @@ public final class ErrorHandling extends RouteConfigurationBuilder {
         return exchange.getProperty(ClerkEvent.TYPE_PROPERTY, String.class);
     }
 
-    /** Exception class and message only: HTTP client messages name the host, never the key or the body. */
-    public static String describe(Throwable e) {
-        return e == null ? "" : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    }
 }

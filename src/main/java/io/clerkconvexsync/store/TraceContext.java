@@ -1,4 +1,4 @@
-package io.clerkconvexsync.tracing;
+package io.clerkconvexsync.store;
 
 /**
  * The W3C trace context of a span: what a dead letter keeps of the webhook that made it, so that its replay can link
@@ -8,9 +8,11 @@ package io.clerkconvexsync.tracing;
  * @param spanId  16 lower-case hex digits
  */
 public record TraceContext(String traceId, String spanId) {
+    /** The exchange property that holds a traced webhook's context (set by tracing, read by the dead-letter channel). */
+    public static final String PROPERTY = "clerkSyncTraceContext";
 
     /** The ids of a W3C {@code traceparent} ({@code 00-<trace id>-<span id>-<flags>}), or null when it is not one. */
-    static TraceContext fromTraceparent(String traceparent) {
+    public static TraceContext fromTraceparent(String traceparent) {
         if (traceparent == null || traceparent.length() < 55 || traceparent.charAt(2) != '-') {
             return null;
         }

@@ -1,6 +1,5 @@
-package io.clerkconvexsync.cli;
+package io.clerkconvexsync.runtime;
 
-import io.clerkconvexsync.Application;
 import io.clerkconvexsync.config.ExtensionRouteSettings;
 import org.apache.camel.main.Main;
 
@@ -31,9 +30,8 @@ public final class HeadlessRuntime {
 
     /** As {@link #start(boolean)}, with these settings overridden for this command alone. */
     public static Main start(boolean extensionRoutes, Map<String, String> overrides) throws Exception {
-        Main main = new Main(Application.class);
+        Main main = RuntimeMain.create();
         overrides.forEach(main::addOverrideProperty);
-        main.setPropertyPlaceholderLocations(Application.PROPERTY_LOCATIONS);
         main.addOverrideProperty("camel.server.enabled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "clerk-webhook,admin-*,storage-retention,reconcile-schedule");

@@ -1,4 +1,4 @@
-package io.clerkconvexsync;
+package io.clerkconvexsync.event;
 
 /**
  * What became of one webhook, and so what Svix is answered. 2xx means Convex accepted the event, or it needs no

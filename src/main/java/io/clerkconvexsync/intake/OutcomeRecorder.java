@@ -1,10 +1,10 @@
-package io.clerkconvexsync.ops;
+package io.clerkconvexsync.intake;
 
-import io.clerkconvexsync.Outcome;
-import io.clerkconvexsync.intake.ClerkEvent;
-import io.clerkconvexsync.intake.ClerkEventParser;
-import io.clerkconvexsync.intake.SvixSignatureVerifier;
-import io.clerkconvexsync.intake.WebhookRejectedException;
+import io.clerkconvexsync.event.ClerkEvent;
+import io.clerkconvexsync.event.ClerkEventParser;
+import io.clerkconvexsync.event.Outcome;
+import io.clerkconvexsync.event.WebhookRejectedException;
+import io.clerkconvexsync.ops.WebhookMetrics;
 import io.clerkconvexsync.tracing.WebhookTrace;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

@@ -1,10 +1,12 @@
-package io.clerkconvexsync.reconcile;
+package io.clerkconvexsync.cli;
 
-import io.clerkconvexsync.cli.Cli;
-import io.clerkconvexsync.cli.HeadlessRuntime;
 import io.clerkconvexsync.config.InvalidSettingException;
 import io.clerkconvexsync.config.ReconcileKind;
 import io.clerkconvexsync.config.StorageSettings;
+import io.clerkconvexsync.reconcile.ReconcileOptions;
+import io.clerkconvexsync.reconcile.ReconcilePass;
+import io.clerkconvexsync.reconcile.Reconciler;
+import io.clerkconvexsync.runtime.HeadlessRuntime;
 import io.clerkconvexsync.store.StoreDatabase;
 import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
