@@ -8,12 +8,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 /**
  * Brings the runtime's tables to the version this jar expects, with Flyway and the scripts in
- * {@code db/migration} (one set for H2 and PostgreSQL). Every instance runs it at startup: Flyway holds a lock while it
- * migrates (an advisory lock on PostgreSQL, a table lock on H2), so of several instances starting together one migrates
- * and the others find the work done.
+ * {@code db/migration} (one set for H2 and PostgreSQL). Every instance runs it at startup, and of several instances
+ * starting together one migrates and the others find the work done: on PostgreSQL Flyway holds an advisory lock while
+ * it migrates; on H2 its lock is a {@code SELECT ... FOR UPDATE} on the history table, which locks nothing while that
+ * table is empty, so there the runtime holds a lock of its own around the whole migration (see {@link #H2_LOCK_TABLE}).
  */
 public final class SchemaMigrations {
 
@@ -22,6 +24,18 @@ public final class SchemaMigrations {
     private static final String LOCATION = "classpath:db/migration";
     /** A table every database of the release before migrations has. */
     private static final String FIRST_RELEASE_TABLE = "clerk_processed_webhook";
+    /**
+     * One row that an H2 instance locks for the length of its migration. Written by hand because Flyway's own H2 lock
+     * does not hold on an empty database: instances then ran the first script side by side and H2 failed one of them
+     * (a ConcurrentModificationException reading the history, seen in CI). Outside the migrations, since it must exist
+     * before they run, and in a schema of its own, since Flyway refuses to migrate a schema that has tables and no
+     * history.
+     */
+    static final String H2_LOCK_TABLE = "\"clerk_migration\".\"lock\"";
+    /** H2's "timeout trying to lock table" error code. */
+    private static final int H2_LOCK_TIMEOUT = 50200;
+    /** How often creating the lock table may fail before startup does: H2's concurrent-DDL races clear at once. */
+    private static final int CREATION_ATTEMPTS = 5;
 
     private SchemaMigrations() {
     }
@@ -33,11 +47,12 @@ public final class SchemaMigrations {
      *
      * <p>The baseline is decided here rather than with Flyway's baselineOnMigrate: that one also fires for an instance
      * that finds the history table another instance has just created and not yet filled, and fails it ("already exists,
-     * and is empty"). Only an embedded H2 can hold first-release tables, and one process opens it first, so deciding
-     * the baseline before migrating leaves no such window; everything else waits on Flyway's migration lock.
+     * and is empty"). Only an embedded H2 can hold first-release tables, and there the decision is taken under the
+     * runtime's own lock; everything else waits on Flyway's migration lock.
      *
      * @return how many scripts ran
-     * @throws StoreException when the database cannot be reached or a script fails
+     * @throws StoreException when the database cannot be reached, another instance holds the lock longer than Flyway
+     *                        would wait for its own, or a script fails
      */
     public static int migrate(DataSource dataSource) {
         try {
@@ -47,12 +62,67 @@ public final class SchemaMigrations {
                     .table(HISTORY_TABLE)
                     .baselineVersion("0")
                     .load();
-            if (firstReleaseWithoutHistory(dataSource)) {
-                flyway.baseline();
+            if (!isH2(dataSource)) {
+                return flyway.migrate().migrationsExecuted;
             }
-            return flyway.migrate().migrationsExecuted;
+            try (Connection lock = dataSource.getConnection()) {
+                holdH2Lock(lock, Duration.ofSeconds(flyway.getConfiguration().getLockRetryCount()));
+                try {
+                    if (firstReleaseWithoutHistory(dataSource)) {
+                        flyway.baseline();
+                    }
+                    return flyway.migrate().migrationsExecuted;
+                } finally {
+                    lock.rollback(); // releases the row for the next instance
+                    lock.setAutoCommit(true);
+                }
+            }
         } catch (FlywayException e) {
             throw new StoreException("could not bring the database schema up to date", e);
+        } catch (SQLException e) {
+            throw new StoreException("could not take the schema migration lock", e);
+        }
+    }
+
+    private static boolean isH2(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            return c.getMetaData().getURL().startsWith("jdbc:h2:");
+        } catch (SQLException e) {
+            throw new StoreException("could not reach the database", e);
+        }
+    }
+
+    /**
+     * Locks the one row of {@link #H2_LOCK_TABLE} in an open transaction on {@code lock}, creating it if missing.
+     * Waits as long as Flyway waits for its own lock on PostgreSQL, in H2's lock-timeout steps; an instance that dies
+     * mid-migration releases the row with its session. H2 can fail one of two sessions running the same
+     * CREATE ... IF NOT EXISTS at once ("object already exists"), so a failed creation is tried again, a few times.
+     */
+    private static void holdH2Lock(Connection lock, Duration patience) throws SQLException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        int creationFailures = 0;
+        while (true) {
+            try (Statement s = lock.createStatement()) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS \"clerk_migration\"");
+                s.execute("CREATE TABLE IF NOT EXISTS " + H2_LOCK_TABLE + " (id INT NOT NULL PRIMARY KEY)");
+                s.execute("INSERT INTO " + H2_LOCK_TABLE + " SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM " + H2_LOCK_TABLE + ")");
+            } catch (SQLException e) {
+                if (++creationFailures >= CREATION_ATTEMPTS) {
+                    throw e;
+                }
+                continue;
+            }
+            lock.setAutoCommit(false);
+            try (Statement s = lock.createStatement()) {
+                s.executeQuery("SELECT id FROM " + H2_LOCK_TABLE + " WHERE id = 1 FOR UPDATE").close();
+                return;
+            } catch (SQLException e) {
+                lock.rollback();
+                lock.setAutoCommit(true);
+                if (e.getErrorCode() != H2_LOCK_TIMEOUT || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
         }
     }
 
