@@ -1,10 +1,12 @@
 package io.clerkconvexsync.store;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -54,7 +56,7 @@ public final class SchemaMigrations {
      * @throws StoreException when the database cannot be reached, another instance holds the lock longer than Flyway
      *                        would wait for its own, or a script fails
      */
-    public static int migrate(DataSource dataSource) {
+    public static int migrate(HikariDataSource dataSource) {
         try {
             Flyway flyway = Flyway.configure(SchemaMigrations.class.getClassLoader())
                     .dataSource(dataSource)
@@ -62,10 +64,12 @@ public final class SchemaMigrations {
                     .table(HISTORY_TABLE)
                     .baselineVersion("0")
                     .load();
-            if (!isH2(dataSource)) {
+            if (!dataSource.getJdbcUrl().startsWith("jdbc:h2:")) {
                 return flyway.migrate().migrationsExecuted;
             }
-            try (Connection lock = dataSource.getConnection()) {
+            // beside the pool, whose every connection Flyway may need (it takes two; the CLI's pool has two)
+            try (Connection lock = DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(),
+                    dataSource.getPassword())) {
                 holdH2Lock(lock, Duration.ofSeconds(flyway.getConfiguration().getLockRetryCount()));
                 try {
                     if (firstReleaseWithoutHistory(dataSource)) {
@@ -74,21 +78,12 @@ public final class SchemaMigrations {
                     return flyway.migrate().migrationsExecuted;
                 } finally {
                     lock.rollback(); // releases the row for the next instance
-                    lock.setAutoCommit(true);
                 }
             }
         } catch (FlywayException e) {
             throw new StoreException("could not bring the database schema up to date", e);
         } catch (SQLException e) {
             throw new StoreException("could not take the schema migration lock", e);
-        }
-    }
-
-    private static boolean isH2(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection()) {
-            return c.getMetaData().getURL().startsWith("jdbc:h2:");
-        } catch (SQLException e) {
-            throw new StoreException("could not reach the database", e);
         }
     }
 
