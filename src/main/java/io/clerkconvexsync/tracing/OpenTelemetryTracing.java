@@ -76,6 +76,11 @@ public final class OpenTelemetryTracing {
         return sdk;
     }
 
+    /** Whether {@link #install} turned traces on for {@code context}: routes that exist only for a span ask it. */
+    public static boolean isInstalled(CamelContext context) {
+        return context.getRegistry().lookupByName(BEAN) instanceof OpenTelemetrySdk;
+    }
+
     /** The runtime's own tracer, for spans Camel does not make. */
     public static Tracer tracer(CamelContext context) {
         OpenTelemetry api = context.getRegistry().lookupByNameAndType(BEAN, OpenTelemetry.class);
