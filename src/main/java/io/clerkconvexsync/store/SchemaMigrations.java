@@ -89,32 +89,38 @@ public final class SchemaMigrations {
 
     /**
      * Locks the one row of {@link #H2_LOCK_TABLE} in an open transaction on {@code lock}, creating it if missing.
-     * Waits as long as Flyway waits for its own lock on PostgreSQL, in H2's lock-timeout steps; an instance that dies
-     * mid-migration releases the row with its session. H2 can fail one of two sessions running the same
-     * CREATE ... IF NOT EXISTS at once ("object already exists"), so a failed creation is tried again, a few times.
+     * Waits as long as Flyway waits for its own lock on PostgreSQL, in H2's lock-timeout steps (a failed statement
+     * leaves H2's transaction open); an instance that dies mid-migration releases the row with its session.
      */
     private static void holdH2Lock(Connection lock, Duration patience) throws SQLException {
+        createH2Lock(lock);
+        lock.setAutoCommit(false);
         long deadline = System.nanoTime() + patience.toNanos();
-        int creationFailures = 0;
         while (true) {
-            try (Statement s = lock.createStatement()) {
-                s.execute("CREATE SCHEMA IF NOT EXISTS \"clerk_migration\"");
-                s.execute("CREATE TABLE IF NOT EXISTS " + H2_LOCK_TABLE + " (id INT NOT NULL PRIMARY KEY)");
-                s.execute("INSERT INTO " + H2_LOCK_TABLE + " SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM " + H2_LOCK_TABLE + ")");
-            } catch (SQLException e) {
-                if (++creationFailures >= CREATION_ATTEMPTS) {
-                    throw e;
-                }
-                continue;
-            }
-            lock.setAutoCommit(false);
             try (Statement s = lock.createStatement()) {
                 s.executeQuery("SELECT id FROM " + H2_LOCK_TABLE + " WHERE id = 1 FOR UPDATE").close();
                 return;
             } catch (SQLException e) {
-                lock.rollback();
-                lock.setAutoCommit(true);
                 if (e.getErrorCode() != H2_LOCK_TIMEOUT || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * The lock's schema, table and row, each created unless there. H2 can fail one of two sessions running the same
+     * CREATE ... IF NOT EXISTS at once ("object already exists"), so a failed creation is tried again, a few times.
+     */
+    private static void createH2Lock(Connection lock) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (Statement s = lock.createStatement()) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS \"clerk_migration\"");
+                s.execute("CREATE TABLE IF NOT EXISTS " + H2_LOCK_TABLE + " (id INT NOT NULL PRIMARY KEY)");
+                s.execute("INSERT INTO " + H2_LOCK_TABLE + " SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM " + H2_LOCK_TABLE + ")");
+                return;
+            } catch (SQLException e) {
+                if (attempt >= CREATION_ATTEMPTS) {
                     throw e;
                 }
             }
