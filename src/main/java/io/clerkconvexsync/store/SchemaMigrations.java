@@ -93,34 +93,42 @@ public final class SchemaMigrations {
      * leaves H2's transaction open); an instance that dies mid-migration releases the row with its session.
      */
     private static void holdH2Lock(Connection lock, Duration patience) throws SQLException {
-        createH2Lock(lock);
-        lock.setAutoCommit(false);
         long deadline = System.nanoTime() + patience.toNanos();
+        createH2Lock(lock, deadline);
+        lock.setAutoCommit(false);
         while (true) {
             try (Statement s = lock.createStatement()) {
                 s.executeQuery("SELECT id FROM " + H2_LOCK_TABLE + " WHERE id = 1 FOR UPDATE").close();
                 return;
             } catch (SQLException e) {
-                if (e.getErrorCode() != H2_LOCK_TIMEOUT || System.nanoTime() > deadline) {
+                if (!waitedOut(e, deadline)) {
                     throw e;
                 }
             }
         }
     }
 
+    /** Whether {@code e} is H2's lock timeout with time left before {@code deadline}: then the statement is tried again. */
+    private static boolean waitedOut(SQLException e, long deadline) {
+        return e.getErrorCode() == H2_LOCK_TIMEOUT && System.nanoTime() <= deadline;
+    }
+
     /**
-     * The lock's schema, table and row, each created unless there. H2 can fail one of two sessions running the same
-     * CREATE ... IF NOT EXISTS at once ("object already exists"), so a failed creation is tried again, a few times.
+     * The lock's schema, table and row, each created unless there. The DDL waits on H2's schema lock, which another
+     * instance's migration holds, so a lock timeout is waited out as above; and H2 can fail one of two sessions running
+     * the same CREATE ... IF NOT EXISTS at once ("object already exists"), so another failure is tried again, a few
+     * times.
      */
-    private static void createH2Lock(Connection lock) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
+    private static void createH2Lock(Connection lock, long deadline) throws SQLException {
+        int failures = 0;
+        while (true) {
             try (Statement s = lock.createStatement()) {
                 s.execute("CREATE SCHEMA IF NOT EXISTS \"clerk_migration\"");
                 s.execute("CREATE TABLE IF NOT EXISTS " + H2_LOCK_TABLE + " (id INT NOT NULL PRIMARY KEY)");
                 s.execute("INSERT INTO " + H2_LOCK_TABLE + " SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM " + H2_LOCK_TABLE + ")");
                 return;
             } catch (SQLException e) {
-                if (attempt >= CREATION_ATTEMPTS) {
+                if (!waitedOut(e, deadline) && ++failures >= CREATION_ATTEMPTS) {
                     throw e;
                 }
             }
