@@ -261,12 +261,7 @@ public final class ListenerGuard {
             return;
         }
         rc.put(GATED, Boolean.TRUE);
-        ConnectionMeter meter = connections.get(rc.request().connection());
-        ConnectionMeter.Charge charge = null;
-        if (meter != null) {
-            meter.cancelTimers(vertx);
-            charge = meter.next();
-        }
+        ConnectionMeter.Charge charge = nextCharge(connections.get(rc.request().connection()));
         Reason reason = rc.statusCode() == 404 ? Reason.TARGET_NOT_A_PATH : Reason.BAD_REQUEST;
         answer(rc, charge, reason, reason == Reason.TARGET_NOT_A_PATH ? "the request target is not a path"
                 : "malformed request (HTTP/1.1 needs a Host header)");
@@ -286,16 +281,24 @@ public final class ListenerGuard {
         rc.next();
     }
 
+    /**
+     * The charge of the request now reaching a route, its connection's timers stopped; null for a connection the meter
+     * does not know.
+     */
+    private ConnectionMeter.Charge nextCharge(ConnectionMeter meter) {
+        if (meter == null) {
+            return null;
+        }
+        meter.cancelTimers(vertx);
+        return meter.next();
+    }
+
     private void gate(RoutingContext rc, boolean webhookPort) {
         rc.put(GATED, Boolean.TRUE);
         HttpServerRequest request = rc.request();
         HttpConnection connection = request.connection();
         ConnectionMeter meter = connections.get(connection);
-        ConnectionMeter.Charge charge = null;
-        if (meter != null) {
-            meter.cancelTimers(vertx);
-            charge = meter.next();
-        }
+        ConnectionMeter.Charge charge = nextCharge(meter);
         if (webhookPort && (draining || context.isStopping() || context.isStopped())) {
             answer(rc, charge, Reason.SHUTTING_DOWN, "this instance is shutting down; retry later");
             return;
