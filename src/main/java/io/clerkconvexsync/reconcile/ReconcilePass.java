@@ -128,7 +128,7 @@ public final class ReconcilePass {
                 try (Scope kindScope = WorkSpans.current(kindSpan)) {
                     reconcile(kind, tally, batches, metrics, progress);
                 } finally {
-                    ReconcileTrace.endKind(kindSpan, kind.kind().wireName(), tally);
+                    ReconcileTrace.endKind(kindSpan, kind, tally);
                 }
             }
             complete = true;

@@ -42,8 +42,8 @@ final class ReconcileTrace {
         span.end();
     }
 
-    static void endKind(Span span, String kind, KindTally tally) {
-        span.setAttribute(KIND, kind);
+    static void endKind(Span span, ReconciledKind kind, KindTally tally) {
+        span.setAttribute(KIND, kind.name());
         span.setAttribute("clerk_convex_sync.reconcile.listed", tally.listed.get());
         span.setAttribute("clerk_convex_sync.reconcile.pages", tally.clerkPages.get());
         span.setAttribute("clerk_convex_sync.reconcile.upserted", tally.upsertedTotal());
