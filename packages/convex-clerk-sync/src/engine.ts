@@ -21,7 +21,6 @@ import {
   makeFunctionReference,
   paginationOptsValidator,
   type ActionBuilder,
-  type FunctionReference,
   type GenericDataModel,
   type GenericMutationCtx,
   type GenericQueryCtx,
